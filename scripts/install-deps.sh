@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything hark needs to build, run and test on Debian 12 / Ubuntu.
+# Runs apt as root (directly, or through sudo). Safe to run again.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-format
+  # libraries (Debian -dev packages only; nothing is downloaded at configure time)
+  libcurl4-openssl-dev libpugixml-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libicu-dev libsodium-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libgumbo-dev
+  libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # the sample podcast: speech synthesis and encoding
+  espeak-ng ffmpeg
+  # benchmarks and test tooling
+  python3 python3-venv python3-feedparser
+)
+
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,23 @@
+// Small text utilities shared by every module. UTF-8 in, UTF-8 out.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hark::text {
+
+std::string_view trim(std::string_view s);
+std::string to_lower_ascii(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool starts_with_icase(std::string_view s, std::string_view prefix);
+std::vector<std::string> split(std::string_view s, char sep);
+// Collapses runs of ASCII whitespace into one space and trims the ends.
+std::string collapse_whitespace(std::string_view s);
+// Replaces invalid UTF-8 sequences with U+FFFD so that output is always valid UTF-8.
+std::string sanitize_utf8(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+// Truncates to at most `max_bytes` without splitting a UTF-8 sequence; appends "…" if cut.
+std::string truncate_utf8(std::string_view s, std::size_t max_bytes);
+
+}  // namespace hark::text
