@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 
 #include "core/text.hpp"
 #include "feed/html_entities.hpp"
@@ -112,6 +113,20 @@ constexpr std::array<std::uint8_t, 256> make_classes() {
 }
 constexpr auto kClasses = make_classes();
 
+// Word-at-a-time test for "any byte in `w` needs a closer look": < 0x20, >= 0x80, or (when
+// `markup` is set) '<' or '&'. Lets clean ASCII text pass eight bytes per step.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+constexpr std::uint64_t has_zero_byte(std::uint64_t w) {
+  return (w - kOnes) & ~w & kHighs;
+}
+
+bool word_needs_look(std::uint64_t w, bool markup) {
+  std::uint64_t hit = (w | ((w - kOnes * 0x20) & ~w)) & kHighs;  // >= 0x80 or < 0x20
+  if (markup) hit |= has_zero_byte(w ^ (kOnes * '<')) | has_zero_byte(w ^ (kOnes * '&'));
+  return hit != 0;
+}
+
 class Repairer {
  public:
   explicit Repairer(std::string_view in) : in_(in) {}
@@ -157,9 +172,21 @@ class Repairer {
     return i + 1;
   }
 
+  std::size_t skip_clean_words(std::size_t i, std::size_t end, bool markup) const {
+    while (i + 8 <= end) {
+      std::uint64_t w;
+      std::memcpy(&w, in_.data() + i, 8);
+      if (word_needs_look(w, markup)) break;
+      i += 8;
+    }
+    return i;
+  }
+
   // Text content up to the next '<' (returned) or the end; '&' and bad bytes are fixed.
   std::size_t scan_text(std::size_t i) {
     while (i < in_.size()) {
+      i = skip_clean_words(i, in_.size(), true);
+      if (i >= in_.size()) break;
       const auto cls = kClasses[static_cast<unsigned char>(in_[i])];
       if (cls == kPlain)
         ++i;
@@ -176,6 +203,8 @@ class Repairer {
   // Cleans a region that must be kept verbatim except for control characters and bad UTF-8.
   void scan_chars(std::size_t i, std::size_t end) {
     while (i < end) {
+      i = skip_clean_words(i, end, false);
+      if (i >= end) break;
       const auto cls = kClasses[static_cast<unsigned char>(in_[i])];
       i = (cls == kControl || cls == kHigh) ? fix_char(i) : i + 1;
     }
