@@ -82,9 +82,15 @@ std::optional<int> zone_offset(Cursor& c) {
   if (c.eat('Z') || c.eat('z')) return 0;
   const auto w = text::to_lower_ascii(c.word());
   struct Zone { std::string_view name; int minutes; };
-  static constexpr std::array<Zone, 14> kZones = {{{"gmt", 0}, {"ut", 0}, {"utc", 0}, {"z", 0},
+  // US zones from RFC 822, plus the European, Australian and Asian abbreviations that
+  // podcast hosts in those regions write into pubDate. "ist" is India's, the common one in
+  // feeds (Irish Summer Time is rarer there).
+  static constexpr std::array<Zone, 32> kZones = {{{"gmt", 0}, {"ut", 0}, {"utc", 0}, {"z", 0},
       {"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300}, {"mst", -420}, {"mdt", -360},
-      {"pst", -480}, {"pdt", -420}, {"bst", 60}, {"cet", 60}}};
+      {"pst", -480}, {"pdt", -420}, {"bst", 60}, {"cet", 60}, {"cest", 120}, {"eet", 120},
+      {"eest", 180}, {"wet", 0}, {"west", 60}, {"msk", 180}, {"ist", 330}, {"sgt", 480},
+      {"jst", 540}, {"aest", 600}, {"aedt", 660}, {"nzst", 720}, {"nzdt", 780}, {"hst", -600},
+      {"akst", -540}, {"akdt", -480}, {"ast", -240}, {"adt", -180}}};
   for (const auto& z : kZones)
     if (w == z.name) return z.minutes;
   return w.empty() ? std::optional<int>(0) : std::nullopt;

@@ -19,6 +19,17 @@ TEST(ParseDate, Rfc822Variants) {
   EXPECT_EQ(parse_date("  Tue, 10 Jun 2003 04:00:00 GMT \n"), kJun10_2003_04h);
 }
 
+// Zone abbreviations met in real podcast feeds outside the US.
+TEST(ParseDate, NonUsZoneNames) {
+  EXPECT_EQ(parse_date("Tue, 10 Jun 2003 06:00:00 CEST"), kJun10_2003_04h);
+  EXPECT_EQ(parse_date("Tue, 10 Jun 2003 14:00:00 AEST"), kJun10_2003_04h);
+  EXPECT_EQ(parse_date("Tue, 10 Jun 2003 09:30:00 IST"), kJun10_2003_04h);
+  EXPECT_EQ(parse_date("Tue, 10 Jun 2003 13:00:00 JST"), kJun10_2003_04h);
+  EXPECT_EQ(parse_date("Tue, 10 Jun 2003 16:00:00 NZST"), kJun10_2003_04h);
+  EXPECT_EQ(parse_date("Mon, 09 Jun 2003 18:00:00 HST"), kJun10_2003_04h);
+  EXPECT_FALSE(parse_date("Tue, 10 Jun 2003 04:00:00 XYZT"));
+}
+
 TEST(ParseDate, Iso8601Variants) {
   EXPECT_EQ(parse_date("2003-06-10T04:00:00Z"), kJun10_2003_04h);
   EXPECT_EQ(parse_date("2003-06-10T06:00:00+02:00"), kJun10_2003_04h);
