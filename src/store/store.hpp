@@ -3,12 +3,22 @@
 //
 // Thread-safety: a Store and its repositories are safe to use from many threads at once.
 // Writes are serialised on one writer connection; reads use a pool of reader connections.
+// Every write method is atomic: it either fully happens or leaves the store as it was.
+//
+// Failure: every method returns an Error instead of throwing. NotFound names the missing
+// thing ("no podcast with id 7"); Conflict means the request clashes with stored state (a
+// duplicate name or feed URL, a job leased by someone else); InvalidInput means the value
+// cannot be stored (empty key, malformed JSON payload); Unavailable means the database
+// stayed locked by another process beyond the busy timeout; Internal carries the database
+// engine's message.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model.hpp"
@@ -27,26 +37,33 @@ struct User {
 class UserRepo {
  public:
   virtual ~UserRepo() = default;
-  // The local user the CLI acts as (created on first use, admin).
+  // The local user the CLI acts as: "local", admin, created on first call.
   virtual Result<User> default_user() = 0;
+  // Names are unique regardless of case; a taken name is a Conflict, an empty one
+  // InvalidInput.
   virtual Result<User> create(const std::string& name, bool is_admin) = 0;
-  virtual Result<User> find_by_name(const std::string& name) = 0;
-  virtual Result<std::vector<User>> list() = 0;
+  virtual Result<User> find_by_name(const std::string& name) = 0;  // case-insensitive
+  virtual Result<std::vector<User>> list() = 0;                    // oldest first
 };
 
 class PodcastRepo {
  public:
   virtual ~PodcastRepo() = default;
-  // Inserts a podcast (feed_url must be unique); returns it with its id.
+  // Inserts a podcast (feed_url must be unique: Conflict otherwise); returns it with its id.
+  // `id` and `episode_count` of the argument are ignored.
   virtual Result<Podcast> insert(const Podcast& podcast) = 0;
-  // Updates metadata and fetch state of an existing podcast.
+  // Updates metadata, feed_url and fetch state of the podcast with `podcast.id`.
   virtual Status update(const Podcast& podcast) = 0;
-  // Records the result of a fetch without touching metadata.
+  // Records the result of a fetch without touching metadata. Always sets last_fetched_at.
+  // Success (empty `error`): sets last_success_at, clears last_error and stores the
+  // validators; an empty etag/last_modified keeps the stored one (a 304 often omits them).
+  // Failure: sets last_error and leaves last_success_at and the validators alone.
   virtual Status record_fetch(Id podcast_id, Millis at, const std::string& error,
                               const std::string& etag, const std::string& last_modified) = 0;
   virtual Result<Podcast> find(Id id) = 0;
   virtual Result<std::optional<Podcast>> find_by_feed_url(const std::string& feed_url) = 0;
-  // All podcasts, or those the user subscribes to; episode_count filled in.
+  // All podcasts, or those the user subscribes to; episode_count filled in. Ordered by
+  // title (case-insensitive), then id.
   virtual Result<std::vector<Podcast>> list(std::optional<Id> user_id = std::nullopt) = 0;
   virtual Status remove(Id id) = 0;  // cascades to episodes and subscriptions
 };
@@ -55,16 +72,20 @@ struct UpsertCounts {
   int added = 0;
   int updated = 0;
   int unchanged = 0;
+  std::vector<Id> added_ids;  // ids of the added episodes, in input order
 };
 
 class EpisodeRepo {
  public:
   virtual ~EpisodeRepo() = default;
-  // Inserts or updates the podcast's episodes by (podcast_id, key) in one transaction.
-  // Local state (download path/size) is never overwritten by feed data.
+  // Inserts or updates the podcast's episodes by (podcast_id, key) in one transaction: a
+  // new key is added, a known key whose feed fields differ is updated, the rest count as
+  // unchanged. `id` and `podcast_id` of the inputs are ignored. Local state (download
+  // path/size) is never overwritten by feed data. NotFound when the podcast does not
+  // exist; InvalidInput (and nothing stored) when an episode has an empty key.
   virtual Result<UpsertCounts> upsert(Id podcast_id, const std::vector<Episode>& episodes) = 0;
   virtual Result<Episode> find(Id id) = 0;
-  // Newest first (by published_at, then id).
+  // Newest first (by published_at, undated last, then id); limit < 0 means all.
   virtual Result<std::vector<Episode>> list(std::optional<Id> podcast_id = std::nullopt,
                                             int limit = -1) = 0;
   virtual Status set_download(Id episode_id, const std::string& path, std::int64_t size) = 0;
@@ -73,18 +94,20 @@ class EpisodeRepo {
 class SubscriptionRepo {
  public:
   virtual ~SubscriptionRepo() = default;
-  virtual Status subscribe(Id user_id, Id podcast_id) = 0;  // idempotent
-  virtual Status unsubscribe(Id user_id, Id podcast_id) = 0;
+  // Idempotent. NotFound when the user or the podcast does not exist.
+  virtual Status subscribe(Id user_id, Id podcast_id) = 0;
+  virtual Status unsubscribe(Id user_id, Id podcast_id) = 0;  // idempotent
   virtual Result<bool> is_subscribed(Id user_id, Id podcast_id) = 0;
 };
 
 enum class JobState { Queued, Running, Done, Failed };
-std::string_view to_string(JobState s);
+std::string_view to_string(JobState s);  // "queued", "running", "done", "failed"
+std::optional<JobState> parse_job_state(std::string_view text);
 
 struct Job {
   Id id = 0;
-  std::string kind;     // "download", "transcript", ...
-  std::string payload;  // JSON
+  std::string kind;        // "download", "transcript", ...
+  std::string payload;     // JSON
   std::string dedupe_key;  // unique among jobs not yet done/failed; empty: no dedupe
   JobState state = JobState::Queued;
   int attempts = 0;
@@ -97,27 +120,42 @@ struct Job {
   std::string progress_message;
   Millis created_at = 0;
   Millis updated_at = 0;
+  Millis finished_at = 0;  // when it became done or failed; 0 before
 };
 
 // The durable job queue. Workers lease a job, heartbeat to extend the lease, and finish
-// or fail it. A job whose lease expired (its worker died) can be leased again.
+// or fail it. A job whose lease expired (its worker died) can be leased again, by any
+// owner; from then on the old owner's heartbeat/complete/fail are refused (Conflict), so
+// a worker that sees Conflict must stop and drop its result. Each lease counts as an
+// attempt, so a job that keeps killing its worker ends up failed instead of looping.
 class JobRepo {
  public:
   virtual ~JobRepo() = default;
-  // Enqueues a job; when dedupe_key is set and a queued/running job has it, returns that one.
+  // Enqueues a job (only kind, payload, dedupe_key, max_attempts and run_after are read;
+  // an empty payload is stored as "{}"). When dedupe_key is set and a queued/running job
+  // has it, returns that job instead. InvalidInput for an empty kind, a payload that is
+  // not JSON, or max_attempts < 1.
   virtual Result<Job> enqueue(const Job& job) = 0;
-  // Leases the oldest runnable job of one of `kinds` (any kind if empty) until now+lease_ms.
+  // Atomically leases the runnable job of one of `kinds` (any kind if empty) with the
+  // smallest (run_after, id): a queued job with run_after <= now, or a running job whose
+  // lease_until <= now. Sets owner, lease_until = now + lease_ms and attempts + 1.
+  // A running job found expired on its last attempt is marked failed instead.
+  // nullopt when nothing is runnable.
   virtual Result<std::optional<Job>> lease(const std::string& owner,
                                            const std::vector<std::string>& kinds, Millis now,
                                            Millis lease_ms) = 0;
-  virtual Status heartbeat(Id job_id, const std::string& owner, Millis lease_until,
-                           double progress, const std::string& message) = 0;
+  // Extends the lease and records progress; only the current owner of a running job may
+  // (even after its lease expired, as long as nobody has re-leased the job).
+  virtual Status heartbeat(Id job_id, const std::string& owner, Millis lease_until, double progress,
+                           const std::string& message) = 0;
+  // Marks the job done (progress 1). Only the current owner of a running job may.
   virtual Status complete(Id job_id, const std::string& owner) = 0;
   // Records the error; requeues with run_after = retry_at while attempts < max_attempts,
-  // else marks the job failed.
+  // else marks the job failed, keeping the error. Only the current owner may.
   virtual Status fail(Id job_id, const std::string& owner, const std::string& error,
                       Millis retry_at) = 0;
   virtual Result<Job> find(Id id) = 0;
+  // Newest first; limit < 0 means all.
   virtual Result<std::vector<Job>> list(int limit = 100) = 0;
 };
 
@@ -129,7 +167,7 @@ class Store {
   virtual EpisodeRepo& episodes() = 0;
   virtual SubscriptionRepo& subscriptions() = 0;
   virtual JobRepo& jobs() = 0;
-  // The schema version after migrations.
+  // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).
   virtual Result<std::string> integrity_check() = 0;
