@@ -1,0 +1,235 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "core/time.hpp"
+
+namespace hark::store::sqlite {
+namespace {
+
+// PRAGMA application_id marks the file as hark's ('hark' in ASCII), so `file(1)` and hark
+// itself can tell a library from some other SQLite database.
+constexpr std::int64_t kApplicationId = 0x6861726B;
+
+// Timestamps are Unix milliseconds (Millis). JSON columns hold arrays of the core value
+// types (see codec.hpp) and are checked with json_valid so a bad write fails loudly.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE schema_migrations (
+  version     INTEGER PRIMARY KEY,
+  purpose     TEXT    NOT NULL,
+  applied_at  INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash  TEXT    NOT NULL DEFAULT '',
+  is_admin       INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+  created_at     INTEGER NOT NULL
+);
+
+CREATE TABLE podcasts (
+  id                INTEGER PRIMARY KEY,
+  feed_url          TEXT    NOT NULL UNIQUE CHECK (feed_url <> ''),
+  title             TEXT    NOT NULL DEFAULT '',
+  author            TEXT    NOT NULL DEFAULT '',
+  description       TEXT    NOT NULL DEFAULT '',
+  link              TEXT    NOT NULL DEFAULT '',
+  image_url         TEXT    NOT NULL DEFAULT '',
+  language          TEXT    NOT NULL DEFAULT '',
+  explicit_content  INTEGER NOT NULL DEFAULT 0,
+  podcast_guid      TEXT    NOT NULL DEFAULT '',
+  locked            INTEGER NOT NULL DEFAULT 0,
+  locked_owner      TEXT    NOT NULL DEFAULT '',
+  new_feed_url      TEXT    NOT NULL DEFAULT '',
+  persons           TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(persons)),
+  etag              TEXT    NOT NULL DEFAULT '',
+  last_modified     TEXT    NOT NULL DEFAULT '',
+  last_fetched_at   INTEGER,
+  last_success_at   INTEGER,
+  last_error        TEXT    NOT NULL DEFAULT '',
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+
+CREATE TABLE subscriptions (
+  user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  podcast_id  INTEGER NOT NULL REFERENCES podcasts (id) ON DELETE CASCADE,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (user_id, podcast_id)
+) WITHOUT ROWID;
+-- The primary key serves lookups by user; cascades from podcasts need this one.
+CREATE INDEX subscriptions_by_podcast ON subscriptions (podcast_id);
+
+CREATE TABLE episodes (
+  id                INTEGER PRIMARY KEY,
+  podcast_id        INTEGER NOT NULL REFERENCES podcasts (id) ON DELETE CASCADE,
+  key               TEXT    NOT NULL CHECK (key <> ''),
+  guid              TEXT    NOT NULL DEFAULT '',
+  title             TEXT    NOT NULL DEFAULT '',
+  description       TEXT    NOT NULL DEFAULT '',
+  content_html      TEXT    NOT NULL DEFAULT '',
+  link              TEXT    NOT NULL DEFAULT '',
+  published_at      INTEGER,
+  duration_ms       INTEGER,
+  enclosure_url     TEXT    NOT NULL DEFAULT '',
+  enclosure_type    TEXT    NOT NULL DEFAULT '',
+  enclosure_length  INTEGER NOT NULL DEFAULT 0,
+  image_url         TEXT    NOT NULL DEFAULT '',
+  season            INTEGER,
+  episode_number    INTEGER,
+  episode_type      TEXT    NOT NULL DEFAULT '',
+  explicit_content  INTEGER NOT NULL DEFAULT 0,
+  transcripts       TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(transcripts)),
+  chapters_url      TEXT    NOT NULL DEFAULT '',
+  chapters_type     TEXT    NOT NULL DEFAULT '',
+  soundbites        TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(soundbites)),
+  persons           TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(persons)),
+  download_path     TEXT    NOT NULL DEFAULT '',
+  download_size     INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  UNIQUE (podcast_id, key)
+);
+-- A podcast's episodes newest first, and the newest episodes across the library.
+CREATE INDEX episodes_by_podcast_published ON episodes (podcast_id, published_at DESC, id DESC);
+CREATE INDEX episodes_by_published ON episodes (published_at DESC, id DESC);
+
+CREATE TABLE jobs (
+  id                INTEGER PRIMARY KEY,
+  kind              TEXT    NOT NULL CHECK (kind <> ''),
+  payload           TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+  dedupe_key        TEXT    NOT NULL DEFAULT '',
+  state             TEXT    NOT NULL DEFAULT 'queued'
+                            CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  max_attempts      INTEGER NOT NULL DEFAULT 5 CHECK (max_attempts >= 1),
+  run_after         INTEGER NOT NULL DEFAULT 0,
+  lease_owner       TEXT    NOT NULL DEFAULT '',
+  lease_until       INTEGER NOT NULL DEFAULT 0,
+  last_error        TEXT    NOT NULL DEFAULT '',
+  progress          REAL    NOT NULL DEFAULT 0,
+  progress_message  TEXT    NOT NULL DEFAULT '',
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  finished_at       INTEGER
+);
+-- At most one live job per dedupe key; finished jobs keep theirs as history.
+CREATE UNIQUE INDEX jobs_live_dedupe ON jobs (dedupe_key)
+  WHERE state IN ('queued', 'running') AND dedupe_key <> '';
+-- Leasing walks live jobs in (run_after, id) order; finished jobs stay out of the index
+-- so it does not grow with history.
+CREATE INDEX jobs_live_by_run_after ON jobs (run_after, id)
+  WHERE state IN ('queued', 'running');
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
+};
+
+constexpr bool versions_are_contiguous() {
+  for (std::size_t i = 0; i < kMigrations.size(); ++i) {
+    if (kMigrations[i].version != static_cast<int>(i) + 1) return false;
+  }
+  return true;
+}
+static_assert(versions_are_contiguous(), "migrations are numbered 1, 2, 3, ... in order");
+
+Result<std::int64_t> read_int_pragma(Connection& conn, std::string_view name) {
+  auto value = conn.pragma(name);
+  if (!value) return value.error();
+  return std::stoll(*value);
+}
+
+Result<bool> has_schema_objects(Connection& conn) {
+  auto stmt = conn.prepare("SELECT count(*) FROM sqlite_schema");
+  auto has_row = stmt.step();
+  if (!has_row) return has_row.error();
+  return *has_row && stmt.int64(0) > 0;
+}
+
+Error newer_version_error(const std::filesystem::path& path, std::int64_t version) {
+  return conflict(path.string() + " was written by a newer hark (schema version " +
+                  std::to_string(version) + "; this build knows up to " +
+                  std::to_string(latest_schema_version()) +
+                  "). Upgrade hark to open it; the file was left untouched.");
+}
+
+Error foreign_file_error(const std::filesystem::path& path) {
+  return invalid_input(path.string() +
+                       " is a SQLite database of another application, not a hark library; "
+                       "it was left untouched. Choose another data directory.");
+}
+
+Status apply(Connection& writer, const Migration& migration) {
+  auto status = writer.exec(migration.sql);
+  if (!status) {
+    return status.error().with_context("schema migration " + std::to_string(migration.version) +
+                                       " (" + std::string(migration.purpose) + ")");
+  }
+  return writer
+      .prepare("INSERT INTO schema_migrations (version, purpose, applied_at) VALUES (?, ?, ?)")
+      .bind_all(migration.version, migration.purpose, now_ms())
+      .run();
+}
+
+Status check_foreign_keys(Connection& writer) {
+  auto stmt = writer.prepare("PRAGMA foreign_key_check");
+  auto has_row = stmt.step();
+  if (!has_row) return has_row.error();
+  if (!*has_row) return ok();
+  return internal_error("schema migration left a dangling foreign key in table " + stmt.text(0));
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
+
+Result<int> check_compatible(Connection& conn, const std::filesystem::path& path) {
+  const std::string context = "reading " + path.string();
+  auto app_id = read_int_pragma(conn, "application_id");
+  if (!app_id) return app_id.error().with_context(context);
+  auto version = read_int_pragma(conn, "user_version");
+  if (!version) return version.error().with_context(context);
+  if (*app_id != 0 && *app_id != kApplicationId) return foreign_file_error(path);
+  if (*app_id == kApplicationId && *version > latest_schema_version()) {
+    return newer_version_error(path, *version);
+  }
+  if (*app_id == 0) {
+    // Only an empty file may be adopted; anything else with content is not ours.
+    auto has_objects = has_schema_objects(conn);
+    if (!has_objects) return has_objects.error().with_context(context);
+    if (*has_objects || *version != 0) return foreign_file_error(path);
+  }
+  return static_cast<int>(*version);
+}
+
+Result<int> migrate(Connection& writer, const std::filesystem::path& path) {
+  auto before = check_compatible(writer, path);
+  if (!before) return before.error();
+  if (*before == latest_schema_version()) return *before;
+
+  HARK_TRY(writer.exec("PRAGMA foreign_keys = OFF"));  // a no-op inside a transaction
+  auto tx = WriteTransaction::begin(writer);
+  if (!tx) return tx.error();
+  // Another process may have migrated between the check and the write lock.
+  auto current = check_compatible(writer, path);
+  if (!current) return current.error();
+  for (const auto& migration : kMigrations) {
+    if (migration.version > *current) HARK_TRY(apply(writer, migration));
+  }
+  HARK_TRY(writer.exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
+  HARK_TRY(writer.exec("PRAGMA user_version = " + std::to_string(latest_schema_version())));
+  HARK_TRY(check_foreign_keys(writer));
+  HARK_TRY(tx->commit());
+  return latest_schema_version();
+}
+
+}  // namespace hark::store::sqlite

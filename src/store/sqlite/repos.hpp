@@ -1,0 +1,83 @@
+// Internal to the SQLite backend: the repository implementations. Each holds a reference
+// to the Database it was made with and inherits its thread-safety (safe from any thread).
+// Reads go through Database::read, writes through Database::write.
+#pragma once
+
+#include "store/sqlite/database.hpp"
+#include "store/store.hpp"
+
+namespace hark::store::sqlite {
+
+class SqliteUserRepo final : public UserRepo {
+ public:
+  explicit SqliteUserRepo(Database& db) : db_(db) {}
+  Result<User> default_user() override;
+  Result<User> create(const std::string& name, bool is_admin) override;
+  Result<User> find_by_name(const std::string& name) override;
+  Result<std::vector<User>> list() override;
+
+ private:
+  Database& db_;
+};
+
+class SqlitePodcastRepo final : public PodcastRepo {
+ public:
+  explicit SqlitePodcastRepo(Database& db) : db_(db) {}
+  Result<Podcast> insert(const Podcast& podcast) override;
+  Status update(const Podcast& podcast) override;
+  Status record_fetch(Id podcast_id, Millis at, const std::string& error, const std::string& etag,
+                      const std::string& last_modified) override;
+  Result<Podcast> find(Id id) override;
+  Result<std::optional<Podcast>> find_by_feed_url(const std::string& feed_url) override;
+  Result<std::vector<Podcast>> list(std::optional<Id> user_id) override;
+  Status remove(Id id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteEpisodeRepo final : public EpisodeRepo {
+ public:
+  explicit SqliteEpisodeRepo(Database& db) : db_(db) {}
+  Result<UpsertCounts> upsert(Id podcast_id, const std::vector<Episode>& episodes) override;
+  Result<Episode> find(Id id) override;
+  Result<std::vector<Episode>> list(std::optional<Id> podcast_id, int limit) override;
+  Status set_download(Id episode_id, const std::string& path, std::int64_t size) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteSubscriptionRepo final : public SubscriptionRepo {
+ public:
+  explicit SqliteSubscriptionRepo(Database& db) : db_(db) {}
+  Status subscribe(Id user_id, Id podcast_id) override;
+  Status unsubscribe(Id user_id, Id podcast_id) override;
+  Result<bool> is_subscribed(Id user_id, Id podcast_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteJobRepo final : public JobRepo {
+ public:
+  explicit SqliteJobRepo(Database& db) : db_(db) {}
+  Result<Job> enqueue(const Job& job) override;
+  Result<std::optional<Job>> lease(const std::string& owner, const std::vector<std::string>& kinds,
+                                   Millis now, Millis lease_ms) override;
+  Status heartbeat(Id job_id, const std::string& owner, Millis lease_until, double progress,
+                   const std::string& message) override;
+  Status complete(Id job_id, const std::string& owner) override;
+  Status fail(Id job_id, const std::string& owner, const std::string& error,
+              Millis retry_at) override;
+  Result<Job> find(Id id) override;
+  Result<std::vector<Job>> list(int limit) override;
+
+ private:
+  Database& db_;
+};
+
+// Whether a row with this id exists in `table` (one of the schema's table names).
+Result<bool> row_exists(Connection& conn, std::string_view table, Id id);
+
+}  // namespace hark::store::sqlite

@@ -1,0 +1,59 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include "store/sqlite/database.hpp"
+#include "store/sqlite/repos.hpp"
+
+namespace hark::store::sqlite {
+namespace {
+
+// The Store facade: owns the Database and one repository of each kind over it.
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Database> db)
+      : db_(std::move(db)),
+        users_(*db_),
+        podcasts_(*db_),
+        episodes_(*db_),
+        subscriptions_(*db_),
+        jobs_(*db_) {}
+
+  UserRepo& users() override { return users_; }
+  PodcastRepo& podcasts() override { return podcasts_; }
+  EpisodeRepo& episodes() override { return episodes_; }
+  SubscriptionRepo& subscriptions() override { return subscriptions_; }
+  JobRepo& jobs() override { return jobs_; }
+  int schema_version() override { return db_->schema_version(); }
+
+  Result<std::string> integrity_check() override {
+    return db_->read([](Connection& conn) -> Result<std::string> {
+      // Returns one row per problem (or a single "ok"); join them for the caller.
+      auto stmt = conn.prepare("PRAGMA integrity_check");
+      std::string report;
+      while (true) {
+        auto has_row = stmt.step();
+        if (!has_row) return has_row.error();
+        if (!*has_row) return report;
+        if (!report.empty()) report += '\n';
+        report += stmt.text(0);
+      }
+    });
+  }
+
+ private:
+  std::unique_ptr<Database> db_;
+  SqliteUserRepo users_;
+  SqlitePodcastRepo podcasts_;
+  SqliteEpisodeRepo episodes_;
+  SqliteSubscriptionRepo subscriptions_;
+  SqliteJobRepo jobs_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open(const std::filesystem::path& path) {
+  auto db = Database::open(path);
+  if (!db) return db.error();
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db)));
+}
+
+}  // namespace hark::store::sqlite
