@@ -1,0 +1,235 @@
+// JobRepo: the durable queue's enqueue, lease, heartbeat, complete, fail.
+#include "store_fixture.hpp"
+
+namespace hark::store::testing {
+namespace {
+
+constexpr Millis kNow = 1'000'000;
+constexpr Millis kLease = 60'000;
+
+class JobTest : public StoreTest {
+ protected:
+  JobRepo& jobs() { return store_->jobs(); }
+
+  Job enqueue(const std::string& kind, const std::string& dedupe_key = "", Millis run_after = 0,
+              int max_attempts = 5) {
+    Job j;
+    j.kind = kind;
+    j.payload = R"({"episode_id": 1})";
+    j.dedupe_key = dedupe_key;
+    j.run_after = run_after;
+    j.max_attempts = max_attempts;
+    auto queued = jobs().enqueue(j);
+    EXPECT_TRUE(queued) << (queued ? "" : queued.error().message);
+    return queued ? *queued : j;
+  }
+
+  std::optional<Job> lease(const std::string& owner, Millis now = kNow,
+                           const std::vector<std::string>& kinds = {}) {
+    auto leased = jobs().lease(owner, kinds, now, kLease);
+    EXPECT_TRUE(leased) << (leased ? "" : leased.error().message);
+    return leased ? *leased : std::nullopt;
+  }
+};
+
+TEST_F(JobTest, EnqueueStoresTheJob) {
+  const auto job = enqueue("download", "download:1", 500, 3);
+  EXPECT_GT(job.id, 0);
+  EXPECT_EQ(job.state, JobState::Queued);
+  EXPECT_EQ(job.payload, R"({"episode_id": 1})");
+  EXPECT_EQ(job.dedupe_key, "download:1");
+  EXPECT_EQ(job.run_after, 500);
+  EXPECT_EQ(job.max_attempts, 3);
+  EXPECT_EQ(job.attempts, 0);
+  EXPECT_GT(job.created_at, 0);
+  EXPECT_EQ(job.finished_at, 0);
+
+  Job bare;
+  bare.kind = "index";
+  auto with_defaults = jobs().enqueue(bare);
+  ASSERT_TRUE(with_defaults);
+  EXPECT_EQ(with_defaults->payload, "{}");
+}
+
+TEST_F(JobTest, EnqueueRejectsBadJobs) {
+  Job no_kind;
+  EXPECT_EQ(jobs().enqueue(no_kind).error().code, ErrorCode::InvalidInput);
+  Job bad_payload;
+  bad_payload.kind = "download";
+  bad_payload.payload = "{not json";
+  EXPECT_EQ(jobs().enqueue(bad_payload).error().code, ErrorCode::InvalidInput);
+  Job no_attempts;
+  no_attempts.kind = "download";
+  no_attempts.max_attempts = 0;
+  EXPECT_EQ(jobs().enqueue(no_attempts).error().code, ErrorCode::InvalidInput);
+  EXPECT_TRUE(jobs().list()->empty());
+}
+
+TEST_F(JobTest, DedupeReturnsTheLiveJobUntilItFinishes) {
+  const auto first = enqueue("transcript", "transcript:9");
+  const auto again = enqueue("transcript", "transcript:9");
+  EXPECT_EQ(again.id, first.id);
+
+  ASSERT_TRUE(lease("w1"));
+  const auto while_running = enqueue("transcript", "transcript:9");
+  EXPECT_EQ(while_running.id, first.id);
+
+  ASSERT_TRUE(jobs().complete(first.id, "w1"));
+  const auto after_done = enqueue("transcript", "transcript:9");
+  EXPECT_NE(after_done.id, first.id);
+
+  const auto undeduped_a = enqueue("transcript");
+  const auto undeduped_b = enqueue("transcript");
+  EXPECT_NE(undeduped_a.id, undeduped_b.id);
+}
+
+TEST_F(JobTest, LeaseTakesOldestRunAfterThenId) {
+  const auto later = enqueue("a", "", 300);
+  const auto first = enqueue("a", "", 100);
+  const auto second = enqueue("a", "", 100);
+
+  auto l1 = lease("w");
+  auto l2 = lease("w");
+  auto l3 = lease("w");
+  ASSERT_TRUE(l1 && l2 && l3);
+  EXPECT_EQ(l1->id, first.id);
+  EXPECT_EQ(l2->id, second.id);
+  EXPECT_EQ(l3->id, later.id);
+  EXPECT_FALSE(lease("w").has_value());
+
+  EXPECT_EQ(l1->state, JobState::Running);
+  EXPECT_EQ(l1->lease_owner, "w");
+  EXPECT_EQ(l1->lease_until, kNow + kLease);
+  EXPECT_EQ(l1->attempts, 1);
+}
+
+TEST_F(JobTest, LeaseRespectsRunAfter) {
+  const auto job = enqueue("a", "", kNow + 10);
+  EXPECT_FALSE(lease("w", kNow).has_value());
+  auto leased = lease("w", kNow + 10);
+  ASSERT_TRUE(leased);
+  EXPECT_EQ(leased->id, job.id);
+}
+
+TEST_F(JobTest, LeaseFiltersByKind) {
+  const auto download = enqueue("download");
+  const auto transcript = enqueue("transcript");
+  auto leased = lease("w", kNow, {"transcript", "insights"});
+  ASSERT_TRUE(leased);
+  EXPECT_EQ(leased->id, transcript.id);
+  EXPECT_FALSE(lease("w", kNow, {"insights"}).has_value());
+  auto any = lease("w", kNow, {});
+  ASSERT_TRUE(any);
+  EXPECT_EQ(any->id, download.id);
+}
+
+TEST_F(JobTest, HeartbeatExtendsLeaseAndRecordsProgress) {
+  const auto job = enqueue("a");
+  ASSERT_TRUE(lease("w"));
+  ASSERT_TRUE(jobs().heartbeat(job.id, "w", kNow + 2 * kLease, 0.5, "halfway"));
+  auto found = jobs().find(job.id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->lease_until, kNow + 2 * kLease);
+  EXPECT_DOUBLE_EQ(found->progress, 0.5);
+  EXPECT_EQ(found->progress_message, "halfway");
+  // The extended lease keeps other workers away past the original expiry.
+  EXPECT_FALSE(lease("other", kNow + kLease + 1).has_value());
+}
+
+TEST_F(JobTest, ExpiredLeaseIsTakenOverAndTheOldOwnerIsRefused) {
+  const auto job = enqueue("a");
+  ASSERT_TRUE(lease("dead-worker"));
+  EXPECT_FALSE(lease("rescuer", kNow + kLease - 1).has_value());  // not expired yet
+
+  auto rescued = lease("rescuer", kNow + kLease);
+  ASSERT_TRUE(rescued);
+  EXPECT_EQ(rescued->id, job.id);
+  EXPECT_EQ(rescued->lease_owner, "rescuer");
+  EXPECT_EQ(rescued->attempts, 2);
+
+  auto beat = jobs().heartbeat(job.id, "dead-worker", kNow + 10 * kLease, 0.9, "");
+  ASSERT_FALSE(beat);
+  EXPECT_EQ(beat.error().code, ErrorCode::Conflict);
+  EXPECT_NE(beat.error().message.find("rescuer"), std::string::npos) << beat.error().message;
+  EXPECT_EQ(jobs().complete(job.id, "dead-worker").error().code, ErrorCode::Conflict);
+  EXPECT_EQ(jobs().fail(job.id, "dead-worker", "x", 0).error().code, ErrorCode::Conflict);
+
+  ASSERT_TRUE(jobs().complete(job.id, "rescuer"));
+  auto done = jobs().find(job.id);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->state, JobState::Done);
+  EXPECT_DOUBLE_EQ(done->progress, 1.0);
+  EXPECT_GT(done->finished_at, 0);
+  // Finished jobs refuse everyone, including their last owner.
+  EXPECT_EQ(jobs().complete(job.id, "rescuer").error().code, ErrorCode::Conflict);
+}
+
+TEST_F(JobTest, OwnerOperationsOnMissingJobsAreNotFound) {
+  EXPECT_EQ(jobs().heartbeat(5, "w", 0, 0, "").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(jobs().complete(5, "w").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(jobs().fail(5, "w", "e", 0).error().code, ErrorCode::NotFound);
+  auto found = jobs().find(5);
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().message, "no job with id 5");
+}
+
+TEST_F(JobTest, FailRetriesUntilMaxAttemptsThenKeepsTheError) {
+  const auto job = enqueue("a", "a:1", 0, /*max_attempts=*/3);
+  Millis now = kNow;
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto leased = lease("w", now);
+    ASSERT_TRUE(leased) << "attempt " << attempt;
+    EXPECT_EQ(leased->attempts, attempt);
+    ASSERT_TRUE(jobs().fail(job.id, "w", "error " + std::to_string(attempt), now + 1000));
+    auto requeued = jobs().find(job.id);
+    ASSERT_TRUE(requeued);
+    EXPECT_EQ(requeued->state, JobState::Queued);
+    EXPECT_EQ(requeued->run_after, now + 1000);
+    EXPECT_EQ(requeued->last_error, "error " + std::to_string(attempt));
+    EXPECT_FALSE(lease("w", now + 999).has_value());  // backoff respected
+    now += 1000;
+  }
+  ASSERT_TRUE(lease("w", now));
+  ASSERT_TRUE(jobs().fail(job.id, "w", "final error", now + 1000));
+  auto failed = jobs().find(job.id);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, JobState::Failed);
+  EXPECT_EQ(failed->attempts, 3);
+  EXPECT_EQ(failed->last_error, "final error");
+  EXPECT_GT(failed->finished_at, 0);
+  EXPECT_FALSE(lease("w", now + 1'000'000).has_value());
+  // A failed job frees its dedupe key.
+  EXPECT_NE(enqueue("a", "a:1").id, job.id);
+}
+
+TEST_F(JobTest, ExpiredLeaseOnTheLastAttemptFailsTheJob) {
+  const auto job = enqueue("poison", "", 0, /*max_attempts=*/2);
+  ASSERT_TRUE(lease("w1", kNow));
+  ASSERT_TRUE(jobs().fail(job.id, "w1", "decoder error", kNow));
+  ASSERT_TRUE(lease("w2", kNow));  // attempt 2 of 2, then w2 dies
+
+  EXPECT_FALSE(lease("w3", kNow + kLease).has_value());
+  auto failed = jobs().find(job.id);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, JobState::Failed);
+  EXPECT_NE(failed->last_error.find("w2"), std::string::npos) << failed->last_error;
+  EXPECT_NE(failed->last_error.find("decoder error"), std::string::npos) << failed->last_error;
+}
+
+TEST_F(JobTest, ListIsNewestFirst) {
+  const auto a = enqueue("a");
+  const auto b = enqueue("b");
+  const auto c = enqueue("c");
+  auto all = jobs().list();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, c.id);
+  EXPECT_EQ((*all)[2].id, a.id);
+  auto two = jobs().list(2);
+  ASSERT_TRUE(two);
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[1].id, b.id);
+}
+
+}  // namespace
+}  // namespace hark::store::testing
