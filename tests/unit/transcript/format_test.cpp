@@ -135,6 +135,10 @@ TEST(Emit, JsonWritesWordsAsWordSegmentsWithSpeakerNames) {
   EXPECT_EQ(j["segments"][1]["startTime"], 1.5);
   EXPECT_EQ(j["segments"][1]["endTime"], 2.0);  // the word's end, not the segment's
   EXPECT_FALSE(j["segments"][2].contains("speaker"));
+  const auto again = parse_json(to_json(interview()));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->transcript.language, "en");
+  EXPECT_EQ(again->transcript.segments.at(1).words.at(0).text, "Thanks.");
 }
 
 TEST(Emit, TextLabelsTurnStarts) {
