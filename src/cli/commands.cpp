@@ -1,0 +1,192 @@
+#include "cli/commands.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/output.hpp"
+
+namespace hark::cli {
+namespace {
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return not_found("cannot open " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void print_warnings(const std::vector<std::string>& warnings, const std::string& prefix) {
+  for (const auto& w : warnings) std::cerr << "warning: " << prefix << w << "\n";
+}
+
+}  // namespace
+
+Status cmd_add(app::App& app, const std::string& url_or_path, const Options& o) {
+  auto r = app.library().subscribe(url_or_path, app.local_user().id);
+  if (!r) return r.error();
+  print_warnings(r->warnings, "");
+  if (o.json) {
+    auto j = podcast_json(r->podcast);
+    j["added"] = r->episodes.added;
+    j["updated"] = r->episodes.updated;
+    std::cout << j.dump(2) << "\n";
+    return ok();
+  }
+  const int total = r->episodes.added + r->episodes.updated + r->episodes.unchanged;
+  std::cout << (r->already_known ? "Subscribed to " : "Added ") << r->podcast.title << " (podcast "
+            << r->podcast.id << ", " << total << " episode" << (total == 1 ? "" : "s") << ")\n";
+  return ok();
+}
+
+Status cmd_import(app::App& app, const std::string& opml_path, const Options& o) {
+  auto bytes = read_file(opml_path);
+  if (!bytes) return bytes.error();
+  ProgressBar bar("importing");
+  auto r = app.library().import_opml(*bytes, app.local_user().id,
+                                     [&](int done, int total, const std::string& item) {
+                                       bar.update(done, total, item);
+                                     });
+  bar.finish();
+  if (!r) return r.error().with_context(opml_path);
+  if (o.json) {
+    nlohmann::json j = {{"added", nlohmann::json::array()}, {"failed", nlohmann::json::array()}};
+    for (const auto& a : r->added) j["added"].push_back(podcast_json(a.podcast));
+    for (const auto& [url, err] : r->failed) j["failed"].push_back({{"feed_url", url}, {"error", err}});
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "Imported " << r->added.size() << " podcast" << (r->added.size() == 1 ? "" : "s");
+    if (!r->failed.empty()) std::cout << "; " << r->failed.size() << " failed";
+    std::cout << "\n";
+    for (const auto& [url, err] : r->failed) std::cerr << "failed: " << url << ": " << err << "\n";
+  }
+  if (!r->failed.empty() && r->added.empty())
+    return unavailable("none of the " + std::to_string(r->failed.size()) + " feeds could be added");
+  return ok();
+}
+
+Status cmd_export_opml(app::App& app, const std::string& out_path) {
+  auto opml = app.library().export_opml(app.local_user().id);
+  if (!opml) return opml.error();
+  if (out_path.empty() || out_path == "-") {
+    std::cout << *opml;
+    return ok();
+  }
+  const auto tmp = out_path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return invalid_input("cannot write " + out_path);
+    out << *opml;
+    if (!out.flush()) return internal_error("writing " + out_path + " failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, out_path, ec);
+  if (ec) return internal_error("cannot write " + out_path + ": " + ec.message());
+  return ok();
+}
+
+Status cmd_refresh(app::App& app, std::optional<Id> podcast_id, const Options& o) {
+  std::vector<app::RefreshResult> results;
+  if (podcast_id) {
+    results.push_back(app.library().refresh(*podcast_id));
+  } else {
+    ProgressBar bar("refreshing");
+    auto all = app.library().refresh_all(app.local_user().id,
+                                         [&](int done, int total, const std::string& item) {
+                                           bar.update(done, total, item);
+                                         });
+    bar.finish();
+    if (!all) return all.error();
+    results = std::move(*all);
+  }
+  int failed = 0, updated = 0, unchanged = 0, new_episodes = 0;
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : results) {
+    const char* outcome = r.outcome == app::RefreshOutcome::Updated       ? "updated"
+                          : r.outcome == app::RefreshOutcome::NotModified ? "not_modified"
+                                                                          : "failed";
+    if (r.outcome == app::RefreshOutcome::Failed) ++failed;
+    else if (r.outcome == app::RefreshOutcome::Updated) ++updated;
+    else ++unchanged;
+    new_episodes += r.episodes.added;
+    if (o.json) {
+      j.push_back({{"podcast_id", r.podcast_id},
+                   {"feed_url", r.feed_url},
+                   {"outcome", outcome},
+                   {"new_episodes", r.episodes.added},
+                   {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+                   {"moved_to", r.moved_to.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.moved_to)}});
+    } else {
+      if (r.outcome == app::RefreshOutcome::Failed)
+        std::cerr << "failed: podcast " << r.podcast_id << ": " << r.error << "\n";
+      if (!r.moved_to.empty())
+        std::cerr << "moved: podcast " << r.podcast_id << " now uses " << r.moved_to << "\n";
+      print_warnings(r.warnings, "podcast " + std::to_string(r.podcast_id) + ": ");
+    }
+  }
+  if (o.json) std::cout << j.dump(2) << "\n";
+  else
+    std::cout << "Refreshed " << results.size() << " podcast" << (results.size() == 1 ? "" : "s")
+              << ": " << updated << " updated, " << unchanged << " unchanged, " << failed
+              << " failed; " << new_episodes << " new episode" << (new_episodes == 1 ? "" : "s") << "\n";
+  if (podcast_id && failed > 0) return unavailable(results.front().error);
+  return ok();
+}
+
+Status cmd_podcasts(app::App& app, const Options& o) {
+  auto list = app.store().podcasts().list(app.local_user().id);
+  if (!list) return list.error();
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& p : *list) j.push_back(podcast_json(p));
+    std::cout << j.dump(2) << "\n";
+  } else if (list->empty()) {
+    std::cout << "No podcasts yet. Add one with: hark add <feed URL or file>\n";
+  } else {
+    std::cout << podcasts_table(*list);
+  }
+  return ok();
+}
+
+Status cmd_episodes(app::App& app, std::optional<Id> podcast_id, int limit, const Options& o) {
+  if (podcast_id) {
+    auto p = app.store().podcasts().find(*podcast_id);
+    if (!p) return p.error();
+  }
+  auto list = app.store().episodes().list(podcast_id, limit);
+  if (!list) return list.error();
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& e : *list) j.push_back(episode_json(e));
+    std::cout << j.dump(2) << "\n";
+  } else if (list->empty()) {
+    std::cout << "No episodes.\n";
+  } else {
+    std::cout << episodes_table(*list);
+  }
+  return ok();
+}
+
+Status cmd_download(app::App& app, Id episode_id, const Options& o) {
+  ProgressBar bar("downloading");
+  auto e = app.library().download(episode_id, [&](std::int64_t done, std::int64_t total) {
+    bar.update(done, total > 0 ? total : 0, human_bytes(done));
+    return true;
+  });
+  bar.finish();
+  if (!e) return e.error();
+  if (o.json) {
+    auto j = episode_json(*e);
+    j["download_path"] = e->download_path;
+    j["download_size"] = e->download_size;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "Downloaded " << e->title << " (" << human_bytes(e->download_size) << ") to "
+              << e->download_path << "\n";
+  }
+  return ok();
+}
+
+}  // namespace hark::cli

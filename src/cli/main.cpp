@@ -1,0 +1,88 @@
+// hark's command line. CLI11 lives in this one translation unit only (it is heavy); the
+// commands themselves are in commands.cpp.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/app.hpp"
+#include "cli/commands.hpp"
+
+namespace {
+
+using hark::Id;
+
+int report(const hark::Status& s) {
+  if (s) return 0;
+  std::cerr << "hark: " << s.error().message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"hark — a self-hosted podcast player that keeps the moments worth keeping"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", "hark 0.1.0");
+  std::string data_dir, config_file;
+  cli.add_option("--data", data_dir, "Data directory (default: $HARK_DATA, else $XDG_DATA_HOME/hark)");
+  cli.add_option("--config", config_file, "Configuration file (default: $HARK_CONFIG, else <data>/hark.toml)");
+
+  hark::cli::Options o;
+  auto json_flag = [&](CLI::App* sub) { sub->add_flag("--json", o.json, "Print JSON for scripts"); };
+
+  std::string url, path, out_path;
+  std::optional<Id> podcast_id;
+  Id episode_id = 0;
+  int limit = -1;
+
+  auto* add = cli.add_subcommand("add", "Subscribe to a podcast by feed URL or file");
+  add->add_option("url", url, "Feed URL, or a path to a feed file")->required();
+  json_flag(add);
+
+  auto* import = cli.add_subcommand("import", "Subscribe to every feed in an OPML file");
+  import->add_option("opml", path, "OPML file")->required()->check(CLI::ExistingFile);
+  json_flag(import);
+
+  auto* export_opml = cli.add_subcommand("export-opml", "Write your subscriptions as OPML");
+  export_opml->add_option("-o,--out", out_path, "Output file (default: standard output)");
+
+  auto* refresh = cli.add_subcommand("refresh", "Fetch new episodes (all podcasts, or one)");
+  refresh->add_option("podcast", podcast_id, "Podcast id");
+  json_flag(refresh);
+
+  auto* podcasts = cli.add_subcommand("podcasts", "List your podcasts");
+  json_flag(podcasts);
+
+  auto* episodes = cli.add_subcommand("episodes", "List episodes, newest first");
+  episodes->add_option("podcast", podcast_id, "Only this podcast's episodes");
+  episodes->add_option("-n,--limit", limit, "At most this many");
+  json_flag(episodes);
+
+  auto* download = cli.add_subcommand("download", "Download an episode's audio");
+  download->add_option("episode", episode_id, "Episode id")->required();
+  json_flag(download);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  hark::app::ConfigSources sources;
+  if (!data_dir.empty()) sources.data_dir_flag = data_dir;
+  if (!config_file.empty()) sources.config_file_flag = config_file;
+  auto config = hark::app::load_config(sources);
+  if (!config) return report(config.error());
+  auto app = hark::app::App::open(std::move(*config), hark::app::FrontEnd::Cli);
+  if (!app) return report(app.error());
+  auto& a = **app;
+
+  namespace c = hark::cli;
+  if (add->parsed()) return report(c::cmd_add(a, url, o));
+  if (import->parsed()) return report(c::cmd_import(a, path, o));
+  if (export_opml->parsed()) return report(c::cmd_export_opml(a, out_path));
+  if (refresh->parsed()) return report(c::cmd_refresh(a, podcast_id, o));
+  if (podcasts->parsed()) return report(c::cmd_podcasts(a, o));
+  if (episodes->parsed()) return report(c::cmd_episodes(a, podcast_id, limit, o));
+  if (download->parsed()) return report(c::cmd_download(a, episode_id, o));
+  return 2;
+}

@@ -1,0 +1,58 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hark::app {
+namespace {
+
+TEST(Config, ReadsNetworkAndRefreshSettings) {
+  Config c;
+  const auto s = apply_toml(R"(
+[network]
+allow_private_networks = false
+allowed_hosts = ["nas.local:8080", "10.0.0.2"]
+timeout_seconds = 5
+max_feed_mb = 8
+
+[refresh]
+concurrency = 4
+per_host = 2
+)",
+                            "hark.toml", c);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(c.allow_private_networks, false);
+  EXPECT_EQ(c.allowed_hosts, (std::vector<std::string>{"nas.local:8080", "10.0.0.2"}));
+  EXPECT_EQ(c.timeout_seconds, 5);
+  EXPECT_EQ(c.refresh_concurrency, 4);
+  EXPECT_EQ(c.refresh_per_host, 2);
+  const auto p = make_policy(c, /*local_admin=*/true);
+  EXPECT_FALSE(p.allow_private_networks);  // the file wins over the CLI default
+  EXPECT_TRUE(p.allow_local_files);
+  EXPECT_EQ(p.max_body_bytes, 8 << 20);
+  EXPECT_EQ(p.timeout_ms, 5000);
+}
+
+TEST(Config, FrontEndDefaultsForPrivateNetworks) {
+  Config c;
+  EXPECT_TRUE(make_policy(c, true).allow_private_networks);
+  EXPECT_FALSE(make_policy(c, false).allow_private_networks);
+  EXPECT_FALSE(make_policy(c, false).allow_local_files);
+}
+
+TEST(Config, TyposAndBadValuesAreErrorsThatNameTheSetting) {
+  Config c;
+  auto s = apply_toml("[network]\ntimeout_secs = 5\n", "hark.toml", c);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("network.timeout_secs"), std::string::npos);
+  s = apply_toml("[refresh]\nconcurrency = 0\n", "hark.toml", c);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("refresh.concurrency"), std::string::npos);
+  s = apply_toml("[network\n", "hark.toml", c);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("hark.toml:1"), std::string::npos);
+  s = apply_toml("[netwrok]\n", "hark.toml", c);
+  ASSERT_FALSE(s);
+}
+
+}  // namespace
+}  // namespace hark::app
