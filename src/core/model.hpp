@@ -39,6 +39,20 @@ struct Soundbite {
   bool operator==(const Soundbite&) const = default;
 };
 
+// A chapter of an episode. `source` says where it came from, in order of trust:
+// "publisher" (podcast:chapters JSON), "embedded" (ID3 CHAP / MP4 chapters in the audio),
+// "shownotes" (timestamps written in the description), "generated" (topic segmentation).
+struct Chapter {
+  Millis start_ms = 0;
+  std::optional<Millis> end_ms;  // the next chapter's start, or the episode's end
+  std::string title;
+  std::string url;        // a link about the chapter's topic
+  std::string image_url;  // chapter artwork
+  bool toc = true;        // false: a silent marker not shown in tables of contents
+  std::string source;
+  bool operator==(const Chapter&) const = default;
+};
+
 struct Podcast {
   Id id = 0;
   std::string feed_url;  // where hark fetches it (after following itunes:new-feed-url)
