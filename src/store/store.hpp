@@ -23,6 +23,7 @@
 
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "core/transcript.hpp"
 
 namespace hark::store {
 
@@ -150,13 +151,77 @@ class JobRepo {
                            const std::string& message) = 0;
   // Marks the job done (progress 1). Only the current owner of a running job may.
   virtual Status complete(Id job_id, const std::string& owner) = 0;
+  // complete() plus enqueue() of each of `next` (same validation and dedupe), in one
+  // transaction: a crash can never leave a done job whose follow-ups were not enqueued.
+  // Returns the enqueued (or deduplicated-to) jobs in input order. Nothing changes when
+  // any follow-up is invalid (InvalidInput) or the owner no longer holds the job.
+  virtual Result<std::vector<Job>> complete_with(Id job_id, const std::string& owner,
+                                                 const std::vector<Job>& next) = 0;
   // Records the error; requeues with run_after = retry_at while attempts < max_attempts,
   // else marks the job failed, keeping the error. Only the current owner may.
   virtual Status fail(Id job_id, const std::string& owner, const std::string& error,
                       Millis retry_at) = 0;
+  // Marks the job failed at once, keeping the error, whatever attempts are left: for
+  // errors that retrying cannot fix (a corrupt file). Only the current owner may.
+  virtual Status give_up(Id job_id, const std::string& owner, const std::string& error) = 0;
+  // Hands a running job back untouched by failure: queued, runnable from `now`, no owner,
+  // and the attempt it was leased for is not counted (a graceful shutdown is not a
+  // failure, and must not push a job towards max_attempts). Only the current owner may.
+  virtual Status release(Id job_id, const std::string& owner, Millis now) = 0;
   virtual Result<Job> find(Id id) = 0;
   // Newest first; limit < 0 means all.
   virtual Result<std::vector<Job>> list(int limit = 100) = 0;
+};
+
+// Where a stored transcript came from, beyond Transcript::source: the speech-to-text
+// engine and model that produced it ("" for publisher transcripts).
+struct TranscriptOrigin {
+  std::string engine;  // "whisper.cpp", "openai", ...
+  std::string model;   // "large-v3", ...
+  bool operator==(const TranscriptOrigin&) const = default;
+};
+
+// What is known about a stored transcript without loading its segments.
+struct TranscriptInfo {
+  std::string source;
+  std::string language;
+  bool timed = true;
+  TranscriptOrigin origin;
+  int segment_count = 0;
+  Millis created_at = 0;  // when the current version was stored
+};
+
+// One current transcript per episode (segments, their words, speakers). Deleting an
+// episode deletes its transcript.
+class TranscriptRepo {
+ public:
+  virtual ~TranscriptRepo() = default;
+  // Replaces the episode's transcript (or stores its first) in one transaction: the old
+  // segments are gone and the new ones in place, or nothing changed. Storing the same
+  // transcript again therefore never duplicates anything, which makes the pipeline step
+  // that calls it safe to re-run. NotFound when the episode does not exist.
+  virtual Status replace(Id episode_id, const Transcript& transcript,
+                         const TranscriptOrigin& origin) = 0;
+  Status replace(Id episode_id, const Transcript& transcript) {
+    return replace(episode_id, transcript, TranscriptOrigin{});
+  }
+  // The whole transcript, segments in stored order; nullopt when the episode has none.
+  virtual Result<std::optional<Transcript>> find(Id episode_id) = 0;
+  virtual Result<std::optional<TranscriptInfo>> info(Id episode_id) = 0;
+  virtual Result<bool> exists(Id episode_id) = 0;
+  virtual Status remove(Id episode_id) = 0;  // idempotent
+};
+
+// An episode's chapters (one list per episode, whatever their source).
+class ChapterRepo {
+ public:
+  virtual ~ChapterRepo() = default;
+  // Replaces the episode's chapters in one transaction (an empty list removes them), so
+  // re-running the step that computed them never duplicates rows. NotFound when the
+  // episode does not exist.
+  virtual Status replace(Id episode_id, const std::vector<Chapter>& chapters) = 0;
+  // In stored order; empty when there are none.
+  virtual Result<std::vector<Chapter>> list(Id episode_id) = 0;
 };
 
 class Store {
@@ -167,6 +232,8 @@ class Store {
   virtual EpisodeRepo& episodes() = 0;
   virtual SubscriptionRepo& subscriptions() = 0;
   virtual JobRepo& jobs() = 0;
+  virtual TranscriptRepo& transcripts() = 0;
+  virtual ChapterRepo& chapters() = 0;
   // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).

@@ -1,6 +1,7 @@
 #include "store/sqlite/codec.hpp"
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace hark::store::sqlite {
 namespace {
@@ -17,6 +18,10 @@ json to_json(const TranscriptLink& t) {
 
 json to_json(const Soundbite& s) {
   return {{"start_ms", s.start_ms}, {"duration_ms", s.duration_ms}, {"title", s.title}};
+}
+
+json to_json(const Speaker& s) {
+  return {{"id", s.id}, {"name", s.name}, {"role", s.role}};
 }
 
 // json::value() keeps the struct's default when a field is missing and throws when it has
@@ -42,12 +47,23 @@ void from_json(const json& j, Soundbite& s) {
   s.title = j.value("title", s.title);
 }
 
+void from_json(const json& j, Speaker& s) {
+  s.id = j.value("id", s.id);
+  s.name = j.value("name", s.name);
+  s.role = j.value("role", s.role);
+}
+
+std::string dump(const json& value) {
+  // Feed and recogniser text is not guaranteed to be valid UTF-8; replace bad bytes
+  // instead of throwing.
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 template <typename T>
 std::string encode_list(const std::vector<T>& items) {
   json array = json::array();
   for (const auto& item : items) array.push_back(to_json(item));
-  // Feed text is not guaranteed to be valid UTF-8; replace bad bytes instead of throwing.
-  return array.dump(-1, ' ', false, json::error_handler_t::replace);
+  return dump(array);
 }
 
 template <typename T>
@@ -73,6 +89,16 @@ Result<std::vector<T>> decode_list(std::string_view text, std::string_view what)
   return items;
 }
 
+Word word_from_tuple(const json& tuple) {
+  if (!tuple.is_array() || tuple.size() != 4) throw std::invalid_argument("not a 4-tuple");
+  Word w;
+  w.start_ms = tuple[0].get<Millis>();
+  w.end_ms = tuple[1].get<Millis>();
+  w.text = tuple[2].get<std::string>();
+  if (!tuple[3].is_null()) w.confidence = tuple[3].get<double>();
+  return w;
+}
+
 }  // namespace
 
 std::string encode_persons(const std::vector<Person>& persons) {
@@ -85,6 +111,19 @@ std::string encode_soundbites(const std::vector<Soundbite>& soundbites) {
   return encode_list(soundbites);
 }
 
+std::string encode_speakers(const std::vector<Speaker>& speakers) {
+  return encode_list(speakers);
+}
+
+std::string encode_words(const std::vector<Word>& words) {
+  json array = json::array();
+  for (const auto& w : words) {
+    array.push_back(json::array(
+        {w.start_ms, w.end_ms, w.text, w.confidence ? json(*w.confidence) : json(nullptr)}));
+  }
+  return dump(array);
+}
+
 Result<std::vector<Person>> decode_persons(std::string_view json) {
   return decode_list<Person>(json, "persons");
 }
@@ -93,6 +132,27 @@ Result<std::vector<TranscriptLink>> decode_transcripts(std::string_view json) {
 }
 Result<std::vector<Soundbite>> decode_soundbites(std::string_view json) {
   return decode_list<Soundbite>(json, "soundbites");
+}
+
+Result<std::vector<Speaker>> decode_speakers(std::string_view json) {
+  return decode_list<Speaker>(json, "speakers");
+}
+
+Result<std::vector<Word>> decode_words(std::string_view text) {
+  const auto fail = [&](std::string_view why) {
+    return internal_error("stored words are unreadable (" + std::string(why) +
+                          "): " + std::string(text.substr(0, 80)));
+  };
+  const json array = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return fail("not a JSON array");
+  std::vector<Word> words;
+  words.reserve(array.size());
+  try {
+    for (const auto& tuple : array) words.push_back(word_from_tuple(tuple));
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return words;
 }
 
 }  // namespace hark::store::sqlite

@@ -210,4 +210,20 @@ Status WriteTransaction::commit() {
   return status;
 }
 
+// ---- ReadSnapshot ----
+
+Result<ReadSnapshot> ReadSnapshot::begin(Connection& conn) {
+  HARK_TRY(conn.exec("BEGIN"));
+  return ReadSnapshot(conn);
+}
+
+ReadSnapshot::ReadSnapshot(ReadSnapshot&& other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)) {}
+
+ReadSnapshot::~ReadSnapshot() {
+  // Nothing was written, so COMMIT and ROLLBACK are the same; ROLLBACK cannot fail on
+  // a busy database.
+  if (conn_ != nullptr && conn_->in_transaction()) (void)conn_->exec("ROLLBACK");
+}
+
 }  // namespace hark::store::sqlite

@@ -228,4 +228,22 @@ class WriteTransaction {
   Connection* conn_;  // null once committed, rolled back or moved from
 };
 
+// BEGIN ... COMMIT around several reads on one connection: in WAL mode they all see the
+// same snapshot, so a read made of two queries (a transcript's header, then its segments)
+// never mixes two versions that a writer committed in between. Ends the transaction on
+// destruction.
+class ReadSnapshot {
+ public:
+  static Result<ReadSnapshot> begin(Connection& conn);
+  ~ReadSnapshot();
+  ReadSnapshot(ReadSnapshot&& other) noexcept;
+  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  explicit ReadSnapshot(Connection& conn) : conn_(&conn) {}
+  Connection* conn_;  // null once moved from
+};
+
 }  // namespace hark::store::sqlite

@@ -126,18 +126,29 @@ Status update_as_owner(Connection& conn, std::string_view sql, Id job_id, const 
   return ok();
 }
 
+// Enqueues inside the caller's write transaction; `job` is already validated.
+Result<Job> enqueue_in(Connection& conn, const Job& job) {
+  if (!job.dedupe_key.empty()) {
+    auto live = find_live_duplicate(conn, job.dedupe_key);
+    if (!live) return live.error();
+    if (*live) return **live;
+  }
+  return insert_job(conn, job);
+}
+
+Status mark_done(Connection& conn, Id job_id, const std::string& owner) {
+  return update_as_owner(conn,
+                         "UPDATE jobs SET state = 'done', progress = 1, lease_until = 0, "
+                         "finished_at = ?3, updated_at = ?3 "
+                         "WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
+                         job_id, owner, [&](Statement& s) { s.bind(3, now_ms()); });
+}
+
 }  // namespace
 
 Result<Job> SqliteJobRepo::enqueue(const Job& job) {
   HARK_TRY(validate(job));
-  return db_.write([&](Connection& conn) -> Result<Job> {
-    if (!job.dedupe_key.empty()) {
-      auto live = find_live_duplicate(conn, job.dedupe_key);
-      if (!live) return live.error();
-      if (*live) return **live;
-    }
-    return insert_job(conn, job);
-  });
+  return db_.write([&](Connection& conn) { return enqueue_in(conn, job); });
 }
 
 Result<std::optional<Job>> SqliteJobRepo::lease(const std::string& owner,
@@ -176,12 +187,24 @@ Status SqliteJobRepo::heartbeat(Id job_id, const std::string& owner, Millis leas
 }
 
 Status SqliteJobRepo::complete(Id job_id, const std::string& owner) {
-  return db_.write([&](Connection& conn) {
-    return update_as_owner(conn,
-                           "UPDATE jobs SET state = 'done', progress = 1, lease_until = 0, "
-                           "finished_at = ?3, updated_at = ?3 "
-                           "WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
-                           job_id, owner, [&](Statement& s) { s.bind(3, now_ms()); });
+  return db_.write([&](Connection& conn) { return mark_done(conn, job_id, owner); });
+}
+
+Result<std::vector<Job>> SqliteJobRepo::complete_with(Id job_id, const std::string& owner,
+                                                      const std::vector<Job>& next) {
+  for (const auto& job : next) HARK_TRY(validate(job));
+  return db_.write([&](Connection& conn) -> Result<std::vector<Job>> {
+    // Done first, so a follow-up that reuses this job's dedupe key is not deduplicated
+    // into the job that is finishing.
+    HARK_TRY(mark_done(conn, job_id, owner));
+    std::vector<Job> enqueued;
+    enqueued.reserve(next.size());
+    for (const auto& job : next) {
+      auto queued = enqueue_in(conn, job);
+      if (!queued) return queued.error();
+      enqueued.push_back(std::move(*queued));
+    }
+    return enqueued;
   });
 }
 
@@ -196,6 +219,27 @@ Status SqliteJobRepo::fail(Id job_id, const std::string& owner, const std::strin
         "finished_at = CASE WHEN attempts < max_attempts THEN NULL ELSE ?5 END "
         "WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
         job_id, owner, [&](Statement& s) { s.bind(3, error).bind(4, retry_at).bind(5, now_ms()); });
+  });
+}
+
+Status SqliteJobRepo::give_up(Id job_id, const std::string& owner, const std::string& error) {
+  return db_.write([&](Connection& conn) {
+    return update_as_owner(conn,
+                           "UPDATE jobs SET state = 'failed', last_error = ?3, lease_until = 0, "
+                           "finished_at = ?4, updated_at = ?4 "
+                           "WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
+                           job_id, owner,
+                           [&](Statement& s) { s.bind(3, error).bind(4, now_ms()); });
+  });
+}
+
+Status SqliteJobRepo::release(Id job_id, const std::string& owner, Millis now) {
+  return db_.write([&](Connection& conn) {
+    return update_as_owner(conn,
+                           "UPDATE jobs SET state = 'queued', lease_owner = '', lease_until = 0, "
+                           "run_after = ?3, attempts = max(attempts - 1, 0), updated_at = ?4 "
+                           "WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
+                           job_id, owner, [&](Statement& s) { s.bind(3, now).bind(4, now_ms()); });
   });
 }
 

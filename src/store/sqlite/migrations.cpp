@@ -124,8 +124,60 @@ CREATE INDEX jobs_live_by_run_after ON jobs (run_after, id)
   WHERE state IN ('queued', 'running');
 )sql";
 
+// Transcripts and chapters. A transcript is a header row plus one row per segment; a
+// segment's word timings live in its row as a compact JSON array of
+// [start_ms, end_ms, "text", confidence|null] tuples, not in a table of their own:
+// - words are only ever read and written with their segment (the player and the snip
+//   engine load whole transcripts; search indexes segment text), so no query needs them
+//   as rows;
+// - a 3-hour episode has ~30k words but only ~2-3k segments: replacing a transcript is
+//   a few thousand inserts instead of 30k+, and reading it back a few thousand rows;
+// - tuples cost ~30 bytes per word, about what a words table would spend on its row
+//   header, rowid and index entry alone.
+// segments keep a rowid (no WITHOUT ROWID): rows are large (words), and a future FTS5
+// index can use the rowid as its external-content key. Segments hang off the transcript
+// row, so removing a transcript or its episode removes them too.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE transcripts (
+  episode_id  INTEGER PRIMARY KEY REFERENCES episodes (id) ON DELETE CASCADE,
+  source      TEXT    NOT NULL DEFAULT '',
+  language    TEXT    NOT NULL DEFAULT '',
+  timed       INTEGER NOT NULL DEFAULT 1 CHECK (timed IN (0, 1)),
+  engine      TEXT    NOT NULL DEFAULT '',
+  model       TEXT    NOT NULL DEFAULT '',
+  speakers    TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(speakers)),
+  created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE segments (
+  id          INTEGER PRIMARY KEY,
+  episode_id  INTEGER NOT NULL REFERENCES transcripts (episode_id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  start_ms    INTEGER NOT NULL,
+  end_ms      INTEGER NOT NULL,
+  speaker     TEXT    NOT NULL DEFAULT '',
+  text        TEXT    NOT NULL DEFAULT '',
+  words       TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(words)),
+  UNIQUE (episode_id, seq)
+);
+
+CREATE TABLE chapters (
+  episode_id  INTEGER NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  start_ms    INTEGER NOT NULL,
+  end_ms      INTEGER,
+  title       TEXT    NOT NULL DEFAULT '',
+  url         TEXT    NOT NULL DEFAULT '',
+  image_url   TEXT    NOT NULL DEFAULT '',
+  toc         INTEGER NOT NULL DEFAULT 1 CHECK (toc IN (0, 1)),
+  source      TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (episode_id, seq)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
+    Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
 };
 
 constexpr bool versions_are_contiguous() {

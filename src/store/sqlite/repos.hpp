@@ -68,14 +68,46 @@ class SqliteJobRepo final : public JobRepo {
   Status heartbeat(Id job_id, const std::string& owner, Millis lease_until, double progress,
                    const std::string& message) override;
   Status complete(Id job_id, const std::string& owner) override;
+  Result<std::vector<Job>> complete_with(Id job_id, const std::string& owner,
+                                         const std::vector<Job>& next) override;
   Status fail(Id job_id, const std::string& owner, const std::string& error,
               Millis retry_at) override;
+  Status give_up(Id job_id, const std::string& owner, const std::string& error) override;
+  Status release(Id job_id, const std::string& owner, Millis now) override;
   Result<Job> find(Id id) override;
   Result<std::vector<Job>> list(int limit) override;
 
  private:
   Database& db_;
 };
+
+class SqliteTranscriptRepo final : public TranscriptRepo {
+ public:
+  explicit SqliteTranscriptRepo(Database& db) : db_(db) {}
+  using TranscriptRepo::replace;
+  Status replace(Id episode_id, const Transcript& transcript,
+                 const TranscriptOrigin& origin) override;
+  Result<std::optional<Transcript>> find(Id episode_id) override;
+  Result<std::optional<TranscriptInfo>> info(Id episode_id) override;
+  Result<bool> exists(Id episode_id) override;
+  Status remove(Id episode_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteChapterRepo final : public ChapterRepo {
+ public:
+  explicit SqliteChapterRepo(Database& db) : db_(db) {}
+  Status replace(Id episode_id, const std::vector<Chapter>& chapters) override;
+  Result<std::vector<Chapter>> list(Id episode_id) override;
+
+ private:
+  Database& db_;
+};
+
+// NotFound ("no episode with id 7") unless the episode exists.
+Status require_episode(Connection& conn, Id episode_id);
 
 // Whether a row with this id exists in `table` (one of the schema's table names).
 Result<bool> row_exists(Connection& conn, std::string_view table, Id id);

@@ -15,13 +15,17 @@ class SqliteStore final : public Store {
         podcasts_(*db_),
         episodes_(*db_),
         subscriptions_(*db_),
-        jobs_(*db_) {}
+        jobs_(*db_),
+        transcripts_(*db_),
+        chapters_(*db_) {}
 
   UserRepo& users() override { return users_; }
   PodcastRepo& podcasts() override { return podcasts_; }
   EpisodeRepo& episodes() override { return episodes_; }
   SubscriptionRepo& subscriptions() override { return subscriptions_; }
   JobRepo& jobs() override { return jobs_; }
+  TranscriptRepo& transcripts() override { return transcripts_; }
+  ChapterRepo& chapters() override { return chapters_; }
   int schema_version() override { return db_->schema_version(); }
 
   Result<std::string> integrity_check() override {
@@ -46,6 +50,8 @@ class SqliteStore final : public Store {
   SqliteEpisodeRepo episodes_;
   SqliteSubscriptionRepo subscriptions_;
   SqliteJobRepo jobs_;
+  SqliteTranscriptRepo transcripts_;
+  SqliteChapterRepo chapters_;
 };
 
 }  // namespace

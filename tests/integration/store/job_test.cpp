@@ -216,6 +216,66 @@ TEST_F(JobTest, ExpiredLeaseOnTheLastAttemptFailsTheJob) {
   EXPECT_NE(failed->last_error.find("decoder error"), std::string::npos) << failed->last_error;
 }
 
+TEST_F(JobTest, CompleteWithEnqueuesFollowUpsAtomically) {
+  const auto job = enqueue("download", "download:1");
+  ASSERT_TRUE(lease("w"));
+  Job next;
+  next.kind = "transcript";
+  next.dedupe_key = "transcript:1";
+  Job bad;
+  bad.kind = "chapters";
+  bad.payload = "{not json";
+  auto refused = jobs().complete_with(job.id, "w", {next, bad});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::InvalidInput);
+  EXPECT_EQ(jobs().find(job.id)->state, JobState::Running);  // nothing changed
+  EXPECT_EQ(jobs().list()->size(), 1u);
+
+  const auto live = enqueue("transcript", "transcript:1");
+  auto enqueued = jobs().complete_with(job.id, "w", {next, next});
+  ASSERT_TRUE(enqueued) << enqueued.error().message;
+  ASSERT_EQ(enqueued->size(), 2u);
+  EXPECT_EQ((*enqueued)[0].id, live.id);  // deduplicated into the live job
+  EXPECT_EQ((*enqueued)[1].id, live.id);
+  EXPECT_EQ(jobs().find(job.id)->state, JobState::Done);
+  EXPECT_EQ(jobs().complete_with(job.id, "w", {}).error().code, ErrorCode::Conflict);
+}
+
+TEST_F(JobTest, GiveUpFailsAtOnceWithAttemptsLeft) {
+  const auto job = enqueue("decode", "", 0, /*max_attempts=*/5);
+  ASSERT_TRUE(lease("w"));
+  EXPECT_EQ(jobs().give_up(job.id, "other", "x").error().code, ErrorCode::Conflict);
+  ASSERT_TRUE(jobs().give_up(job.id, "w", "not an audio file"));
+  auto failed = jobs().find(job.id);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, JobState::Failed);
+  EXPECT_EQ(failed->attempts, 1);
+  EXPECT_EQ(failed->last_error, "not an audio file");
+  EXPECT_GT(failed->finished_at, 0);
+  EXPECT_FALSE(lease("w", kNow + 10 * kLease).has_value());
+}
+
+TEST_F(JobTest, ReleaseRequeuesAtOnceWithoutSpendingAnAttempt) {
+  const auto job = enqueue("a", "a:1", 0, /*max_attempts=*/1);
+  ASSERT_TRUE(lease("w"));
+  ASSERT_TRUE(jobs().heartbeat(job.id, "w", kNow + kLease, 0.4, "partway"));
+  EXPECT_EQ(jobs().release(job.id, "other", kNow).error().code, ErrorCode::Conflict);
+  ASSERT_TRUE(jobs().release(job.id, "w", kNow + 5));
+
+  auto released = jobs().find(job.id);
+  ASSERT_TRUE(released);
+  EXPECT_EQ(released->state, JobState::Queued);
+  EXPECT_EQ(released->attempts, 0);
+  EXPECT_EQ(released->lease_owner, "");
+  EXPECT_EQ(released->run_after, kNow + 5);
+  EXPECT_EQ(enqueue("a", "a:1").id, job.id);  // still the live job for its key
+  // Even on its only attempt, a released job runs again.
+  auto again = lease("w2", kNow + 5);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, job.id);
+  EXPECT_EQ(again->attempts, 1);
+}
+
 TEST_F(JobTest, ListIsNewestFirst) {
   const auto a = enqueue("a");
   const auto b = enqueue("b");

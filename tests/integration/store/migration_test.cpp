@@ -27,7 +27,8 @@ TEST_F(MigrationTest, EmptyFileIsMigratedToTheLatestSchema) {
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM schema_migrations"),
             std::to_string(sqlite::latest_schema_version()));
   EXPECT_NE(raw.scalar("SELECT purpose FROM schema_migrations WHERE version = 1"), "");
-  for (const char* table : {"users", "podcasts", "subscriptions", "episodes", "jobs"}) {
+  for (const char* table : {"users", "podcasts", "subscriptions", "episodes", "jobs", "transcripts",
+                            "segments", "chapters"}) {
     EXPECT_EQ(raw.scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
                                      "AND name = '") +
                          table + "'"),

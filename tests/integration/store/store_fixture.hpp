@@ -37,6 +37,8 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+Episode full_episode(const std::string& key);
+
 // A store in a fresh temporary directory.
 class StoreTest : public ::testing::Test {
  protected:
@@ -49,6 +51,14 @@ class StoreTest : public ::testing::Test {
       return nullptr;
     }
     return std::move(*opened);
+  }
+
+  // An episode (with every field set) in a new podcast; its id.
+  Id add_episode(const std::string& key = "ep-1") {
+    const auto podcast = add_podcast("https://example.com/" + key + "/feed.xml");
+    auto counts = store_->episodes().upsert(podcast.id, {full_episode(key)});
+    EXPECT_TRUE(counts && counts->added_ids.size() == 1) << (counts ? "" : counts.error().message);
+    return counts && !counts->added_ids.empty() ? counts->added_ids.front() : 0;
   }
 
   [[nodiscard]] std::filesystem::path db_path() const { return dir_.path() / "hark.db"; }
