@@ -44,15 +44,15 @@ EasyPtr EasyPool::acquire() {
     }
   }
   if (!handle) handle.reset(curl_easy_init());
-  if (!handle) return handle;
-  // reset() clears every option but keeps the connection, DNS and session caches.
-  curl_easy_reset(handle.get());
-  curl_easy_setopt(handle.get(), CURLOPT_SHARE, share_.get());
+  if (handle) curl_easy_setopt(handle.get(), CURLOPT_SHARE, share_.get());
   return handle;
 }
 
 void EasyPool::release(EasyPtr handle) {
   if (!handle) return;
+  // Clears every option, so an idle handle holds no pointers into a finished request's
+  // stack frame, but keeps the connection cache and the loaded CA store.
+  curl_easy_reset(handle.get());
   std::lock_guard lock(mutex_);
   if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
 }

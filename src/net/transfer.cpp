@@ -294,9 +294,6 @@ Result<ExchangeResult> exchange(CURL* easy, const AddressGuard& guard, const Exc
   set_callbacks(easy, ex);
 
   const CURLcode code = curl_easy_perform(easy);
-  // The handle goes back to a pool: drop pointers into this stack frame now.
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
   if (code != CURLE_OK) return classify_curl_error(code, ex);
   if (!ex.begin_body()) return *ex.sink_error;  // an empty body still starts the sink
   return ExchangeResult{ex.status(), std::move(ex.headers)};
