@@ -107,9 +107,13 @@ struct LoopbackServer::Impl {
 
   bool send_chunk(const ServerResponse& response, size_t offset, size_t length,
                   httplib::DataSink& sink) {
-    const std::size_t n = std::min(length, step(response));
-    if (!sink.write(response.body.data() + offset, n)) return false;
+    const auto n = std::min(length, step(response));
+    // Counted before the write so a client that has the bytes always sees them counted.
     body_bytes += static_cast<std::int64_t>(n);
+    if (!sink.write(response.body.data() + offset, n)) {
+      body_bytes -= static_cast<std::int64_t>(n);
+      return false;
+    }
     if (response.chunk_delay.count() > 0 && !pause(response.chunk_delay)) return false;
     return true;
   }
