@@ -16,6 +16,12 @@ pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libavut
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 
+# cpp-httplib: Debian ships it compiled (libcpp-httplib.so). Used by the loopback test
+# servers and benchmarks now, and by server/ later; GLOBAL so every folder can link it.
+if(HARK_BUILD_TESTS OR HARK_BUILD_BENCH)
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
+  find_package(ZLIB REQUIRED)
+endif()
 if(HARK_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

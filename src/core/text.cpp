@@ -7,7 +7,8 @@ namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
+}  // namespace
+
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) return 1;
@@ -28,7 +29,6 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return len;
 }
-}  // namespace
 
 std::string_view trim(std::string_view s) {
   std::size_t b = 0, e = s.size();

@@ -17,6 +17,9 @@ std::string collapse_whitespace(std::string_view s);
 // Replaces invalid UTF-8 sequences with U+FFFD so that output is always valid UTF-8.
 std::string sanitize_utf8(std::string_view s);
 bool is_valid_utf8(std::string_view s);
+// Length in bytes of the valid UTF-8 sequence starting at s[i] (1–4), or 0 when the bytes
+// there are not valid UTF-8 (overlong forms, surrogates and truncated sequences included).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 // Truncates to at most `max_bytes` without splitting a UTF-8 sequence; appends "…" if cut.
 std::string truncate_utf8(std::string_view s, std::size_t max_bytes);
 
