@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_set>
 
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -113,16 +114,26 @@ void name_untitled(std::vector<Chapter>& chapters) {
   }
 }
 
+// Everything but the start, which the caller groups by. Length-prefixed, so that no title
+// (JSON strings may hold any character) can pass for another field.
+std::string identity_of(const Chapter& c) {
+  std::string key = c.toc ? "t" : "f";
+  key += c.end_ms ? std::to_string(*c.end_ms) : "-";
+  for (const auto* part : {&c.title, &c.url, &c.image_url, &c.source})
+    key += ';' + std::to_string(part->size()) + ':' + *part;
+  return key;
+}
+
 // Exact duplicates (a list pasted twice) are not always adjacent after the sort: chapters
-// with the same start keep their order, so compare with every kept one of that start.
+// with the same start keep their order. A set per start keeps a hostile file of a million
+// chapters at 0:00 linear.
 void remove_duplicates(std::vector<Chapter>& sorted) {
   std::vector<Chapter> kept;
   kept.reserve(sorted.size());
+  std::unordered_set<std::string> seen;
   for (auto& c : sorted) {
-    bool seen = false;
-    for (auto k = kept.rbegin(); k != kept.rend() && k->start_ms == c.start_ms && !seen; ++k)
-      seen = *k == c;
-    if (!seen) kept.push_back(std::move(c));
+    if (!kept.empty() && kept.back().start_ms != c.start_ms) seen.clear();
+    if (seen.insert(identity_of(c)).second) kept.push_back(std::move(c));
   }
   sorted = std::move(kept);
 }

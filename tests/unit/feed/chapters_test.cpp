@@ -142,6 +142,19 @@ TEST(FinalizeChapters, DropsDuplicatesAndChaptersOutsideTheEpisode) {
   EXPECT_EQ(ends(cs), (std::vector<std::optional<Millis>>{10'000, 90'000}));
 }
 
+TEST(FinalizeChapters, KeepsChaptersThatDifferInAnyField) {
+  auto marker = chapter(0, "A");
+  marker.toc = false;
+  auto linked = chapter(0, "A");
+  linked.url = "https://example.com/a";
+  auto ends_early = chapter(0, "A");
+  ends_early.end_ms = 1'000;
+  std::vector<Chapter> cs = {
+      chapter(0, "A"), marker, linked, ends_early, chapter(0, "A", "embedded"), chapter(0, "A")};
+  finalize_chapters(cs, 5'000);
+  EXPECT_EQ(cs.size(), 5U);
+}
+
 TEST(FinalizeChapters, KeepsGivenEndsButNotImpossibleOnes) {
   std::vector<Chapter> cs = {chapter(0, "A"), chapter(10'000, "B"), chapter(20'000, "C")};
   cs[0].end_ms = 8'000;    // a gap (an ad outside any chapter) is the publisher's call
