@@ -36,41 +36,44 @@ if [[ ! -s "$work/long-3h.mp3" ]]; then
   ffmpeg "${quiet[@]}" -f concat -safe 0 -i "$work/list-3h.txt" -c copy "$work/long-3h.mp3"
 fi
 
-# Wall time and peak RSS of a child process, the median of RUNS.
-measure() {
-  python3 - "$runs" "$@" <<'PY'
+# Runs the three decoders on FILE RUNS times, interleaved (hark, ffmpeg -threads 1, ffmpeg)
+# so that background load on a shared machine hits them alike, and prints a table row per
+# decoder with the median wall time and the peak RSS (getrusage of the child).
+compare() {
+  python3 - "$runs" "$1" "$bench" "${quiet[@]}" <<'PY'
 import os, statistics, subprocess, sys, time
-runs, cmd = int(sys.argv[1]), sys.argv[2:]
-walls, rss = [], 0
+runs, mp3, bench, quiet = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+secs = float(subprocess.check_output(
+    ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", mp3]))
+to_pcm = ["-ac", "1", "-ar", "16000", "-f", "f32le", "/dev/null"]
+decoders = {
+    "hark media::decode": [bench, mp3, "1"],
+    "ffmpeg -threads 1": ["ffmpeg", *quiet, "-threads", "1", "-i", mp3, *to_pcm],
+    "ffmpeg (default threads)": ["ffmpeg", *quiet, "-i", mp3, *to_pcm],
+}
+walls = {name: [] for name in decoders}
+rss = {name: 0.0 for name in decoders}
 for _ in range(runs):
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    walls.append(time.perf_counter() - t0)
-    if status != 0:
-        sys.exit(f"{cmd[0]} failed")
-    rss = max(rss, usage.ru_maxrss / 1024)
-print(f"{statistics.median(walls):.3f} {rss:.1f}")
+    for name, cmd in decoders.items():
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        walls[name].append(time.perf_counter() - t0)
+        if status != 0:
+            sys.exit(f"{name} failed")
+        rss[name] = max(rss[name], usage.ru_maxrss / 1024)
+name = os.path.basename(mp3)
+med = {n: statistics.median(w) for n, w in walls.items()}
+for n in decoders:
+    print(f"{name:12} {n:26} {med[n]:8.2f} {secs / med[n]:8.0f}x {min(walls[n]):8.2f} {rss[n]:8.1f}")
+hark = med["hark media::decode"]
+print(f"{name:12} hark speed / ffmpeg speed: {med['ffmpeg -threads 1'] / hark:.2f} (-threads 1), "
+      f"{med['ffmpeg (default threads)'] / hark:.2f} (default threads)")
 PY
 }
 
-audio_s() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; }
-
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(ffmpeg -version | head -1 | cut -d' ' -f1-3)"
-printf '%-6s %-34s %9s %9s %9s\n' file decoder wall_s speed rss_mb
-for f in long-1h long-3h; do
-  mp3="$work/$f.mp3"
-  secs="$(audio_s "$mp3")"
-  row() { awk -v n="$1" -v w="$2" -v r="$3" -v s="$secs" -v f="$f" \
-    'BEGIN { printf "%-6s %-34s %9.2f %8.1fx %9.1f\n", f, n, w, s / w, r }'; }
-  read -r wall rss < <(measure "$bench" "$mp3" 1)
-  row "hark media::decode" "$wall" "$rss"
-  hark_wall="$wall"
-  read -r wall rss < <(measure ffmpeg "${quiet[@]}" -threads 1 -i "$mp3" -ac 1 -ar 16000 -f f32le /dev/null)
-  row "ffmpeg -threads 1" "$wall" "$rss"
-  ff1_wall="$wall"
-  read -r wall rss < <(measure ffmpeg "${quiet[@]}" -i "$mp3" -ac 1 -ar 16000 -f f32le /dev/null)
-  row "ffmpeg (default threads)" "$wall" "$rss"
-  awk -v h="$hark_wall" -v a="$ff1_wall" -v b="$wall" -v f="$f" \
-    'BEGIN { printf "%-6s hark speed / ffmpeg speed: %.2f (-threads 1), %.2f (default)\n", f, a / h, b / h }'
-done
+echo "runs: $runs per decoder and file, interleaved; wall = median"
+printf '%-12s %-26s %8s %9s %8s %8s\n' file decoder wall_s speed best_s rss_mb
+compare "$work/long-1h.mp3"
+compare "$work/long-3h.mp3"
