@@ -1,5 +1,6 @@
 #include "app/app.hpp"
 
+#include "app/pipeline.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace hark::app {
@@ -22,6 +23,7 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end) {
   options.refresh_per_host = config.refresh_per_host;
   options.allow_local_files = local_admin;
   app->library_ = std::make_unique<Library>(*app->store_, *app->http_, options);
+  register_pipeline(app->jobs_, *app->store_, *app->http_);
   auto user = app->store_->users().default_user();
   if (!user) return user.error();
   app->local_user_ = *user;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "app/jobs.hpp"
 #include "app/library.hpp"
 #include "net/http_client.hpp"
 #include "store/store.hpp"
@@ -23,6 +24,8 @@ class App {
   store::Store& store() { return *store_; }
   net::HttpClient& http() { return *http_; }
   Library& library() { return *library_; }
+  // The job kinds this front end runs: the episode pipeline (pipeline.hpp).
+  const JobRegistry& jobs() const { return jobs_; }
   // The user the CLI acts as (the local admin) until accounts arrive.
   const store::User& local_user() const { return local_user_; }
 
@@ -32,6 +35,7 @@ class App {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<Library> library_;
+  JobRegistry jobs_;
   store::User local_user_;
 };
 

@@ -1,11 +1,17 @@
 #include "cli/commands.hpp"
 
+#include <chrono>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/pipeline.hpp"
+#include "app/worker.hpp"
 #include "cli/output.hpp"
+#include "transcript/emit.hpp"
+#include "transcript/format.hpp"
 
 namespace hark::cli {
 namespace {
@@ -185,6 +191,164 @@ Status cmd_download(app::App& app, Id episode_id, const Options& o) {
   } else {
     std::cout << "Downloaded " << e->title << " (" << human_bytes(e->download_size) << ") to "
               << e->download_path << "\n";
+  }
+  return ok();
+}
+
+}  // namespace hark::cli
+
+// ---- the episode pipeline --------------------------------------------------------------
+
+namespace hark::cli {
+namespace {
+
+Result<std::vector<Episode>> selected_episodes(app::App& app, const EpisodeSelection& s) {
+  const int chosen = (s.episode ? 1 : 0) + (s.podcast ? 1 : 0) + (s.all ? 1 : 0);
+  if (chosen != 1) return invalid_input("name one episode, --podcast ID or --all");
+  if (s.episode) {
+    auto e = app.store().episodes().find(*s.episode);
+    if (!e) return e.error();
+    return std::vector<Episode>{std::move(*e)};
+  }
+  if (s.podcast) {
+    auto p = app.store().podcasts().find(*s.podcast);
+    if (!p) return p.error();
+  }
+  return app.store().episodes().list(s.podcast, -1);
+}
+
+// Runs the queue until idle on a background thread, drawing progress from the worker's
+// totals meanwhile.
+Result<app::RunSummary> run_queue(app::App& app, std::int64_t expected_jobs) {
+  app::WorkerOptions options;
+  options.threads = 2;
+  app::Worker worker(app.store().jobs(), app.jobs(), options);
+  auto run = std::async(std::launch::async, [&] { return worker.run_until_idle(); });
+  ProgressBar bar("processing");
+  while (run.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    const auto t = worker.totals();
+    const auto finished = static_cast<std::int64_t>(t.done + t.failed);
+    bar.update(finished, std::max(expected_jobs, finished), "jobs");
+  }
+  bar.finish();
+  return run.get();
+}
+
+nlohmann::json episode_outcome_json(app::App& app, const Episode& e) {
+  nlohmann::json j = {{"id", e.id}, {"title", e.title}, {"transcript", nullptr}, {"chapters", 0}};
+  if (auto info = app.store().transcripts().info(e.id); info && *info)
+    j["transcript"] = {{"source", (*info)->source}, {"segments", (*info)->segment_count}};
+  if (auto chapters = app.store().chapters().list(e.id); chapters) j["chapters"] = chapters->size();
+  return j;
+}
+
+std::string episode_outcome_line(const nlohmann::json& j) {
+  std::string line = "episode " + std::to_string(j["id"].get<Id>()) + ": ";
+  if (j["transcript"].is_null())
+    line += "no transcript (waiting for speech-to-text)";
+  else
+    line += "transcript (" + j["transcript"]["source"].get<std::string>() + ", " +
+            std::to_string(j["transcript"]["segments"].get<int>()) + " segments)";
+  line += ", " + std::to_string(j["chapters"].get<std::size_t>()) + " chapters";
+  return line;
+}
+
+nlohmann::json job_json(const store::Job& job) {
+  auto episode = app::episode_id_of(job);
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+  };
+  return {{"id", job.id},
+          {"kind", job.kind},
+          {"state", store::to_string(job.state)},
+          {"attempts", job.attempts},
+          {"progress", job.progress},
+          {"message", or_null(job.progress_message)},
+          {"error", or_null(job.last_error)},
+          {"episode", episode ? nlohmann::json(*episode) : nlohmann::json(nullptr)}};
+}
+
+}  // namespace
+
+Status cmd_process(app::App& app, const EpisodeSelection& selection, const Options& o) {
+  auto episodes = selected_episodes(app, selection);
+  if (!episodes) return episodes.error();
+  for (const auto& e : *episodes)
+    if (auto queued = app::enqueue_episode(app.store(), e.id); !queued) return queued.error();
+  const auto expected = static_cast<std::int64_t>(episodes->size() * app::kPipelineSteps.size());
+  auto summary = run_queue(app, expected);
+  if (!summary) return summary.error();
+
+  nlohmann::json outcomes = nlohmann::json::array();
+  for (const auto& e : *episodes) outcomes.push_back(episode_outcome_json(app, e));
+  if (o.json) {
+    std::cout << nlohmann::json{{"done", summary->done},
+                                {"failed", summary->failed},
+                                {"retrying", summary->retrying},
+                                {"episodes", outcomes}}
+                     .dump(2)
+              << "\n";
+  } else {
+    for (const auto& j : outcomes) std::cout << episode_outcome_line(j) << "\n";
+    std::cout << "Processed " << episodes->size() << " episode"
+              << (episodes->size() == 1 ? "" : "s") << ": " << summary->done << " jobs done, "
+              << summary->failed << " failed";
+    if (summary->retrying > 0) std::cout << ", " << summary->retrying << " to retry later";
+    std::cout << "\n";
+  }
+  if (summary->failed > 0)
+    return unavailable(std::to_string(summary->failed) + " job(s) failed (see: hark jobs)");
+  return ok();
+}
+
+Status cmd_jobs(app::App& app, const Options& o) {
+  auto jobs = app.store().jobs().list(-1);
+  if (!jobs) return jobs.error();
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& job : *jobs) all.push_back(job_json(job));
+  if (o.json) {
+    std::cout << all.dump(2) << "\n";
+    return ok();
+  }
+  if (jobs->empty()) {
+    std::cout << "No jobs. Queue some with: hark process --all\n";
+    return ok();
+  }
+  std::cout << jobs_table(*jobs);
+  return ok();
+}
+
+Status cmd_transcript(app::App& app, Id episode_id, const std::string& format_name) {
+  const auto format = transcript::format_from_name(format_name);
+  if (!format)
+    return invalid_input("unknown transcript format '" + format_name +
+                         "' (use vtt, srt, json or txt)");
+  auto episode = app.store().episodes().find(episode_id);
+  if (!episode) return episode.error();
+  auto stored = app.store().transcripts().find(episode_id);
+  if (!stored) return stored.error();
+  if (!*stored) {
+    const auto id = std::to_string(episode_id);
+    return not_found("episode " + id + " has no transcript yet (run: hark process " + id + ")");
+  }
+  std::cout << transcript::emit_transcript(**stored, *format);
+  return ok();
+}
+
+Status cmd_chapters(app::App& app, Id episode_id, const Options& o) {
+  auto episode = app.store().episodes().find(episode_id);
+  if (!episode) return episode.error();
+  auto chapters = app.store().chapters().list(episode_id);
+  if (!chapters) return chapters.error();
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& c : *chapters) j.push_back(chapter_json(c));
+    std::cout << j.dump(2) << "\n";
+  } else if (chapters->empty()) {
+    const auto id = std::to_string(episode_id);
+    std::cout << "Episode " << id << " has no chapters (run: hark process " << id << ")\n";
+  } else {
+    std::cout << chapters_table(*chapters);
   }
   return ok();
 }

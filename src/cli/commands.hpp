@@ -21,4 +21,22 @@ Status cmd_podcasts(app::App& app, const Options& o);
 Status cmd_episodes(app::App& app, std::optional<Id> podcast_id, int limit, const Options& o);
 Status cmd_download(app::App& app, Id episode_id, const Options& o);
 
+// Which episodes `hark process` works on: one episode, one podcast's, or all.
+struct EpisodeSelection {
+  std::optional<Id> episode;
+  std::optional<Id> podcast;
+  bool all = false;
+};
+
+// Enqueues the episode pipeline (app/pipeline.hpp) for the selected episodes and runs the
+// job queue in the foreground until it is idle; prints what each episode now has. An error
+// when nothing is selected or any job failed for good.
+Status cmd_process(app::App& app, const EpisodeSelection& selection, const Options& o);
+// The job queue, newest first.
+Status cmd_jobs(app::App& app, const Options& o);
+// Prints the episode's stored transcript as vtt, srt, json (Podcasting 2.0) or txt.
+Status cmd_transcript(app::App& app, Id episode_id, const std::string& format);
+// Prints the episode's stored chapters.
+Status cmd_chapters(app::App& app, Id episode_id, const Options& o);
+
 }  // namespace hark::cli

@@ -61,6 +61,27 @@ int main(int argc, char** argv) {
   download->add_option("episode", episode_id, "Episode id")->required();
   json_flag(download);
 
+  hark::cli::EpisodeSelection selection;
+  auto* process =
+      cli.add_subcommand("process", "Fetch transcripts and chapters (the episode pipeline)");
+  process->add_option("episode", selection.episode, "Episode id");
+  process->add_option("--podcast", selection.podcast, "Every episode of this podcast");
+  process->add_flag("--all", selection.all, "Every episode");
+  json_flag(process);
+
+  auto* jobs = cli.add_subcommand("jobs", "List background jobs, newest first");
+  json_flag(jobs);
+
+  std::string transcript_format = "txt";
+  auto* transcript = cli.add_subcommand("transcript", "Print an episode's transcript");
+  transcript->add_option("episode", episode_id, "Episode id")->required();
+  transcript->add_option("-f,--format", transcript_format, "vtt, srt, json or txt (default: txt)")
+      ->check(CLI::IsMember({"vtt", "srt", "json", "txt", "text"}));
+
+  auto* chapters = cli.add_subcommand("chapters", "List an episode's chapters");
+  chapters->add_option("episode", episode_id, "Episode id")->required();
+  json_flag(chapters);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -84,5 +105,9 @@ int main(int argc, char** argv) {
   if (podcasts->parsed()) return report(c::cmd_podcasts(a, o));
   if (episodes->parsed()) return report(c::cmd_episodes(a, podcast_id, limit, o));
   if (download->parsed()) return report(c::cmd_download(a, episode_id, o));
+  if (process->parsed()) return report(c::cmd_process(a, selection, o));
+  if (jobs->parsed()) return report(c::cmd_jobs(a, o));
+  if (transcript->parsed()) return report(c::cmd_transcript(a, episode_id, transcript_format));
+  if (chapters->parsed()) return report(c::cmd_chapters(a, episode_id, o));
   return 2;
 }

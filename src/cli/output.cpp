@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/jobs.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
 
@@ -69,6 +70,40 @@ std::string episodes_table(const std::vector<Episode>& episodes) {
     if (!e.download_path.empty()) flags += " [downloaded]";
     out << pad(std::to_string(e.id), 7) << pad(date, 12) << pad(len, 9)
         << text::truncate_utf8(e.title, 64) << flags << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::json chapter_json(const Chapter& c) {
+  return {{"start_ms", c.start_ms},
+          {"end_ms", c.end_ms ? nlohmann::json(*c.end_ms) : nlohmann::json(nullptr)},
+          {"title", c.title},
+          {"source", c.source},
+          {"url", c.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.url)}};
+}
+
+std::string chapters_table(const std::vector<Chapter>& chapters) {
+  std::ostringstream out;
+  out << pad("START", 10) << pad("END", 10) << pad("SOURCE", 11) << "TITLE\n";
+  for (const auto& c : chapters) {
+    if (!c.toc) continue;
+    out << pad(format_clock(c.start_ms), 10) << pad(c.end_ms ? format_clock(*c.end_ms) : "-", 10)
+        << pad(c.source, 11) << text::truncate_utf8(c.title, 60) << "\n";
+  }
+  return out.str();
+}
+
+std::string jobs_table(const std::vector<store::Job>& jobs) {
+  std::ostringstream out;
+  out << pad("ID", 7) << pad("KIND", 12) << pad("STATE", 9) << pad("TRIES", 7) << pad("EPISODE", 9)
+      << "MESSAGE\n";
+  for (const auto& job : jobs) {
+    auto episode = app::episode_id_of(job);
+    const auto& note = job.last_error.empty() ? job.progress_message : job.last_error;
+    out << pad(std::to_string(job.id), 7) << pad(job.kind, 12)
+        << pad(std::string(store::to_string(job.state)), 9) << pad(std::to_string(job.attempts), 7)
+        << pad(episode ? std::to_string(*episode) : "-", 9) << text::truncate_utf8(note, 80)
+        << "\n";
   }
   return out.str();
 }

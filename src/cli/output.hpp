@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "core/model.hpp"
+#include "store/store.hpp"
 
 namespace hark::cli {
 
@@ -18,6 +18,10 @@ nlohmann::json episode_json(const Episode& e);
 
 std::string podcasts_table(const std::vector<Podcast>& podcasts);
 std::string episodes_table(const std::vector<Episode>& episodes);
+// {start_ms, end_ms (null when unknown), title, source, url (null when none)}.
+nlohmann::json chapter_json(const Chapter& c);
+std::string chapters_table(const std::vector<Chapter>& chapters);
+std::string jobs_table(const std::vector<store::Job>& jobs);
 
 // A one-line progress bar on stderr, redrawn at most ~10 times a second. Silent when stderr
 // is not a terminal, so logs and pipes stay clean. Not thread-safe: call from one thread.

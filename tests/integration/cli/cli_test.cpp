@@ -187,4 +187,59 @@ TEST_F(CliTest, OpmlRoundTripAndRefreshRecordsErrors) {
   EXPECT_EQ(with_error, 1);
 }
 
+TEST(CliPipelineTest, ProcessAllStoresTranscriptsAndChaptersOfTheSample) {
+  hark::testing::TempDir dir;
+  const fs::path data = dir / "data";
+  fs::create_directories(data);
+  const auto run = [&](std::vector<std::string> args) { return run_hark(data, std::move(args)); };
+  const auto json_of = [&](std::vector<std::string> args) {
+    auto r = run(std::move(args));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  const fs::path feed = fs::path(sample_dir()) / "feed.xml";
+  ASSERT_TRUE(fs::exists(feed)) << "sample podcast missing at " << feed;
+  ASSERT_EQ(run({"add", feed.string()}).exit_code, 0);
+
+  // Before processing, asking for a transcript says what to do.
+  auto missing = run({"transcript", "1"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("has no transcript yet (run: hark process 1)"), std::string::npos)
+      << missing.err;
+
+  auto processed = run({"process", "--all"});
+  ASSERT_EQ(processed.exit_code, 0) << processed.err;
+  EXPECT_NE(processed.out.find("6 jobs done, 0 failed"), std::string::npos) << processed.out;
+
+  for (const auto& e : json_of({"episodes", "--json"})) {
+    const auto id = std::to_string(e["id"].get<long>());
+    EXPECT_EQ(run({"transcript", id}).exit_code, 0) << "episode " << id;
+    EXPECT_GE(json_of({"chapters", id, "--json"}).size(), 2u) << "episode " << id;
+  }
+
+  auto transcript = run({"transcript", "1", "--format", "json"});
+  ASSERT_EQ(transcript.exit_code, 0) << transcript.err;
+  const auto segments = nlohmann::json::parse(transcript.out)["segments"];
+  ASSERT_FALSE(segments.empty());
+  bool host_named = false;
+  for (const auto& s : segments) host_named = host_named || s["speaker"] == "Theo Marsh";
+  EXPECT_TRUE(host_named);
+
+  auto chapters = json_of({"chapters", "1", "--json"});
+  ASSERT_EQ(chapters.size(), 5u);
+  for (const auto& c : chapters) {
+    EXPECT_EQ(c["source"], "publisher");
+    for (const char* key : {"start_ms", "end_ms", "title", "url"})
+      EXPECT_TRUE(c.contains(key)) << key;
+  }
+
+  auto jobs = json_of({"jobs", "--json"});
+  ASSERT_EQ(jobs.size(), 6u);
+  for (const auto& j : jobs) {
+    EXPECT_EQ(j["state"], "done") << j.dump();
+    EXPECT_TRUE(j["error"].is_null()) << j.dump();
+    EXPECT_TRUE(j["episode"].is_number()) << j.dump();
+  }
+}
+
 }  // namespace
