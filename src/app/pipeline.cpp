@@ -8,19 +8,11 @@
 
 #include "core/text.hpp"
 #include "feed/chapters.hpp"
+#include "feed/show_notes.hpp"
 #include "media/audio_file.hpp"
 #include "transcript/format.hpp"
 #include "transcript/parse.hpp"
 #include "transcript/speakers.hpp"
-
-// Show-notes chapters arrive with feed/show_notes.hpp; until it is in the tree the
-// chapters step uses the publisher's JSON and embedded chapters only.
-#if __has_include("feed/show_notes.hpp")
-#include "feed/show_notes.hpp"
-#define HARK_HAVE_SHOW_NOTES 1
-#else
-#define HARK_HAVE_SHOW_NOTES 0
-#endif
 
 namespace hark::app {
 namespace {
@@ -180,17 +172,12 @@ ChapterSource embedded_chapters(const Episode& episode) {
 }
 
 ChapterSource show_notes_chapters(const Episode& episode) {
-#if HARK_HAVE_SHOW_NOTES
   for (const auto* notes : {&episode.content_html, &episode.description}) {
     if (notes->empty()) continue;
     auto chapters = feed::chapters_from_show_notes(*notes, episode.duration_ms);
     if (feed::is_chapter_list(chapters)) return chapters;
   }
   return not_found("no timestamps in the show notes");
-#else
-  (void)episode;
-  return not_found("show-notes chapters are not built in");
-#endif
 }
 
 Result<std::vector<store::Job>> run_chapters_step(store::Store& store, net::HttpClient& http,

@@ -263,9 +263,6 @@ TEST_F(PipelineTest, ChaptersJsonIsPreferredOverShowNotes) {
 }
 
 TEST_F(PipelineTest, ShowNotesAreUsedWithoutAChaptersFile) {
-#if !__has_include("feed/show_notes.hpp")
-  GTEST_SKIP() << "feed/show_notes.hpp is not in this tree";
-#endif
   const Id id = add_episode([&](Episode& e) {
     e.chapters_url = server_.url("/missing.json");  // 404
     e.content_html = kShowNotes;
