@@ -69,8 +69,9 @@ struct DecodedAudio {
 Result<DecodedAudio> decode_all(const std::filesystem::path& path, const DecodeOptions& options);
 
 // A min/max pair per bucket over the whole file, `count` equal-length buckets in time order,
-// from one streaming pass of a mono mix-down at 8 kHz: the outline a player draws. A bucket
-// of silence is (0, 0). Errors: those of decode(); InvalidInput when count is 0.
+// from one streaming pass of a mono mix-down at 8 kHz: the outline a player draws. Every pair
+// spans 0 (min <= 0 <= max), so a bucket of silence is (0, 0). Errors: those of decode();
+// InvalidInput when count is 0.
 Result<std::vector<std::pair<float, float>>> waveform_peaks(
     const std::filesystem::path& path, std::size_t count = 1000,
     const std::atomic<bool>* cancel = nullptr);

@@ -171,6 +171,16 @@ TEST_F(DecodeTest, StereoOutputIsInterleavedAndOtherRatesWork) {
   EXPECT_FLOAT_EQ(samples[1000], samples[1001]);  // the same tone on both channels
 }
 
+TEST_F(DecodeTest, SurroundSoundIsMixedDown) {
+  const fs::path path = tone("tone51.flac", 48000, 6);
+  auto info = probe(path);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->channels, 6);
+  const auto samples = decode_ok(path);
+  EXPECT_NEAR(static_cast<double>(samples.size()), 48000, 2);
+  EXPECT_NEAR(static_cast<double>(zero_crossings(samples)), 6000, 60);
+}
+
 TEST_F(DecodeTest, StartAndEndAreAccurateAfterASeek) {
   for (const std::string name : {"onset.wav", "onset.mp3"}) {
     SCOPED_TRACE(name);
