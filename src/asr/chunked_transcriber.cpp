@@ -1,0 +1,351 @@
+#include "asr/chunked_transcriber.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "asr/merge.hpp"
+#include "asr/wav.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "media/decode.hpp"
+
+namespace hark::asr {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+// How often waiting threads look at the cancel token.
+constexpr auto kPoll = std::chrono::milliseconds(20);
+
+struct Task {
+  std::size_t index = 0;
+  int attempt = 0;  // failed attempts so far
+  Clock::time_point not_before{};
+};
+
+// The state of one transcribe() call, shared by its workers and the calling thread.
+class Run {
+ public:
+  Run(const AudioInput& audio, const TranscribeOptions& options, const RetryPolicy& retry,
+      const std::atomic<bool>& cancel)
+      : audio_(audio), options_(options), retry_(retry), cancel_(cancel) {}
+
+  bool stopping() const { return stop_.load() || cancel_.load(); }
+  const std::atomic<bool>* stop_flag() const { return &stop_; }
+
+  void add_chunks(const std::vector<ChunkSpan>& chunks) {
+    if (chunks.empty()) return;
+    {
+      std::lock_guard lock(mutex_);
+      for (const ChunkSpan& c : chunks) {
+        queue_.push_back({chunks_.size(), 0, Clock::now()});
+        chunks_.push_back(c);
+        results_.emplace_back();
+      }
+    }
+    changed_.notify_all();
+  }
+
+  void planning_done(Millis total_ms) {
+    {
+      std::lock_guard lock(mutex_);
+      planning_done_ = true;
+      total_ms_ = total_ms;
+    }
+    changed_.notify_all();
+  }
+
+  void set_total_estimate(Millis total_ms) {
+    std::lock_guard lock(mutex_);
+    if (!planning_done_) total_ms_ = total_ms;
+  }
+
+  // Fails the run with `error` unless it has already failed; stops everything.
+  void fail(Error error) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!fatal_) fatal_ = std::move(error);
+      stop_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  void stop() {
+    stop_ = true;
+    changed_.notify_all();
+  }
+
+  void work(EndpointClient& client) {
+    const std::function<bool()> keep_going = [this] { return !stopping(); };
+    for (;;) {
+      std::optional<Task> task = next_task();
+      if (!task) return;
+      if (!client.acquire(keep_going)) return;
+      Attempt attempt = send(client, task->index);
+      client.release();
+      if (!finish(*task, std::move(attempt))) return;
+    }
+  }
+
+  // Blocks until every chunk is done, the run failed or the caller cancelled, reporting
+  // progress to `progress` on this thread.
+  void wait(const ProgressFn& progress) {
+    for (;;) {
+      report(progress);
+      std::unique_lock lock(mutex_);
+      if (stopping() || (planning_done_ && done_ == chunks_.size())) return;
+      changed_.wait_for(lock, kPoll);
+    }
+  }
+
+  // Calls `progress` if anything changed since the last report.
+  void report(const ProgressFn& progress) {
+    Progress p;
+    {
+      std::lock_guard lock(mutex_);
+      p.chunks_done = static_cast<int>(done_);
+      p.chunks_total = planning_done_ ? static_cast<int>(chunks_.size()) : 0;
+      p.audio_done_ms = audio_done_ms_;
+      p.audio_total_ms = total_ms_;
+    }
+    if (reported_ && p.chunks_done == reported_->chunks_done &&
+        p.chunks_total == reported_->chunks_total && p.audio_total_ms == reported_->audio_total_ms) {
+      return;
+    }
+    reported_ = p;
+    if (progress) progress(p);
+  }
+
+  std::optional<Error> fatal() const {
+    std::lock_guard lock(mutex_);
+    return fatal_;
+  }
+  bool empty() const {
+    std::lock_guard lock(mutex_);
+    return chunks_.empty();
+  }
+
+  std::vector<ChunkResult> results() const {
+    std::lock_guard lock(mutex_);
+    std::vector<ChunkResult> out;
+    for (std::size_t i = 0; i < chunks_.size(); ++i) {
+      out.push_back({chunks_[i].start_ms(), chunks_[i].duration_ms(), results_[i].value_or(ChunkTranscript{})});
+    }
+    return out;
+  }
+
+ private:
+  // The next chunk whose backoff has passed; nullopt when the run is over for this worker.
+  std::optional<Task> next_task() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (stopping() || (planning_done_ && done_ == chunks_.size())) return std::nullopt;
+      const auto now = Clock::now();
+      auto ready = std::find_if(queue_.begin(), queue_.end(),
+                                [&](const Task& t) { return t.not_before <= now; });
+      if (ready != queue_.end()) {
+        Task t = *ready;
+        queue_.erase(ready);
+        return t;
+      }
+      auto until = now + kPoll;
+      for (const Task& t : queue_) until = std::min(until, t.not_before);
+      changed_.wait_until(lock, until);
+    }
+  }
+
+  // The chunk's audio as WAV, then one request.
+  Attempt send(EndpointClient& client, std::size_t index) {
+    ChunkSpan span;
+    {
+      std::lock_guard lock(mutex_);
+      span = chunks_[index];
+    }
+    std::string wav;
+    if (const auto* pcm = std::get_if<std::span<const float>>(&audio_.source)) {
+      wav = encode_wav(pcm->subspan(static_cast<std::size_t>(span.begin),
+                                    static_cast<std::size_t>(span.end - span.begin)));
+    } else {
+      media::DecodeOptions decode;
+      decode.start_ms = span.start_ms();
+      decode.end_ms = (span.end * 1000 + kSampleRate - 1) / kSampleRate;
+      decode.cancel = &stop_;
+      auto audio = media::decode_all(std::get<std::filesystem::path>(audio_.source), decode);
+      if (!audio) return {audio.error()};  // not retryable: the file is the problem
+      wav = encode_wav(audio->samples);
+    }
+    return client.attempt(wav, options_, [this] { return !stopping(); });
+  }
+
+  // Records an attempt's outcome; false when the worker should stop.
+  bool finish(const Task& task, Attempt attempt) {
+    std::unique_lock lock(mutex_);
+    if (attempt.result) {
+      results_[task.index] = std::move(*attempt.result);
+      ++done_;
+      audio_done_ms_ += chunks_[task.index].duration_ms();
+      lock.unlock();
+      changed_.notify_all();
+      return true;
+    }
+    if (stopping()) return false;  // our own abort, or the caller's
+    const Error& error = attempt.result.error();
+    const int failures = task.attempt + 1;
+    if (attempt.retryable && failures < retry_.max_attempts) {
+      Millis backoff = retry_.initial_backoff_ms;
+      for (int i = 1; i < failures && backoff < retry_.max_backoff_ms; ++i) backoff *= 2;
+      if (attempt.retry_after_ms) backoff = std::max(backoff, *attempt.retry_after_ms);
+      backoff = std::min(backoff, retry_.max_backoff_ms);
+      queue_.push_back({task.index, failures, Clock::now() + std::chrono::milliseconds(backoff)});
+      lock.unlock();
+      changed_.notify_all();
+      return true;
+    }
+    Error final = error;
+    if (attempt.retryable) {
+      const ChunkSpan& c = chunks_[task.index];
+      final.message = "the audio from " + format_clock(c.start_ms()) + " to " +
+                      format_clock(c.end_ms()) + " failed " + std::to_string(failures) +
+                      (failures == 1 ? " time" : " times") + "; the last error: " + error.message;
+    }
+    if (!fatal_) fatal_ = std::move(final);
+    stop_ = true;
+    lock.unlock();
+    changed_.notify_all();
+    return false;
+  }
+
+  const AudioInput& audio_;
+  const TranscribeOptions& options_;
+  const RetryPolicy retry_;
+  const std::atomic<bool>& cancel_;
+  std::atomic<bool> stop_{false};
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<ChunkSpan> chunks_;                         // guarded by mutex_
+  std::vector<std::optional<ChunkTranscript>> results_;  // guarded by mutex_
+  std::deque<Task> queue_;                                // guarded by mutex_
+  bool planning_done_ = false;                            // guarded by mutex_
+  std::size_t done_ = 0;                                  // guarded by mutex_
+  Millis audio_done_ms_ = 0;                              // guarded by mutex_
+  Millis total_ms_ = 0;                                   // guarded by mutex_
+  std::optional<Error> fatal_;                            // guarded by mutex_
+  std::optional<Progress> reported_;                      // the calling thread's
+};
+
+// Decodes the file once, planning cuts as the audio streams in.
+Status plan_file(Run& run, const std::filesystem::path& path, const ChunkingOptions& chunking,
+                 const ProgressFn& progress, const std::atomic<bool>& cancel) {
+  ChunkPlanner planner(chunking);
+  media::DecodeOptions decode;
+  decode.sample_rate = kSampleRate;
+  decode.channels = 1;
+  decode.cancel = run.stop_flag();
+  decode.progress = [&](Millis, std::optional<Millis> duration) {
+    if (duration) run.set_total_estimate(*duration);
+  };
+  auto report = media::decode(path, decode, [&](std::span<const float> samples) {
+    if (cancel.load()) run.stop();
+    planner.add(samples);
+    run.add_chunks(planner.take_ready());
+    run.report(progress);
+  });
+  if (!report) return report.error();
+  run.add_chunks(planner.finish());
+  run.planning_done(planner.samples_seen() * 1000 / kSampleRate);
+  return ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ChunkedTranscriber>> ChunkedTranscriber::create(net::HttpClient& http,
+                                                                        std::vector<Endpoint> endpoints,
+                                                                        ChunkedOptions options) {
+  if (endpoints.empty()) return invalid_input("no speech-to-text endpoint is configured");
+  for (const Endpoint& e : endpoints) {
+    const std::string url = text::to_lower_ascii(text::trim(e.url));
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      return invalid_input("the speech-to-text endpoint URL \"" + e.url +
+                           "\" is not an http:// or https:// URL");
+    }
+    if (e.concurrency < 1) {
+      return invalid_input("the speech-to-text endpoint " + e.url + " has concurrency " +
+                           std::to_string(e.concurrency) + "; it must be at least 1");
+    }
+  }
+  options.retry.max_attempts = std::max(1, options.retry.max_attempts);
+  options.retry.initial_backoff_ms = std::max<Millis>(0, options.retry.initial_backoff_ms);
+  options.retry.max_backoff_ms = std::max(options.retry.initial_backoff_ms, options.retry.max_backoff_ms);
+  return std::unique_ptr<ChunkedTranscriber>(
+      new ChunkedTranscriber(http, std::move(endpoints), std::move(options)));
+}
+
+ChunkedTranscriber::ChunkedTranscriber(net::HttpClient& http, std::vector<Endpoint> endpoints,
+                                       ChunkedOptions options)
+    : options_(std::move(options)) {
+  for (Endpoint& e : endpoints) clients_.push_back(std::make_unique<EndpointClient>(http, std::move(e)));
+}
+
+ChunkedTranscriber::~ChunkedTranscriber() = default;
+
+EngineInfo ChunkedTranscriber::engine() const {
+  EngineInfo info;
+  std::set<std::string> models;
+  for (const auto& c : clients_) {
+    const std::string kind{to_string(c->endpoint().kind)};
+    if (info.kind.empty()) {
+      info.kind = kind;
+    } else if (info.kind != kind) {
+      info.kind = "mixed";
+    }
+    if (!c->endpoint().model.empty() && models.insert(c->endpoint().model).second) {
+      info.model += (info.model.empty() ? "" : ",") + c->endpoint().model;
+    }
+  }
+  return info;
+}
+
+Result<Transcript> ChunkedTranscriber::transcribe(const AudioInput& audio,
+                                                  const TranscribeOptions& options,
+                                                  const ProgressFn& progress,
+                                                  const std::atomic<bool>& cancel) {
+  Run run(audio, options, options_.retry, cancel);
+  std::vector<std::jthread> workers;
+  for (const auto& client : clients_) {
+    for (int i = 0; i < client->endpoint().concurrency; ++i) {
+      workers.emplace_back([&run, c = client.get()] { run.work(*c); });
+    }
+  }
+
+  Status planned = ok();
+  if (const auto* pcm = std::get_if<std::span<const float>>(&audio.source)) {
+    run.add_chunks(plan_chunks(*pcm, options_.chunking));
+    run.planning_done(static_cast<Millis>(pcm->size()) * 1000 / kSampleRate);
+  } else {
+    planned = plan_file(run, std::get<std::filesystem::path>(audio.source), options_.chunking,
+                        progress, cancel);
+  }
+  if (planned && run.empty()) planned = invalid_input("there is no audio to transcribe");
+  if (!planned && !cancel.load()) run.fail(planned.error());
+  run.wait(progress);
+  run.stop();
+  workers.clear();  // joins; in-flight requests see the stop and abort
+
+  if (cancel.load()) return cancelled("the transcription was cancelled");
+  if (auto fatal = run.fatal()) return *fatal;
+  Transcript transcript = merge_chunks(run.results());
+  transcript.source = "asr:" + engine().kind;
+  if (transcript.language.empty() && options.language != "auto") {
+    transcript.language = language_code(options.language);
+  }
+  return transcript;
+}
+
+}  // namespace hark::asr

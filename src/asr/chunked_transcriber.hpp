@@ -1,0 +1,67 @@
+// The Transcriber hark uses: cuts an episode into chunks at silences, sends them to every
+// configured endpoint in parallel, retries each failed chunk on its own, and merges the
+// results with absolute times.
+//
+// Scheduling: one shared queue of chunks and one worker per unit of endpoint concurrency, so
+// a faster endpoint simply comes back for more chunks; with N equal endpoints an episode takes
+// about 1/N of the time. An endpoint's concurrency limit holds across concurrent episodes too
+// (its EndpointClient's slots are shared). A file is decoded in one streaming pass that plans
+// the cuts (chunking.hpp); each chunk is decoded again, on its own, by the worker that sends
+// it, so the first chunks are on their way while the rest of the file is still being read and
+// memory stays at a few chunks whatever the episode's length.
+//
+// Failures: a chunk that fails with a retryable error (408, 429, 5xx, timeouts, transport) is
+// put back on the queue after an exponential backoff (or the server's Retry-After, capped),
+// for any endpoint to take, until RetryPolicy::max_attempts; then the episode fails with a
+// message saying which part of the audio and what went wrong last. A non-retryable error
+// (401/403, 400/413/415/422, 404, invalid JSON) fails the episode at once with that error;
+// other chunks in flight are aborted. Cancellation stops scheduling and aborts in-flight
+// requests within a fraction of a second.
+//
+// Thread-safe: transcribe() may be called from several threads at once.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "asr/chunking.hpp"
+#include "asr/endpoint.hpp"
+#include "asr/transcriber.hpp"
+#include "net/http_client.hpp"
+
+namespace hark::asr {
+
+struct RetryPolicy {
+  int max_attempts = 4;              // per chunk, the first one included
+  Millis initial_backoff_ms = 2'000;  // doubled after every failed attempt of the chunk
+  Millis max_backoff_ms = 60'000;     // also caps a server's Retry-After
+};
+
+struct ChunkedOptions {
+  ChunkingOptions chunking{};
+  RetryPolicy retry{};
+};
+
+class ChunkedTranscriber final : public Transcriber {
+ public:
+  // Errors: InvalidInput when there is no endpoint, an endpoint's URL is not http(s) or its
+  // concurrency is below 1. `http` must outlive the transcriber.
+  static Result<std::unique_ptr<ChunkedTranscriber>> create(net::HttpClient& http,
+                                                            std::vector<Endpoint> endpoints,
+                                                            ChunkedOptions options = {});
+
+  Result<Transcript> transcribe(const AudioInput& audio, const TranscribeOptions& options,
+                                const ProgressFn& progress,
+                                const std::atomic<bool>& cancel) override;
+  EngineInfo engine() const override;
+
+  ~ChunkedTranscriber() override;
+
+ private:
+  ChunkedTranscriber(net::HttpClient& http, std::vector<Endpoint> endpoints, ChunkedOptions options);
+
+  std::vector<std::unique_ptr<EndpointClient>> clients_;
+  ChunkedOptions options_;
+};
+
+}  // namespace hark::asr

@@ -1,0 +1,81 @@
+// Where to cut a long episode into chunks a speech-to-text service can take one at a time.
+//
+// Cuts go in the quietest place near the target length, never inside speech: the audio is
+// measured as RMS energy over short frames (30 ms), and within the search window
+// [start + min, start + max] the planner looks for runs of quiet frames ("silences": frames at
+// most 2x the window's 10th-percentile energy, and at least 12 dB below its 90th percentile,
+// lasting min_silence_ms or more). It prefers longer pauses (up to one second; a pause that
+// long is a sentence or turn boundary) and, among equals, the one nearest the target, and cuts
+// in the middle of it. When the window holds no silence at all (music, constant noise) it cuts
+// at the quietest frame. The last chunk takes what remains; when that would leave a short
+// tail, the remainder is split into two pieces no longer than max.
+//
+// Pure; a ChunkPlanner is a value (not thread-safe; one per episode).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/model.hpp"
+
+namespace hark::asr {
+
+struct ChunkingOptions {
+  Millis target_ms = 150'000;
+  Millis min_ms = 120'000;
+  Millis max_ms = 180'000;
+  Millis frame_ms = 30;
+  Millis min_silence_ms = 150;
+  int sample_rate = 16000;
+};
+
+// Samples [begin, end) of the whole audio: a chunk carries its absolute position.
+struct ChunkSpan {
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+  int sample_rate = 16000;
+  Millis start_ms() const { return begin * 1000 / sample_rate; }
+  Millis end_ms() const { return end * 1000 / sample_rate; }
+  Millis duration_ms() const { return end_ms() - start_ms(); }
+  bool operator==(const ChunkSpan&) const = default;
+};
+
+// Plans chunks while the audio streams in, so the first chunks can be sent before the whole
+// episode is decoded: a cut is decided once min + max of audio past the previous cut is known.
+class ChunkPlanner {
+ public:
+  // Options are made consistent: frame >= 1 ms, min >= frame, max >= min, target in [min, max].
+  explicit ChunkPlanner(ChunkingOptions options = {});
+
+  // Appends consecutive mono samples.
+  void add(std::span<const float> samples);
+  // Chunks decided since the last call, in order.
+  std::vector<ChunkSpan> take_ready();
+  // After the last add(): every chunk not yet taken, the last one ending at the last sample.
+  // No chunks for empty audio.
+  std::vector<ChunkSpan> finish();
+
+  std::int64_t samples_seen() const { return samples_; }
+  const ChunkingOptions& options() const { return options_; }
+
+ private:
+  std::int64_t choose_cut(std::int64_t lo, std::int64_t hi, std::int64_t target) const;
+  void cut_at(std::int64_t frame);
+
+  ChunkingOptions options_;
+  std::int64_t frame_samples_;
+  std::int64_t min_frames_, max_frames_, target_frames_, min_silence_frames_;
+  std::vector<float> rms_;  // one per complete frame
+  double partial_sum_ = 0;  // of squares, for the frame being filled
+  std::int64_t partial_count_ = 0;
+  std::int64_t samples_ = 0;
+  std::int64_t start_frame_ = 0;  // where the next chunk begins
+  std::vector<ChunkSpan> ready_;
+};
+
+// The whole plan for audio held in memory.
+std::vector<ChunkSpan> plan_chunks(std::span<const float> samples,
+                                   const ChunkingOptions& options = {});
+
+}  // namespace hark::asr
