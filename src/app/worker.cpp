@@ -1,8 +1,10 @@
 #include "app/worker.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -114,18 +116,42 @@ class LeaseKeeper {
   std::thread thread_;  // last: starts after everything it reads is initialised
 };
 
+std::string host_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "host";
+  return host;
+}
+
+// The pid in a default lease owner "<host>:<pid>:<random>#<thread>" when <host> is this
+// host; nullopt for owners from elsewhere or with custom names.
+std::optional<pid_t> local_owner_pid(std::string_view owner, std::string_view host) {
+  if (owner.size() <= host.size() + 1 || owner.substr(0, host.size()) != host ||
+      owner[host.size()] != ':')
+    return std::nullopt;
+  const auto rest = owner.substr(host.size() + 1);
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  pid_t pid = 0;
+  for (char c : rest.substr(0, colon)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    pid = pid * 10 + (c - '0');
+  }
+  return pid;
+}
+
+bool process_is_gone(pid_t pid) {
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 // "<host>:<pid>:<random>": unique across processes and restarts (a restarted process may
 // get the same pid, e.g. in a container), and readable in `hark jobs` output.
 std::string default_name() {
   std::random_device random;
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   constexpr std::uint64_t kTokenMask = 0xffffff;
   char token[16];
   std::snprintf(token, sizeof token, "%06llx",
                 static_cast<unsigned long long>(random() & kTokenMask));
-  return std::string(host[0] != '\0' ? host : "host") + ":" + std::to_string(::getpid()) + ":" +
-         token;
+  return host_name() + ":" + std::to_string(::getpid()) + ":" + token;
 }
 
 WorkerOptions with_defaults(WorkerOptions options) {
@@ -304,12 +330,27 @@ void Worker::drain(const std::string& owner, Pass& pass) {
   pass.job_finished.notify_all();
 }
 
+Result<int> Worker::reclaim_orphans() {
+  auto running = jobs_.list_running();
+  if (!running) return running.error();
+  const auto host = host_name();
+  int reclaimed = 0;
+  for (const auto& job : *running) {
+    const auto pid = local_owner_pid(job.lease_owner, host);
+    if (!pid || *pid == ::getpid() || !process_is_gone(*pid)) continue;
+    // Conflict means another worker took it meanwhile: nothing to do.
+    if (jobs_.expire_lease(job.id, job.lease_owner, options_.clock())) ++reclaimed;
+  }
+  return reclaimed;
+}
+
 Result<RunSummary> Worker::run_until_idle() {
   {
     std::lock_guard lock(mutex_);
     if (started_) return conflict("the worker is running in the background; stop it first");
   }
   stopping_ = false;
+  if (auto reclaimed = reclaim_orphans(); !reclaimed) return reclaimed.error();
   Pass pass;
   std::vector<std::thread> threads;
   for (int i = 0; i < options_.threads; ++i) {
@@ -359,6 +400,7 @@ void Worker::start() {
     started_ = true;
   }
   stopping_ = false;
+  (void)reclaim_orphans();  // best effort: expiry reclaims them later anyway
   for (int i = 0; i < options_.threads; ++i) {
     threads_.emplace_back([this, i] { serve(owner(i)); });
   }

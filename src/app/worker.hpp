@@ -69,6 +69,11 @@ class Worker {
 
   // Runs jobs on background threads until stop(). A no-op when already started.
   void start();
+  // Hands back the jobs leased by worker processes on this host that no longer run (they
+  // crashed or were killed), so a restarted hark resumes them at once instead of waiting
+  // for their leases to expire. The attempt still counts. Owners on other hosts are left
+  // to lease expiry. run_until_idle() and start() call it first. Returns how many.
+  Result<int> reclaim_orphans();
   // Graceful stop: asks running handlers to stop, waits for them, and hands back
   // unfinished jobs at once (release) so another worker can take them without waiting
   // for the lease to expire. A handler that finishes anyway completes normally. Also

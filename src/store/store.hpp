@@ -171,6 +171,12 @@ class JobRepo {
   virtual Result<Job> find(Id id) = 0;
   // Newest first; limit < 0 means all.
   virtual Result<std::vector<Job>> list(int limit = 100) = 0;
+  // Jobs in state running, oldest first (to spot jobs whose worker has died).
+  virtual Result<std::vector<Job>> list_running() = 0;
+  // Ends `owner`'s lease on a running job now, as if it had expired: the next lease() takes
+  // the job and counts the attempt, as for any worker that died. For owners known to be
+  // dead. Conflict when `owner` no longer holds the job.
+  virtual Status expire_lease(Id job_id, const std::string& owner, Millis now) = 0;
 };
 
 // Where a stored transcript came from, beyond Transcript::source: the speech-to-text

@@ -262,4 +262,20 @@ Result<std::vector<Job>> SqliteJobRepo::list(int limit) {
   });
 }
 
+Result<std::vector<Job>> SqliteJobRepo::list_running() {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(select_jobs("WHERE state = 'running' ORDER BY lease_until, id"));
+    return collect_all(stmt, read_job);
+  });
+}
+
+Status SqliteJobRepo::expire_lease(Id job_id, const std::string& owner, Millis now) {
+  return db_.write([&](Connection& conn) {
+    return update_as_owner(conn,
+                           "UPDATE jobs SET lease_until = ?3, updated_at = ?4 "
+                           "WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
+                           job_id, owner, [&](Statement& s) { s.bind(3, now).bind(4, now_ms()); });
+  });
+}
+
 }  // namespace hark::store::sqlite

@@ -1,67 +1,23 @@
 // End-to-end tests of the `hark` binary: real SQLite, real files, real feeds.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "hark_runner.hpp"
 #include "temp_dir.hpp"
-
-extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-struct HarkRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp_fd(int fd) {
-  std::string s;
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
-  return s;
-}
-
-// Runs build/hark with `args`; stdout and stderr go to files (no pipe deadlocks).
-HarkRun run_hark(const fs::path& data, std::vector<std::string> args) {
-  const fs::path out_file = data / "stdout.txt", err_file = data / "stderr.txt";
-  std::vector<std::string> argv_s = {HARK_BINARY_DIR "/hark", "--data", data.string()};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  HarkRun r;
-  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) return r;
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  int fd = open(out_file.c_str(), O_RDONLY);
-  r.out = slurp_fd(fd);
-  close(fd);
-  fd = open(err_file.c_str(), O_RDONLY);
-  r.err = slurp_fd(fd);
-  close(fd);
-  return r;
-}
+using hark::testing::HarkRun;
+using hark::testing::run_hark;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -117,7 +73,8 @@ TEST_F(CliTest, SamplePodcastIsAddedWithTranscriptsAndChapters) {
     EXPECT_GT(e["duration_ms"].get<long>(), 60'000);
   }
   // Newest first.
-  EXPECT_GE(episodes[0]["published"].get<std::string>(), episodes[1]["published"].get<std::string>());
+  EXPECT_GE(episodes[0]["published"].get<std::string>(),
+            episodes[1]["published"].get<std::string>());
 
   // Downloading copies the audio into the data directory.
   const auto id = std::to_string(episodes[0]["id"].get<long>());
@@ -157,15 +114,16 @@ TEST_F(CliTest, OpmlRoundTripAndRefreshRecordsErrors) {
   const std::string item =
       "<item><title>E1</title><guid>e1</guid><enclosure url=\"https://x.test/e1.mp3\" "
       "type=\"audio/mpeg\" length=\"1\"/></item>";
-  const auto a = write("a.xml", "<rss version=\"2.0\"><channel><title>Alpha</title>" + item +
-                                    "</channel></rss>");
-  const auto b = write("b.xml", "<rss version=\"2.0\"><channel><title>Beta</title>" + item +
-                                    "</channel></rss>");
-  const auto opml = write("subs.opml",
-                          "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>"
-                          "<outline text=\"folder\"><outline type=\"rss\" text=\"A\" xmlUrl=\"file://" +
-                              a.string() + "\"/></outline><outline type=\"rss\" text=\"B\" xmlUrl=\"file://" +
-                              b.string() + "\"/></body></opml>");
+  const auto a = write(
+      "a.xml", "<rss version=\"2.0\"><channel><title>Alpha</title>" + item + "</channel></rss>");
+  const auto b = write(
+      "b.xml", "<rss version=\"2.0\"><channel><title>Beta</title>" + item + "</channel></rss>");
+  const auto opml =
+      write("subs.opml",
+            "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>"
+            "<outline text=\"folder\"><outline type=\"rss\" text=\"A\" xmlUrl=\"file://" +
+                a.string() + "\"/></outline><outline type=\"rss\" text=\"B\" xmlUrl=\"file://" +
+                b.string() + "\"/></body></opml>");
   auto imported = json_of({"import", opml.string(), "--json"});
   EXPECT_EQ(imported["added"].size(), 2u);
 
