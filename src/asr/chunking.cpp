@@ -33,8 +33,8 @@ ChunkPlanner::ChunkPlanner(ChunkingOptions options) : options_(options) {
   o.max_ms = std::max(o.max_ms, o.min_ms);
   o.target_ms = std::clamp(o.target_ms, o.min_ms, o.max_ms);
   frame_samples_ = std::max<std::int64_t>(1, o.frame_ms * o.sample_rate / 1000);
-  min_frames_ = o.min_ms / o.frame_ms;
-  max_frames_ = o.max_ms / o.frame_ms;
+  min_frames_ = (o.min_ms + o.frame_ms - 1) / o.frame_ms;  // chunks are at least min long
+  max_frames_ = std::max(min_frames_, o.max_ms / o.frame_ms);  // ...and at most max
   target_frames_ = o.target_ms / o.frame_ms;
   min_silence_frames_ = std::max<std::int64_t>(1, o.min_silence_ms / o.frame_ms);
 }

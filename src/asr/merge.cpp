@@ -67,6 +67,19 @@ void drop_leading(Segment& s, std::size_t n, const std::vector<Unit>& dropped) {
   }
 }
 
+// Removes trailing words of `text` that match `dropped` (normalised), last first.
+std::string drop_trailing(const std::string& text, const std::vector<std::string>& dropped) {
+  std::vector<std::string> tokens = text::split(text, ' ');
+  std::erase_if(tokens, [](const std::string& t) { return t.empty(); });
+  for (auto it = dropped.rbegin(); it != dropped.rend(); ++it) {
+    while (!tokens.empty() && normalise(tokens.back()).empty()) tokens.pop_back();
+    if (!tokens.empty() && normalise(tokens.back()) == *it) tokens.pop_back();
+  }
+  std::string out;
+  for (const std::string& t : tokens) out += (out.empty() ? "" : " ") + t;
+  return out;
+}
+
 // Drops the leading words of `next` (a chunk starting at `offset`) that repeat the end of
 // `merged`; see the header.
 void dedupe_edge(const std::vector<Segment>& merged, std::vector<Segment>& next, Millis offset) {
@@ -142,14 +155,22 @@ Transcript merge_chunks(const std::vector<ChunkResult>& chunks) {
       s.start_ms = chunk.offset_ms + ws.start_ms;
       s.end_ms = chunk.offset_ms + std::max(ws.start_ms, ws.end_ms.value_or(duration));
       s.text = ws.text;
+      std::vector<std::string> past_end;
       for (const Word& w : ws.words) {
-        if (duration > 0 && w.start_ms >= duration) continue;
+        if (duration > 0 && w.start_ms >= duration) {
+          past_end.push_back(normalise(w.text));
+          continue;
+        }
         Word shifted = w;
         shifted.start_ms += chunk.offset_ms;
         shifted.end_ms += chunk.offset_ms;
         s.words.push_back(std::move(shifted));
       }
       if (!ws.words.empty() && s.words.empty()) continue;  // every word was past the end
+      if (!past_end.empty()) {
+        s.text = drop_trailing(s.text, past_end);
+        s.end_ms = std::max(s.words.back().end_ms, std::min(s.end_ms, chunk.offset_ms + duration));
+      }
       segs.push_back(std::move(s));
     }
     dedupe_edge(out.segments, segs, chunk.offset_ms);
