@@ -1,0 +1,76 @@
+#include "insight/language.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hark::insight {
+namespace {
+
+const LanguageRules kEnglish("en");
+
+TEST(Tokenize, WordsApostrophesAndHyphens) {
+  const auto tokens = tokenize("Don\xE2\x80\x99t stop\xE2\x80\x94the four-day week, OK?");
+  std::vector<std::string> words;
+  for (const auto& t : tokens) words.push_back(t.lower);
+  EXPECT_EQ(words, (std::vector<std::string>{"don't", "stop", "the", "four-day", "week", "ok"}));
+}
+
+TEST(Stem, InflectionsMeet) {
+  EXPECT_EQ(kEnglish.stem("sleeping"), kEnglish.stem("sleeps"));
+  EXPECT_EQ(kEnglish.stem("studies"), kEnglish.stem("studied"));
+  EXPECT_EQ(kEnglish.stem("making"), "make");
+  EXPECT_EQ(kEnglish.stem("running"), "run");
+  EXPECT_EQ(kEnglish.stem("bees"), "bee");
+  EXPECT_EQ(kEnglish.stem("swarming"), kEnglish.stem("swarm"));
+}
+
+TEST(StopWords, EnglishOnly) {
+  EXPECT_TRUE(kEnglish.is_stop_word("the"));
+  EXPECT_TRUE(kEnglish.is_stop_word("um"));
+  EXPECT_FALSE(kEnglish.is_content("yeah"));
+  EXPECT_TRUE(kEnglish.is_content("honey"));
+  const LanguageRules german("de");
+  EXPECT_FALSE(german.is_stop_word("the"));
+  EXPECT_EQ(german.stem("häuser"), "häuser");
+}
+
+TEST(CleanDisfluencies, RemovesFillersAndStutters) {
+  EXPECT_EQ(kEnglish.clean_disfluencies("Um, so the, the thing is, you know, it works."),
+            "So the thing is it works.");
+  EXPECT_EQ(kEnglish.clean_disfluencies("I, I started running."), "I started running.");
+  EXPECT_EQ(kEnglish.clean_disfluencies("It was, like, huge, uh, really huge."),
+            "It was huge, really huge.");
+  EXPECT_EQ(kEnglish.clean_disfluencies("I mean, we sat in the car."), "We sat in the car.");
+  EXPECT_EQ(kEnglish.clean_disfluencies("We went th- there twice, you know."),
+            "We went there twice.");
+  // Meaningful "like" and "I mean" stay.
+  EXPECT_EQ(kEnglish.clean_disfluencies("I like bread and I mean it."),
+            "I like bread and I mean it.");
+}
+
+TEST(TitleFromQuestion, KnownShapes) {
+  EXPECT_EQ(kEnglish.title_from_question("So how do you pick a topic?"), "How to Pick a Topic");
+  EXPECT_EQ(kEnglish.title_from_question("Why is cramming so bad?"), "Why Cramming Is So Bad");
+  EXPECT_EQ(kEnglish.title_from_question("Why do colonies swarm?"), "Why Colonies Swarm");
+  EXPECT_EQ(kEnglish.title_from_question("Why does the brain need sleep?"),
+            "Why the Brain Needs Sleep");
+  EXPECT_EQ(kEnglish.title_from_question("What's the biggest mistake new beekeepers make?"),
+            "The Biggest Mistake New Beekeepers Make");
+  EXPECT_EQ(kEnglish.title_from_question("Can you tell us about your garden?"), "Your Garden");
+  EXPECT_EQ(kEnglish.title_from_question("Is it raining?"), "");
+}
+
+TEST(TitleCase, SmallWordsAndAcronyms) {
+  EXPECT_EQ(kEnglish.title_case("the end of the NASA era"), "The End of the NASA Era");
+  EXPECT_EQ(kEnglish.title_case("four-day week for everyone"), "Four-Day Week for Everyone");
+}
+
+TEST(Cues, ContinuationAndNewTopic) {
+  EXPECT_EQ(kEnglish.continuation_strength("And then it rained."), 2);
+  EXPECT_EQ(kEnglish.continuation_strength("That's why it failed."), 1);
+  EXPECT_EQ(kEnglish.continuation_strength("Bees swarm in spring."), 0);
+  EXPECT_TRUE(kEnglish.starts_new_topic("Um, let's talk about money."));
+  EXPECT_FALSE(kEnglish.starts_new_topic("Money talks."));
+}
+
+}  // namespace
+}  // namespace hark::insight
