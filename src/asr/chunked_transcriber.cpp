@@ -318,6 +318,12 @@ Result<Transcript> ChunkedTranscriber::transcribe(const AudioInput& audio,
                                                   const std::atomic<bool>& cancel) {
   Run run(audio, options, options_.retry, cancel);
   std::vector<std::jthread> workers;
+  // Destroyed before `workers`: however this function is left (an exception from thread
+  // creation or from `progress` included), the workers are told to stop before being joined.
+  struct StopOnExit {
+    Run& target;
+    ~StopOnExit() { target.stop(); }
+  } stop_on_exit{run};
   for (const auto& client : clients_) {
     for (int i = 0; i < client->endpoint().concurrency; ++i) {
       workers.emplace_back([&run, c = client.get()] { run.work(*c); });
