@@ -54,6 +54,12 @@ std::optional<std::size_t> leading_question(const Passage& p) {
   return std::nullopt;
 }
 
+bool is_determiner(std::string_view w) {
+  return w == "the" || w == "a" || w == "an" || w == "my" || w == "your" || w == "our" ||
+         w == "their" || w == "his" || w == "her" || w == "this" || w == "these" ||
+         w == "those" || w == "some" || w == "its";
+}
+
 struct Phrase {
   std::vector<TermId> terms;
   std::string text;  // as written
@@ -113,14 +119,37 @@ std::string as_bullet(const LanguageRules& rules, std::string_view sentence, std
   return s;
 }
 
-std::string key_phrase_title(const Passage& p) {
+std::string key_phrase_title(const Passage& p) { return key_phrase_title(p, p.first, p.last); }
+
+std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to) {
   if (!valid(p)) return {};
   const auto& a = *p.analysis;
   const auto& rules = a.rules();
-  // Term weight: frequency in the passage × rarity in the episode.
+  // Term weight: frequency in the passage (damped) × rarity in the episode, raised for
+  // words used as nouns ("the tent", "a sourdough starter") and for words of the opening
+  // sentences, where speakers name what they are about to talk about.
+  std::unordered_map<TermId, double> count;
+  std::unordered_map<TermId, double> boost;
+  for (std::size_t i = p.first; i <= p.last; ++i) {
+    const auto tokens = tokenize(a.sentence(i).sentence.text);
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      if (!rules.is_content(tokens[k].lower)) continue;
+      const auto term = a.term_of(tokens[k].lower);
+      if (!term) continue;
+      count[*term] += 1;
+      double b = i <= p.first + 1 ? 1.3 : 1.0;
+      if (rules.english()) {
+        const bool after_det = (k > 0 && is_determiner(tokens[k - 1].lower)) ||
+                               (k > 1 && is_determiner(tokens[k - 2].lower));
+        if (after_det) b *= 1.5;
+        const auto& word = tokens[k].lower;
+        if (word.size() > 5 && (word.ends_with("ing") || word.ends_with("ed"))) b *= 0.6;
+      }
+      boost[*term] = std::max(boost[*term], b);
+    }
+  }
   std::unordered_map<TermId, double> weight;
-  for (std::size_t i = p.first; i <= p.last; ++i)
-    for (TermId t : a.sentence(i).terms) weight[t] += a.idf(t);
+  for (const auto& [t, c] : count) weight[t] = std::sqrt(c) * a.idf(t) * boost[t];
   // Candidate phrases: runs of up to three content words inside a sentence, with nothing
   // but a space between them ("sleep, memory" is two runs).
   std::unordered_map<std::string, Phrase> phrases;  // by term key
@@ -147,7 +176,7 @@ std::string key_phrase_title(const Passage& p) {
         if (!inserted) it->second.score += ph.score * 0.5;  // repeated phrases are topics
       }
   };
-  for (std::size_t i = p.first; i <= p.last; ++i) {
+  for (std::size_t i = from; i <= to; ++i) {
     const auto& text = a.sentence(i).sentence.text;
     const auto tokens = tokenize(text);
     std::size_t run = 0;
@@ -173,7 +202,7 @@ std::string key_phrase_title(const Passage& p) {
   std::vector<const Phrase*> chosen{&ranked.front()};
   for (const auto& ph : ranked) {
     if (chosen.size() == 2) break;
-    if (ph.score < ranked.front().score * 0.45) break;
+    if (ph.score < ranked.front().score * 0.3) break;
     bool overlaps = false;
     for (const auto* c : chosen)
       for (TermId t : ph.terms)
@@ -190,8 +219,23 @@ std::string extractive_title(const Passage& p) {
   const auto& a = *p.analysis;
   const auto& rules = a.rules();
   if (auto q = leading_question(p)) {
+    // "What about X?" names the topic better than the question after it.
+    const auto& turn = a.turns()[a.sentence(*q).turn];
+    for (std::size_t i = std::max(turn.first, p.first); i <= *q; ++i) {
+      const std::string head = text::to_lower_ascii(
+          rules.strip_leading_markers(rules.clean_disfluencies(a.sentence(i).sentence.text)));
+      if (a.sentence(i).question && (head.starts_with("what about ") || head.starts_with("how about "))) {
+        std::string topic = head.substr(std::string_view("what about ").size());
+        while (!topic.empty() && (topic.back() == '?' || topic.back() == ',')) topic.pop_back();
+        if (count_content(rules, topic) >= 1)
+          return rules.title_case(text::truncate_utf8(topic, kMaxTitleBytes));
+      }
+    }
     std::string title = rules.title_from_question(a.sentence(*q).sentence.text);
     if (!title.empty() && count_content(rules, title) >= 2) return title;
+    // A yes/no question still names the topic: take the key phrase from the question turn.
+    title = key_phrase_title(p, std::max(turn.first, p.first), *q);
+    if (!title.empty()) return title;
   }
   std::string title = key_phrase_title(p);
   if (!title.empty()) return title;
@@ -211,9 +255,16 @@ PassageText extractive_text(const Passage& p, const WriteOptions& options) {
 
   const std::size_t n = p.last - p.first + 1;
   const auto rank = informative_rank(p);
+  // In an interview the answer holds the claims; the question only sets them up.
+  std::size_t answer_from = 0;
+  if (auto q = leading_question(p); q && a.sentence(*q).turn != a.sentence(p.last).turn)
+    answer_from = a.turns()[a.sentence(*q).turn].last + 1 - p.first;
   std::vector<std::size_t> claims;
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = answer_from; i < n; ++i)
     if (is_claim(a.sentence(p.first + i))) claims.push_back(i);
+  if (claims.empty())
+    for (std::size_t i = 0; i < n; ++i)
+      if (is_claim(a.sentence(p.first + i))) claims.push_back(i);
   if (claims.empty()) {  // short replies only: use the longest sentence
     std::size_t best = 0;
     for (std::size_t i = 1; i < n; ++i)

@@ -76,6 +76,9 @@ std::string extractive_title(const Passage& passage);
 std::vector<double> text_rank(const Passage& passage);
 // A title from the passage's key phrases (highest tf-idf runs of content words).
 std::string key_phrase_title(const Passage& passage);
+// The same, with phrases taken only from sentences [from, to] (weights still from the whole
+// passage): the question turn of an interview names its topic.
+std::string key_phrase_title(const Passage& passage, std::size_t from, std::size_t to);
 // The bullet form of a sentence: fillers and leading markers removed, long sentences cut
 // at a clause boundary.
 std::string as_bullet(const LanguageRules& rules, std::string_view sentence, std::size_t max_words);

@@ -44,6 +44,19 @@ constexpr auto kEnglishStopWords = std::to_array<std::string_view>({
     "will", "with", "within", "without", "won't", "would", "wouldn't", "yeah", "yes", "yet",
     "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves"});
 
+// Number words say "how much", not "what about".
+constexpr auto kNumberWords = std::to_array<std::string_view>({
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred",
+    "hundreds", "thousand", "thousands", "million", "half", "first", "second", "third"});
+
+// Nouns that name no topic: talk about talk, time and quantity.
+constexpr auto kGenericNouns = std::to_array<std::string_view>({
+    "question", "questions", "answer", "answers", "month", "months", "year", "years",
+    "minute", "minutes", "second", "seconds", "time", "times", "bit", "extra", "name",
+    "guy", "guys", "person", "fact", "case", "example", "number", "matter", "episode",
+    "show", "podcast", "listeners", "everyone", "thanks", "pleasure", "welcome"});
+
 constexpr auto kFillers = std::to_array<std::string_view>({
     "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "mhm", "eh", "ehm"});
 
@@ -348,7 +361,9 @@ LanguageRules::LanguageRules(std::string_view language) {
 
 bool LanguageRules::is_stop_word(std::string_view lower) const {
   if (!english_) return false;
-  if (stop_words_.count(lower) != 0 || contains(kFillers, lower)) return true;
+  if (stop_words_.count(lower) != 0 || contains(kFillers, lower) || contains(kNumberWords, lower) ||
+      contains(kGenericNouns, lower))
+    return true;
   // Contractions not in the list ("we'd've", "y'all").
   return lower.find('\'') != std::string_view::npos && lower.size() <= 7;
 }

@@ -1,1 +1,77 @@
+#include "insight/episode.hpp"
+
 #include <gtest/gtest.h>
+
+#include "support.hpp"
+
+namespace hark::insight {
+namespace {
+
+using testing::fixture_transcript;
+
+EpisodeAnalysis analyse(const std::string& name) {
+  auto a = EpisodeAnalysis::build(fixture_transcript(name));
+  if (!a) throw std::runtime_error(a.error().message);
+  return std::move(*a);
+}
+
+TEST(Highlights, NonOverlappingOrderedAndTitled) {
+  for (const char* name : {"interview-bees.vtt", "panel-workweek.vtt", "solo-containers.vtt",
+                           "ramble-camping.vtt"}) {
+    const auto a = analyse(name);
+    auto h = highlights(a, {});
+    ASSERT_TRUE(h) << name;
+    EXPECT_GE(h->size(), 3U) << name;
+    EXPECT_LE(h->size(), 10U) << name;
+    for (std::size_t i = 0; i < h->size(); ++i) {
+      const auto& x = (*h)[i];
+      EXPECT_GE(x.end_ms - x.start_ms, 20000) << name;
+      EXPECT_LE(x.end_ms - x.start_ms, 90000) << name;
+      EXPECT_FALSE(x.title.empty()) << name;
+      EXPECT_FALSE(x.summary.empty()) << name;
+      if (i > 0) {
+        EXPECT_GE(x.start_ms, (*h)[i - 1].end_ms) << name;
+      }
+    }
+  }
+}
+
+TEST(Highlights, APublisherSoundbiteIsChosen) {
+  const auto a = analyse("solo-containers.vtt");
+  // The theft passage (1:00–1:27), which nothing else favours.
+  auto h = highlights(a, {Soundbite{60200, 26000, "Theft on the docks"}});
+  ASSERT_TRUE(h);
+  bool found = false;
+  for (const auto& x : *h) found = found || (x.start_ms <= 61000 && x.end_ms >= 86000);
+  EXPECT_TRUE(found);
+}
+
+TEST(Chapters, StartAtZeroAreLongEnoughAndTitled) {
+  for (const char* name : {"interview-bees.vtt", "solo-containers.vtt"}) {
+    const auto a = analyse(name);
+    auto chapters = generated_chapters(a);
+    ASSERT_TRUE(chapters);
+    ASSERT_FALSE(chapters->empty());
+    EXPECT_EQ(chapters->front().start_ms, 0);
+    for (const auto& c : *chapters) {
+      EXPECT_FALSE(c.title.empty());
+      EXPECT_EQ(c.source, "generated");
+      ASSERT_TRUE(c.end_ms);
+      EXPECT_GE(*c.end_ms - c.start_ms, 120000) << name << " " << c.title;
+    }
+  }
+}
+
+TEST(EpisodeSummary, AbstractAndTakeaways) {
+  const auto a = analyse("interview-rescue.vtt");
+  const auto s = episode_summary(a);
+  std::size_t words = tokenize(s.abstract).size();
+  EXPECT_GE(words, 50U);
+  EXPECT_LE(words, 140U);
+  EXPECT_GE(s.takeaways.size(), 3U);
+  EXPECT_LE(s.takeaways.size(), 6U);
+  for (const auto& t : s.takeaways) EXPECT_FALSE(t.empty());
+}
+
+}  // namespace
+}  // namespace hark::insight

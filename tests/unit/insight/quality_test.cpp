@@ -1,1 +1,54 @@
+// The quality floors of the extractive engine on the hand-judged cases in
+// tests/fixtures/insight (see make_fixtures.py there). `hark_insight_eval` prints the same
+// report case by case.
 #include <gtest/gtest.h>
+
+#include <set>
+
+#include "fixtures.hpp"
+#include "insight/eval.hpp"
+
+namespace hark::insight::eval {
+namespace {
+
+class Quality : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    report_ = new Report(evaluate(load_fixtures(std::filesystem::path(HARK_FIXTURES) / "insight")));
+  }
+  static void TearDownTestSuite() { delete report_; }
+  static Report* report_;
+};
+Report* Quality::report_ = nullptr;
+
+TEST_F(Quality, TheCasesAreThere) {
+  EXPECT_TRUE(report_->errors.empty()) << format_report(*report_);
+  EXPECT_GE(report_->snips.size(), 30U);
+  EXPECT_GE(report_->chapters.size(), 5U);
+  std::set<std::string> styles;
+  for (const auto& s : report_->snips) styles.insert(s.style);
+  EXPECT_EQ(styles, (std::set<std::string>{"interview", "monologue", "panel", "rambling"}));
+}
+
+TEST_F(Quality, SnipBoundariesAreRightInFourCasesOutOfFive) {
+  EXPECT_GE(report_->boundary_hit_rate, 0.8) << format_report(*report_);
+}
+
+// The target is 0.6; the extractive titles reach 0.46 today (see docs/PERFORMANCE.md).
+// This floor guards against regressions until the target is met.
+TEST_F(Quality, TitleKeywordRecall) {
+  EXPECT_GE(report_->title_keyword_recall, 0.45) << format_report(*report_);
+}
+
+// The target is Pk ≤ 0.35; generated chapters reach 0.38 today, held back by the two-minute
+// minimum on 5–7 minute episodes whose hand-judged chapters are shorter. Regression guard.
+TEST_F(Quality, ChapterPk) { EXPECT_LE(report_->mean_pk, 0.40) << format_report(*report_); }
+
+TEST(Pk, KnownValues) {
+  EXPECT_DOUBLE_EQ(pk({0, 5}, {0, 5}, 10), 0.0);
+  EXPECT_GT(pk({0, 5}, {0}, 10), 0.0);
+  EXPECT_GT(pk({0, 5}, {0, 2, 4, 6, 8}, 10), 0.0);
+}
+
+}  // namespace
+}  // namespace hark::insight::eval
