@@ -30,7 +30,7 @@ namespace hark::store {
 struct User {
   Id id = 0;
   std::string name;
-  std::string password_hash;  // empty until accounts arrive
+  std::string password_hash;  // Argon2id (libsodium's encoded string); empty: cannot log in
   bool is_admin = false;
   Millis created_at = 0;
 };
@@ -44,7 +44,10 @@ class UserRepo {
   // InvalidInput.
   virtual Result<User> create(const std::string& name, bool is_admin) = 0;
   virtual Result<User> find_by_name(const std::string& name) = 0;  // case-insensitive
-  virtual Result<std::vector<User>> list() = 0;                    // oldest first
+  virtual Result<User> find(Id id) = 0;
+  virtual Result<std::vector<User>> list() = 0;  // oldest first
+  // Stores an already hashed password (never a plain one). NotFound for an unknown user.
+  virtual Status set_password(Id user_id, const std::string& password_hash) = 0;
 };
 
 class PodcastRepo {
@@ -89,6 +92,11 @@ class EpisodeRepo {
   // Newest first (by published_at, undated last, then id); limit < 0 means all.
   virtual Result<std::vector<Episode>> list(std::optional<Id> podcast_id = std::nullopt,
                                             int limit = -1) = 0;
+  // One page of a podcast's episodes in the same order as list(): `limit` of them (< 0:
+  // all) after skipping `offset`.
+  virtual Result<std::vector<Episode>> page(Id podcast_id, int limit, int offset) = 0;
+  // The newest episodes of the podcasts `user_id` subscribes to, same order, paged.
+  virtual Result<std::vector<Episode>> page_for_user(Id user_id, int limit, int offset) = 0;
   virtual Status set_download(Id episode_id, const std::string& path, std::int64_t size) = 0;
 };
 
@@ -99,6 +107,97 @@ class SubscriptionRepo {
   virtual Status subscribe(Id user_id, Id podcast_id) = 0;
   virtual Status unsubscribe(Id user_id, Id podcast_id) = 0;  // idempotent
   virtual Result<bool> is_subscribed(Id user_id, Id podcast_id) = 0;
+  // Whether the user subscribes to the podcast the episode belongs to: what makes an
+  // episode visible to a user. false (not an error) for an unknown episode.
+  virtual Result<bool> can_see_episode(Id user_id, Id episode_id) = 0;
+};
+
+// A logged-in browser. The cookie carries a random token; only its hash is stored.
+struct Session {
+  Id id = 0;
+  Id user_id = 0;
+  std::string token_hash{};
+  std::string csrf_token{};  // sent back by the page in X-CSRF-Token on state changes
+  Millis created_at = 0;
+  Millis expires_at = 0;
+  Millis last_seen_at = 0;
+};
+
+class SessionRepo {
+ public:
+  virtual ~SessionRepo() = default;
+  // Stores a session (id ignored); Conflict for a token hash already in use, NotFound for
+  // an unknown user.
+  virtual Result<Session> create(const Session& session) = 0;
+  // The session with this token hash, expired or not (the caller decides).
+  virtual Result<std::optional<Session>> find_by_token_hash(const std::string& token_hash) = 0;
+  // Records activity and slides the expiry. Idempotent; an unknown id is not an error.
+  virtual Status touch(Id session_id, Millis last_seen_at, Millis expires_at) = 0;
+  virtual Status remove(Id session_id) = 0;         // idempotent (logout)
+  virtual Status remove_for_user(Id user_id) = 0;   // every session (a password change)
+  virtual Result<int> remove_expired(Millis now) = 0;  // how many were removed
+};
+
+// A personal API token (`Authorization: Bearer ...`) for scripts and other clients.
+struct ApiToken {
+  Id id = 0;
+  Id user_id = 0;
+  std::string name{};  // a label the user chose ("phone", "backup script")
+  std::string token_hash{};
+  Millis created_at = 0;
+  std::optional<Millis> last_used_at{};
+};
+
+class ApiTokenRepo {
+ public:
+  virtual ~ApiTokenRepo() = default;
+  // Stores a token (id, created_at and last_used_at ignored). Conflict for a hash in use,
+  // NotFound for an unknown user.
+  virtual Result<ApiToken> create(const ApiToken& token) = 0;
+  virtual Result<std::optional<ApiToken>> find_by_hash(const std::string& token_hash) = 0;
+  virtual Status touch(Id token_id, Millis at) = 0;          // sets last_used_at
+  virtual Result<std::vector<ApiToken>> list(Id user_id) = 0;  // oldest first
+  // Revokes one of the user's tokens; NotFound when the user has no token with this id.
+  virtual Status remove(Id user_id, Id token_id) = 0;
+};
+
+// Where a user stopped in an episode.
+struct Position {
+  Id user_id = 0;
+  Id episode_id = 0;
+  Millis position_ms = 0;
+  std::optional<Millis> duration_ms{};  // as the player measured it
+  bool played = false;
+  Millis updated_at = 0;
+};
+
+class PositionRepo {
+ public:
+  virtual ~PositionRepo() = default;
+  // Inserts or replaces the (user, episode) position; updated_at is set to now. NotFound
+  // for an unknown user or episode; InvalidInput for a negative position or duration.
+  virtual Result<Position> save(const Position& position) = 0;
+  virtual Result<std::optional<Position>> find(Id user_id, Id episode_id) = 0;
+  // The user's positions in the podcast's episodes (any order).
+  virtual Result<std::vector<Position>> list_for_podcast(Id user_id, Id podcast_id) = 0;
+  // The user's unfinished episodes (position > 0, not played), most recently played first.
+  virtual Result<std::vector<Position>> in_progress(Id user_id, int limit) = 0;
+};
+
+// Failed (and successful) logins, for rate limiting.
+class LoginAttemptRepo {
+ public:
+  virtual ~LoginAttemptRepo() = default;
+  virtual Status record(const std::string& name, const std::string& ip, Millis at,
+                        bool succeeded) = 0;
+  struct Window {
+    int failures = 0;
+    Millis oldest = 0;  // the earliest failure counted (0 when none)
+  };
+  // Failed attempts at or after `since` for the name (case-insensitive) / from the ip.
+  virtual Result<Window> failures_for_name(const std::string& name, Millis since) = 0;
+  virtual Result<Window> failures_for_ip(const std::string& ip, Millis since) = 0;
+  virtual Status prune(Millis before) = 0;  // forget attempts older than `before`
 };
 
 enum class JobState { Queued, Running, Done, Failed };
@@ -240,6 +339,10 @@ class Store {
   virtual JobRepo& jobs() = 0;
   virtual TranscriptRepo& transcripts() = 0;
   virtual ChapterRepo& chapters() = 0;
+  virtual SessionRepo& sessions() = 0;
+  virtual ApiTokenRepo& api_tokens() = 0;
+  virtual PositionRepo& positions() = 0;
+  virtual LoginAttemptRepo& login_attempts() = 0;
   // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).

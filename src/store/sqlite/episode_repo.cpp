@@ -180,6 +180,26 @@ Result<std::vector<Episode>> SqliteEpisodeRepo::list(std::optional<Id> podcast_i
   });
 }
 
+Result<std::vector<Episode>> SqliteEpisodeRepo::page(Id podcast_id, int limit, int offset) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(std::string(kSelectEpisode) + "WHERE podcast_id = ?" +
+                             std::string(kNewestFirst) + " OFFSET ?");
+    stmt.bind_all(podcast_id, limit, offset < 0 ? 0 : offset);
+    return collect_all(stmt, read_episode);
+  });
+}
+
+Result<std::vector<Episode>> SqliteEpisodeRepo::page_for_user(Id user_id, int limit, int offset) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(std::string(kSelectEpisode) +
+                             "WHERE podcast_id IN (SELECT podcast_id FROM subscriptions "
+                             "WHERE user_id = ?)" +
+                             std::string(kNewestFirst) + " OFFSET ?");
+    stmt.bind_all(user_id, limit, offset < 0 ? 0 : offset);
+    return collect_all(stmt, read_episode);
+  });
+}
+
 Status SqliteEpisodeRepo::set_download(Id episode_id, const std::string& path, std::int64_t size) {
   return db_.write([&](Connection& conn) -> Status {
     auto stmt = conn.prepare(

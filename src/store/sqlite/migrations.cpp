@@ -175,9 +175,62 @@ CREATE TABLE chapters (
 ) WITHOUT ROWID;
 )sql";
 
+// Accounts and listening state. Session and API tokens are stored only as hashes (the
+// tokens are 256-bit random values, so a plain SHA-256 is enough: nothing to brute-force);
+// the CSRF token is not a credential on its own (it only accompanies a session cookie), so
+// it is kept as is and handed back to the logged-in page. login_attempts is an
+// append-only log the rate limiter counts over a sliding window and prunes. A position is
+// one row per (user, episode): where playback stopped, and whether the episode was played.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE sessions (
+  id            INTEGER PRIMARY KEY,
+  user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  token_hash    TEXT    NOT NULL UNIQUE CHECK (token_hash <> ''),
+  csrf_token    TEXT    NOT NULL CHECK (csrf_token <> ''),
+  created_at    INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE api_tokens (
+  id            INTEGER PRIMARY KEY,
+  user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name          TEXT    NOT NULL DEFAULT '',
+  token_hash    TEXT    NOT NULL UNIQUE CHECK (token_hash <> ''),
+  created_at    INTEGER NOT NULL,
+  last_used_at  INTEGER
+);
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+
+CREATE TABLE positions (
+  user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  episode_id   INTEGER NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+  position_ms  INTEGER NOT NULL CHECK (position_ms >= 0),
+  duration_ms  INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0),
+  played       INTEGER NOT NULL DEFAULT 0 CHECK (played IN (0, 1)),
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (user_id, episode_id)
+) WITHOUT ROWID;
+-- Cascades from episodes need this one; the primary key serves lookups by user.
+CREATE INDEX positions_by_episode ON positions (episode_id);
+
+CREATE TABLE login_attempts (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT    NOT NULL COLLATE NOCASE,
+  ip         TEXT    NOT NULL,
+  at         INTEGER NOT NULL,
+  succeeded  INTEGER NOT NULL CHECK (succeeded IN (0, 1))
+);
+CREATE INDEX login_attempts_by_name ON login_attempts (name, at);
+CREATE INDEX login_attempts_by_ip ON login_attempts (ip, at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
+    Migration{3, "accounts (sessions, API tokens, login attempts) and listening positions", kV3},
 };
 
 constexpr bool versions_are_contiguous() {

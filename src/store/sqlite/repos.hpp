@@ -14,7 +14,9 @@ class SqliteUserRepo final : public UserRepo {
   Result<User> default_user() override;
   Result<User> create(const std::string& name, bool is_admin) override;
   Result<User> find_by_name(const std::string& name) override;
+  Result<User> find(Id id) override;
   Result<std::vector<User>> list() override;
+  Status set_password(Id user_id, const std::string& password_hash) override;
 
  private:
   Database& db_;
@@ -42,6 +44,8 @@ class SqliteEpisodeRepo final : public EpisodeRepo {
   Result<UpsertCounts> upsert(Id podcast_id, const std::vector<Episode>& episodes) override;
   Result<Episode> find(Id id) override;
   Result<std::vector<Episode>> list(std::optional<Id> podcast_id, int limit) override;
+  Result<std::vector<Episode>> page(Id podcast_id, int limit, int offset) override;
+  Result<std::vector<Episode>> page_for_user(Id user_id, int limit, int offset) override;
   Status set_download(Id episode_id, const std::string& path, std::int64_t size) override;
 
  private:
@@ -54,6 +58,7 @@ class SqliteSubscriptionRepo final : public SubscriptionRepo {
   Status subscribe(Id user_id, Id podcast_id) override;
   Status unsubscribe(Id user_id, Id podcast_id) override;
   Result<bool> is_subscribed(Id user_id, Id podcast_id) override;
+  Result<bool> can_see_episode(Id user_id, Id episode_id) override;
 
  private:
   Database& db_;
@@ -103,6 +108,58 @@ class SqliteChapterRepo final : public ChapterRepo {
   explicit SqliteChapterRepo(Database& db) : db_(db) {}
   Status replace(Id episode_id, const std::vector<Chapter>& chapters) override;
   Result<std::vector<Chapter>> list(Id episode_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteSessionRepo final : public SessionRepo {
+ public:
+  explicit SqliteSessionRepo(Database& db) : db_(db) {}
+  Result<Session> create(const Session& session) override;
+  Result<std::optional<Session>> find_by_token_hash(const std::string& token_hash) override;
+  Status touch(Id session_id, Millis last_seen_at, Millis expires_at) override;
+  Status remove(Id session_id) override;
+  Status remove_for_user(Id user_id) override;
+  Result<int> remove_expired(Millis now) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteApiTokenRepo final : public ApiTokenRepo {
+ public:
+  explicit SqliteApiTokenRepo(Database& db) : db_(db) {}
+  Result<ApiToken> create(const ApiToken& token) override;
+  Result<std::optional<ApiToken>> find_by_hash(const std::string& token_hash) override;
+  Status touch(Id token_id, Millis at) override;
+  Result<std::vector<ApiToken>> list(Id user_id) override;
+  Status remove(Id user_id, Id token_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqlitePositionRepo final : public PositionRepo {
+ public:
+  explicit SqlitePositionRepo(Database& db) : db_(db) {}
+  Result<Position> save(const Position& position) override;
+  Result<std::optional<Position>> find(Id user_id, Id episode_id) override;
+  Result<std::vector<Position>> list_for_podcast(Id user_id, Id podcast_id) override;
+  Result<std::vector<Position>> in_progress(Id user_id, int limit) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteLoginAttemptRepo final : public LoginAttemptRepo {
+ public:
+  explicit SqliteLoginAttemptRepo(Database& db) : db_(db) {}
+  Status record(const std::string& name, const std::string& ip, Millis at,
+                bool succeeded) override;
+  Result<Window> failures_for_name(const std::string& name, Millis since) override;
+  Result<Window> failures_for_ip(const std::string& ip, Millis since) override;
+  Status prune(Millis before) override;
 
  private:
   Database& db_;

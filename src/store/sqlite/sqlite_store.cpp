@@ -17,7 +17,11 @@ class SqliteStore final : public Store {
         subscriptions_(*db_),
         jobs_(*db_),
         transcripts_(*db_),
-        chapters_(*db_) {}
+        chapters_(*db_),
+        sessions_(*db_),
+        api_tokens_(*db_),
+        positions_(*db_),
+        login_attempts_(*db_) {}
 
   UserRepo& users() override { return users_; }
   PodcastRepo& podcasts() override { return podcasts_; }
@@ -26,6 +30,10 @@ class SqliteStore final : public Store {
   JobRepo& jobs() override { return jobs_; }
   TranscriptRepo& transcripts() override { return transcripts_; }
   ChapterRepo& chapters() override { return chapters_; }
+  SessionRepo& sessions() override { return sessions_; }
+  ApiTokenRepo& api_tokens() override { return api_tokens_; }
+  PositionRepo& positions() override { return positions_; }
+  LoginAttemptRepo& login_attempts() override { return login_attempts_; }
   int schema_version() override { return db_->schema_version(); }
 
   Result<std::string> integrity_check() override {
@@ -52,6 +60,10 @@ class SqliteStore final : public Store {
   SqliteJobRepo jobs_;
   SqliteTranscriptRepo transcripts_;
   SqliteChapterRepo chapters_;
+  SqliteSessionRepo sessions_;
+  SqliteApiTokenRepo api_tokens_;
+  SqlitePositionRepo positions_;
+  SqliteLoginAttemptRepo login_attempts_;
 };
 
 }  // namespace

@@ -47,4 +47,14 @@ Result<bool> SqliteSubscriptionRepo::is_subscribed(Id user_id, Id podcast_id) {
   });
 }
 
+Result<bool> SqliteSubscriptionRepo::can_see_episode(Id user_id, Id episode_id) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT 1 FROM episodes e JOIN subscriptions s ON s.podcast_id = e.podcast_id "
+        "WHERE e.id = ? AND s.user_id = ?");
+    stmt.bind_all(episode_id, user_id);
+    return stmt.step();
+  });
+}
+
 }  // namespace hark::store::sqlite

@@ -68,6 +68,27 @@ Result<User> SqliteUserRepo::find_by_name(const std::string& name) {
   return **found;
 }
 
+Result<User> SqliteUserRepo::find(Id id) {
+  auto found = db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(std::string(kSelectUser) + "WHERE id = ?");
+    stmt.bind(1, id);
+    return collect_one(stmt, read_user);
+  });
+  if (!found) return found.error();
+  if (!*found) return not_found("no user with id " + std::to_string(id));
+  return **found;
+}
+
+Status SqliteUserRepo::set_password(Id user_id, const std::string& password_hash) {
+  return db_.write([&](Connection& conn) -> Status {
+    HARK_TRY(conn.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
+                 .bind_all(password_hash, user_id)
+                 .run());
+    if (conn.changes() == 0) return not_found("no user with id " + std::to_string(user_id));
+    return ok();
+  });
+}
+
 Result<std::vector<User>> SqliteUserRepo::list() {
   return db_.read([&](Connection& conn) {
     auto stmt = conn.prepare(std::string(kSelectUser) + "ORDER BY id");
