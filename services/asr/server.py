@@ -280,6 +280,7 @@ class Engine:
         self.threads = threads
         self.slots = threading.BoundedSemaphore(workers)
         self.queued = 0
+        self.last_cpu = 0.0
         self.lock = threading.Lock()
         log.info("model %s loaded from %s in %.1fs (cpu_threads=%d, workers=%d, %s)",
                  model_id, model_dir, time.monotonic() - t0, threads, workers, compute_type)
@@ -307,11 +308,14 @@ class Engine:
         with self.slots:
             with self.lock:
                 self.queued -= 1
+            t0, cpu0 = time.monotonic(), time.process_time()
             try:
                 segments, info = self.model.transcribe(
                     audio, language=language, initial_prompt=prompt or None,
                     temperature=temps, beam_size=self.beam_size, word_timestamps=words)
-                return list(segments), info  # the generator decodes lazily: drain it here
+                segments = list(segments)  # the generator decodes lazily: drain it here
+                self.last_cpu = time.process_time() - cpu0  # process-wide: exact with 1 worker
+                return segments, info, time.monotonic() - t0
             except Exception as exc:
                 log.exception("transcription failed")
                 raise ApiError(500, f"The speech engine failed: {exc}", None,
@@ -338,8 +342,12 @@ def verbose_json(segments, info, duration: float, *, words: bool, seg_words: boo
             "no_speech_prob": finite(s.no_speech_prob),
         }
         if seg_words and s.words is not None:
+            # Leading space kept, as whisper.cpp's token-level "words" have it.
             seg["words"] = [{"word": w.word, "start": r3(w.start), "end": r3(w.end),
                              "probability": round(float(w.probability), 4)} for w in s.words]
+            if whisper_cpp:
+                for w in seg["words"]:
+                    w["t_dtw"] = -1
         if words and s.words is not None:
             # OpenAI's top-level words carry no spaces and no surrounding punctuation.
             for w in s.words:
@@ -489,8 +497,8 @@ class Handler(BaseHTTPRequestHandler):
         return t
 
     @staticmethod
-    def parse_language(value: str | None, auto_words=("auto",)) -> str | None:
-        if not value or value.lower() in auto_words:
+    def parse_language(value: str | None) -> str | None:
+        if not value or value.lower() == "auto":
             return None
         v = value.lower()
         if v in LANGUAGES:
@@ -508,9 +516,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def openai_transcription(self, body: bytes):
         fields = parse_multipart(body, self.headers.get("Content-Type", ""))
-        model = self.field(fields, "model")
-        if not model:
-            raise bad_request("Missing required parameter: 'model'.", "model", "missing_model")
+        # OpenAI requires `model`; a local server has one model, so any value (or none, as
+        # hark sends when its endpoint names no model) selects it.
         fmt = self.field(fields, "response_format", "json") or "json"
         if fmt not in RESPONSE_FORMATS:
             raise bad_request(f"Invalid response_format '{fmt}': expected one of "
@@ -522,7 +529,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise bad_request(f"Invalid timestamp granularity '{g}': expected 'segment' "
                                   "or 'word'.", "timestamp_granularities")
         temperature = self.parse_temperature(self.field(fields, "temperature"))
-        language = self.parse_language(self.field(fields, "language"), ())
+        language = self.parse_language(self.field(fields, "language"))  # "auto": detect
         prompt = self.field(fields, "prompt")
         audio, part = self.audio_from(fields)
         words = fmt == "verbose_json" and "word" in grans
@@ -547,13 +554,14 @@ class Handler(BaseHTTPRequestHandler):
             whisper_cpp):
         duration = audio.shape[0] / 16000.0
         t0 = time.monotonic()
-        segments, info = self.engine.transcribe(audio, language=language, prompt=prompt,
-                                                temperature=temperature,
-                                                words=words or seg_words)
-        took = time.monotonic() - t0
-        log.info("%s %s: %s %.1fs audio in %.1fs (RTF %.3f), %d segments, format %s",
-                 self.command, self.path, part.filename or "file", duration, took,
-                 took / duration if duration else 0.0, len(segments), fmt)
+        segments, info, took = self.engine.transcribe(audio, language=language, prompt=prompt,
+                                                      temperature=temperature,
+                                                      words=words or seg_words)
+        waited = time.monotonic() - t0 - took
+        log.info("%s %s: %s %.1fs audio in %.1fs (RTF %.3f, queued %.1fs, process CPU %.1fs),"
+                 " %d segments, %s", self.command, self.path, part.filename or "file", duration,
+                 took, took / duration if duration else 0.0, waited, self.engine.last_cpu,
+                 len(segments), fmt)
         if fmt == "verbose_json":
             self.send_json(200, verbose_json(segments, info, duration, words=words,
                                              seg_words=seg_words, whisper_cpp=whisper_cpp))
