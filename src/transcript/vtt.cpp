@@ -10,8 +10,6 @@
 namespace hark::transcript::detail {
 namespace {
 
-constexpr std::string_view kExpectedTiming = "(expected hh:mm:ss.mmm --> hh:mm:ss.mmm)";
-
 // "NOTE", "STYLE", "REGION" alone or followed by a blank: a block that is not a cue.
 bool starts_block(std::string_view line, std::string_view keyword) {
   return line.substr(0, keyword.size()) == keyword &&
@@ -23,101 +21,43 @@ bool is_header(std::string_view line) {
   return starts_block(line, "WEBVTT");
 }
 
-bool has_arrow(std::string_view line) {
-  return line.find("-->") != std::string_view::npos;
+bool is_ignored_block(std::string_view first_line) {
+  return starts_block(first_line, "NOTE") || starts_block(first_line, "STYLE") ||
+         starts_block(first_line, "REGION");
 }
 
-class VttReader {
- public:
-  VttReader(const std::vector<Line>& lines, Warnings& warnings)
-      : lines_(lines), warnings_(warnings) {}
+std::string stray_block(std::string_view first_line) {
+  return "text outside a cue was ignored: " + quote_line(first_line);
+}
 
-  // Reads the header block; returns the "Language:" metadata if any.
-  std::string header() {
-    std::string language;
-    i_ = 1;
-    for (; i_ < lines_.size() && !is_blank(lines_[i_].text); ++i_) {
-      const auto line = lines_[i_].text;
-      if (has_arrow(line)) return language;  // a cue right after the header line
-      if (text::starts_with_icase(line, "language:")) language = text::trim(line.substr(9));
-    }
-    return language;
-  }
+// In files that forgot the blank line, the payload ends at the next timing line (a cue's
+// text may never contain "-->").
+bool starts_next_cue(const std::vector<Line>& lines, std::size_t j) {
+  return has_cue_arrow(lines[j].text);
+}
 
-  std::vector<RawCue> cues() {
-    std::vector<RawCue> out;
-    while (skip_blank_lines()) {
-      const auto& line = lines_[i_];
-      if (starts_block(line.text, "NOTE") || starts_block(line.text, "STYLE") ||
-          starts_block(line.text, "REGION")) {
-        skip_block();
-        continue;
-      }
-      // A cue: an optional identifier line, then the timing line.
-      std::size_t timing = i_;
-      if (!has_arrow(line.text)) {
-        if (i_ + 1 >= lines_.size() || !has_arrow(lines_[i_ + 1].text)) {
-          warnings_.push_back(
-              at_line(line.number, "text outside a cue was ignored: " + quote_line(line.text)));
-          skip_block();
-          continue;
-        }
-        timing = i_ + 1;
-      }
-      read_cue(timing, out);
-    }
-    return out;
-  }
-
-  const std::string& first_error() const { return first_error_; }
-
- private:
-  bool skip_blank_lines() {
-    while (i_ < lines_.size() && is_blank(lines_[i_].text)) ++i_;
-    return i_ < lines_.size();
-  }
-
-  void skip_block() {
-    while (i_ < lines_.size() && !is_blank(lines_[i_].text)) ++i_;
-  }
-
-  void read_cue(std::size_t timing_index, std::vector<RawCue>& out) {
-    const auto& timing_line = lines_[timing_index];
-    i_ = timing_index + 1;
-    RawCue cue;
-    cue.line = timing_line.number;
-    // The payload ends at a blank line or, in files that forgot the blank line, at the
-    // next timing line (a cue's text may never contain "-->").
-    for (; i_ < lines_.size() && !is_blank(lines_[i_].text) && !has_arrow(lines_[i_].text); ++i_) {
-      if (!cue.payload.empty()) cue.payload += '\n';
-      cue.payload += lines_[i_].text;
-    }
-    const auto timing = parse_cue_timing(timing_line.text);
-    if (!timing) {
-      skip_cue(timing_line, quote_line(timing_line.text) + " is not a valid cue timing " +
-                                std::string(kExpectedTiming));
-      return;
-    }
-    if (timing->end_ms < timing->start_ms) {
-      skip_cue(timing_line, "the cue ends before it starts: " + quote_line(timing_line.text));
-      return;
-    }
-    cue.start_ms = timing->start_ms;
-    cue.end_ms = timing->end_ms;
-    out.push_back(std::move(cue));
-  }
-
-  void skip_cue(const Line& line, const std::string& problem) {
-    const auto message = at_line(line.number, problem);
-    if (first_error_.empty()) first_error_ = message;
-    warnings_.push_back(message + "; cue skipped");
-  }
-
-  const std::vector<Line>& lines_;
-  Warnings& warnings_;
-  std::size_t i_ = 0;
-  std::string first_error_;
+constexpr CueBlockRules kVttRules{
+    .expected_timing = "(expected hh:mm:ss.mmm --> hh:mm:ss.mmm)",
+    .stray_block = stray_block,
+    .starts_next_cue = starts_next_cue,
+    .is_ignored_block = is_ignored_block,
 };
+
+struct Header {
+  std::string language;  // the "Language:" metadata, if any
+  std::size_t end = 1;   // index of the first line after the header block
+};
+
+// Reads the header block after the "WEBVTT" line.
+Header read_header(const std::vector<Line>& lines) {
+  Header header;
+  for (; header.end < lines.size() && !is_blank(lines[header.end].text); ++header.end) {
+    const auto line = lines[header.end].text;
+    if (has_cue_arrow(line)) break;  // a cue right after the header line
+    if (text::starts_with_icase(line, "language:")) header.language = text::trim(line.substr(9));
+  }
+  return header;
+}
 
 }  // namespace
 
@@ -127,12 +67,11 @@ Result<ParsedTranscript> parse_vtt_text(std::string_view text, Warnings warnings
     return invalid_input(at_line(lines.empty() ? 1 : lines.front().number,
                                  "a WebVTT file must start with 'WEBVTT', found " +
                                      quote_line(lines.empty() ? "" : lines.front().text)));
-  VttReader reader(lines, warnings);
-  auto language = reader.header();
-  const auto cues = reader.cues();
-  if (cues.empty() && !reader.first_error().empty()) return invalid_input(reader.first_error());
-  return finish_parse(segments_from_cues(cues, CueSyntax{}), true, std::move(language),
-                      std::move(warnings));
+  auto header = read_header(lines);
+  const auto blocks = read_cue_blocks(lines, header.end, kVttRules, warnings);
+  if (blocks.cues.empty() && !blocks.first_error.empty()) return invalid_input(blocks.first_error);
+  return finish_parse(segments_from_cues(blocks.cues, CueSyntax{}), true,
+                      std::move(header.language), std::move(warnings));
 }
 
 }  // namespace hark::transcript::detail

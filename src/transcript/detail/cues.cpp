@@ -352,6 +352,83 @@ std::optional<std::string> numeric_entity(std::string_view body) {
   return out;
 }
 
+// ---- cue blocks ---------------------------------------------------------------------
+
+class CueBlockReader {
+ public:
+  CueBlockReader(const std::vector<Line>& lines, std::size_t first, const CueBlockRules& rules,
+                 std::vector<std::string>& warnings)
+      : lines_(lines), rules_(rules), warnings_(warnings), i_(first) {}
+
+  CueBlocks read() {
+    while (skip_blank_lines()) {
+      const auto& line = lines_[i_];
+      if (rules_.is_ignored_block && rules_.is_ignored_block(line.text)) {
+        skip_block();
+        continue;
+      }
+      std::size_t timing = i_;
+      if (!has_cue_arrow(line.text)) {
+        if (i_ + 1 >= lines_.size() || !has_cue_arrow(lines_[i_ + 1].text)) {
+          warnings_.push_back(at_line(line.number, rules_.stray_block(line.text)));
+          skip_block();
+          continue;
+        }
+        timing = i_ + 1;  // the line before is an identifier; its value is not needed
+      }
+      read_cue(timing);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  bool skip_blank_lines() {
+    while (i_ < lines_.size() && is_blank(lines_[i_].text)) ++i_;
+    return i_ < lines_.size();
+  }
+
+  void skip_block() {
+    while (i_ < lines_.size() && !is_blank(lines_[i_].text)) ++i_;
+  }
+
+  void read_cue(std::size_t timing_index) {
+    const auto& timing_line = lines_[timing_index];
+    RawCue cue;
+    cue.line = timing_line.number;
+    for (i_ = timing_index + 1;
+         i_ < lines_.size() && !is_blank(lines_[i_].text) && !rules_.starts_next_cue(lines_, i_);
+         ++i_) {
+      if (!cue.payload.empty()) cue.payload += '\n';
+      cue.payload += lines_[i_].text;
+    }
+    const auto timing = parse_cue_timing(timing_line.text);
+    if (!timing) {
+      skip_cue(timing_line, quote_line(timing_line.text) + " is not a valid cue timing " +
+                                std::string(rules_.expected_timing));
+      return;
+    }
+    if (timing->end_ms < timing->start_ms) {
+      skip_cue(timing_line, "the cue ends before it starts: " + quote_line(timing_line.text));
+      return;
+    }
+    cue.start_ms = timing->start_ms;
+    cue.end_ms = timing->end_ms;
+    out_.cues.push_back(std::move(cue));
+  }
+
+  void skip_cue(const Line& line, const std::string& problem) {
+    const auto message = at_line(line.number, problem);
+    if (out_.first_error.empty()) out_.first_error = message;
+    warnings_.push_back(message + "; cue skipped");
+  }
+
+  const std::vector<Line>& lines_;
+  const CueBlockRules& rules_;
+  std::vector<std::string>& warnings_;
+  std::size_t i_;
+  CueBlocks out_;
+};
+
 }  // namespace
 
 std::optional<Millis> parse_cue_time(std::string_view s) {
@@ -381,6 +458,15 @@ std::optional<CueTiming> parse_cue_timing(std::string_view line) {
   const auto end = parse_cue_time(right);
   if (!start || !end) return std::nullopt;
   return CueTiming{*start, *end};
+}
+
+bool has_cue_arrow(std::string_view line) {
+  return line.find("-->") != std::string_view::npos;
+}
+
+CueBlocks read_cue_blocks(const std::vector<Line>& lines, std::size_t first,
+                          const CueBlockRules& rules, std::vector<std::string>& warnings) {
+  return CueBlockReader(lines, first, rules, warnings).read();
 }
 
 std::string format_cue_time(Millis ms, char sep) {

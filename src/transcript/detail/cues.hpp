@@ -1,6 +1,7 @@
 // The machinery shared by the cue-based parsers (WebVTT, SRT, HTML, plain text): cue
-// timestamps, cue text markup, "Name:" speaker labels and the rule that turns raw cues
-// into segments. Internal to hark_transcript. Pure and thread-safe.
+// timestamps, the cue blocks of WebVTT and SRT, cue text markup, "Name:" speaker labels
+// and the rule that turns raw cues into segments. Internal to hark_transcript. Pure and
+// thread-safe.
 #pragma once
 
 #include <optional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/transcript.hpp"
+#include "transcript/detail/input.hpp"
 
 namespace hark::transcript::detail {
 
@@ -50,6 +52,38 @@ struct RawCue {
   std::string payload;               // cue text, lines joined with '\n'
   std::optional<std::string> voice;  // a speaker fixed by the container (HTML <cite>)
 };
+
+// "-->": what makes a line a cue timing line, valid or not.
+bool has_cue_arrow(std::string_view line);
+
+// Where SRT and WebVTT cue blocks differ; everything else is read the same way.
+struct CueBlockRules {
+  // Appended to the message for a timing line that does not parse, e.g.
+  // "(expected hh:mm:ss,mmm --> hh:mm:ss,mmm)".
+  std::string_view expected_timing;
+  // The warning (without the line number) for a block that has no timing line.
+  std::string (*stray_block)(std::string_view first_line) = nullptr;
+  // Whether `lines[j]` starts the next cue although no blank line ended the one before.
+  bool (*starts_next_cue)(const std::vector<Line>& lines, std::size_t j) = nullptr;
+  // A block that is not a cue and is skipped without a warning (WebVTT NOTE, STYLE,
+  // REGION); null when the format has none.
+  bool (*is_ignored_block)(std::string_view first_line) = nullptr;
+};
+
+struct CueBlocks {
+  std::vector<RawCue> cues;
+  // The first cue skipped for its timing, "" if none: the error to report when no cue
+  // could be read at all.
+  std::string first_error;
+};
+
+// Reads the blank-line separated blocks of `lines` from index `first` on. A cue block is
+// an optional identifier line (SRT: the sequence number), a timing line, then payload
+// lines up to a blank line or the next cue. A block without a timing line in its first
+// two lines is skipped with a `stray_block` warning; a cue whose timing does not parse
+// or that ends before it starts is skipped with a warning and noted in `first_error`.
+CueBlocks read_cue_blocks(const std::vector<Line>& lines, std::size_t first,
+                          const CueBlockRules& rules, std::vector<std::string>& warnings);
 
 struct CueSyntax {
   bool markup = true;      // WebVTT/SRT tags and entities in the payload
