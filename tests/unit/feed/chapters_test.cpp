@@ -8,89 +8,36 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "feed_json.hpp"
+#include "fixture_support.hpp"
 
 namespace hark::feed {
 namespace {
 
-namespace fs = std::filesystem;
+using namespace testing;  // fixture_support.hpp and feed_json.hpp: the fixture helpers
 
-const fs::path kDir = fs::path(HARK_FIXTURES) / "chapters";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-nlohmann::json to_json(const std::vector<Chapter>& chapters) {
-  auto out = nlohmann::json::array();
-  for (const auto& c : chapters)
-    out.push_back({{"start_ms", c.start_ms},
-                   {"end_ms", c.end_ms ? nlohmann::json(*c.end_ms) : nlohmann::json()},
-                   {"title", c.title},
-                   {"url", c.url},
-                   {"image_url", c.image_url},
-                   {"toc", c.toc},
-                   {"source", c.source}});
-  return out;
-}
-
-std::vector<std::string> fixture_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    const auto name = entry.path().filename().string();
-    if (name.ends_with(".expected.json")) names.push_back(name.substr(0, name.size() - 14));
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+const auto kDir = fixture_dir("chapters");
 
 class ChaptersFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ChaptersFixture, MatchesExpected) {
   const auto name = GetParam();
-  const auto expected = nlohmann::json::parse(read_file(kDir / (name + ".expected.json")));
+  const auto expected = read_expected(kDir, name);
   const auto input = kDir / (name + ".json");
-  ASSERT_TRUE(fs::exists(input)) << input << " is missing";
+  ASSERT_TRUE(std::filesystem::exists(input)) << input << " is missing";
 
   const auto result = parse_chapters_json(read_file(input));
-  if (expected.contains("error")) {
-    ASSERT_FALSE(result.has_value())
-        << name << " parsed, but should fail with " << expected["error"];
-    EXPECT_EQ(result.error().code, ErrorCode::InvalidInput);
-    EXPECT_NE(result.error().message.find(expected["error"].get<std::string>()), std::string::npos)
-        << "message: " << result.error().message;
-    return;
-  }
+  if (expected_error_checked(expected, result, name)) return;
   ASSERT_TRUE(result.has_value()) << name << " failed: " << result.error().message;
-  const nlohmann::json actual = {{"chapters", to_json(*result)}};
-  for (const auto& d : testing::diff(expected, actual)) ADD_FAILURE() << name << ": " << d;
+  expect_matches(expected, {{"chapters", to_json(*result)}}, name);
 }
 
-std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string s = info.param;
-  std::replace_if(
-      s.begin(), s.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
-  return s;
-}
-
-INSTANTIATE_TEST_SUITE_P(Chapters, ChaptersFixture, ::testing::ValuesIn(fixture_names()),
-                         test_name);
+INSTANTIATE_TEST_SUITE_P(Chapters, ChaptersFixture, ::testing::ValuesIn(fixture_names(kDir)),
+                         fixture_test_name);
 
 TEST(ChaptersFixtures, EveryInputHasAnExpectation) {
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    const auto name = entry.path().filename().string();
-    if (name.ends_with(".expected.json") || !name.ends_with(".json")) continue;
-    EXPECT_TRUE(fs::exists(kDir / (name.substr(0, name.size() - 5) + ".expected.json")))
-        << name << " has no .expected.json";
-  }
+  for (const auto& file : inputs_without_expectation(kDir, {".json"}))
+    ADD_FAILURE() << file << " has no .expected.json";
 }
 
 Chapter chapter(Millis start, std::string title, std::string source = "publisher") {

@@ -86,6 +86,19 @@ json to_json(const Feed& feed) {
   };
 }
 
+json to_json(const std::vector<Chapter>& chapters) {
+  json out = json::array();
+  for (const auto& c : chapters)
+    out.push_back({{"start_ms", c.start_ms},
+                   {"end_ms", opt(c.end_ms)},
+                   {"title", c.title},
+                   {"url", c.url},
+                   {"image_url", c.image_url},
+                   {"toc", c.toc},
+                   {"source", c.source}});
+  return out;
+}
+
 std::vector<std::string> diff(const json& expected, const json& actual, const std::string& path) {
   std::vector<std::string> out;
   const auto here = path.empty() ? std::string("(root)") : path;

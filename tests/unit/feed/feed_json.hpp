@@ -1,5 +1,5 @@
-// Test support: a Feed as JSON, and a comparison of that JSON with an expected document that
-// reports every differing field by its path.
+// Test support: a Feed and chapters as JSON, and a comparison of that JSON with an expected
+// document that reports every differing field by its path.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,6 +13,9 @@ namespace hark::feed::testing {
 // Every field a fixture may check: format, podcast, episodes (published as ISO 8601,
 // absent optionals as null), warnings.
 nlohmann::json to_json(const Feed& feed);
+
+// Every field of each chapter, an open end as null.
+nlohmann::json to_json(const std::vector<Chapter>& chapters);
 
 // Compares `actual` with `expected`:
 // - objects: only the keys present in `expected` are compared (an expected file states what

@@ -9,48 +9,18 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "feed/chapters.hpp"
 #include "feed/feed.hpp"
 #include "feed_json.hpp"
+#include "fixture_support.hpp"
 
 namespace hark::feed {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace testing;  // fixture_support.hpp and feed_json.hpp: the fixture helpers
 
-const fs::path kDir = fs::path(HARK_FIXTURES) / "show_notes";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-nlohmann::json to_json(const std::vector<Chapter>& chapters) {
-  auto out = nlohmann::json::array();
-  for (const auto& c : chapters)
-    out.push_back({{"start_ms", c.start_ms},
-                   {"end_ms", c.end_ms ? nlohmann::json(*c.end_ms) : nlohmann::json()},
-                   {"title", c.title},
-                   {"source", c.source}});
-  return out;
-}
-
-std::vector<std::string> fixture_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    const auto name = entry.path().filename().string();
-    if (name.ends_with(".expected.json")) names.push_back(name.substr(0, name.size() - 14));
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+const auto kDir = fixture_dir("show_notes");
 
 fs::path input_of(const std::string& name) {
   const auto html = kDir / (name + ".html");
@@ -61,7 +31,7 @@ class ShowNotesFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ShowNotesFixture, MatchesExpected) {
   const auto name = GetParam();
-  auto want = nlohmann::json::parse(read_file(kDir / (name + ".expected.json")));
+  auto want = read_expected(kDir, name);
   const auto input_path = input_of(name);
   ASSERT_TRUE(fs::exists(input_path)) << name << ".html or .txt is missing";
   ASSERT_TRUE(want.contains("duration_ms")) << name << ": say which duration to use (or null)";
@@ -73,27 +43,15 @@ TEST_P(ShowNotesFixture, MatchesExpected) {
   if (want.contains("lines")) actual["lines"] = show_notes_lines(input);
   want.erase("duration_ms");
   want.erase("about");
-  for (const auto& d : testing::diff(want, actual)) ADD_FAILURE() << name << ": " << d;
+  expect_matches(want, actual, name);
 }
 
-std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string s = info.param;
-  std::replace_if(
-      s.begin(), s.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
-  return s;
-}
-
-INSTANTIATE_TEST_SUITE_P(ShowNotes, ShowNotesFixture, ::testing::ValuesIn(fixture_names()),
-                         test_name);
+INSTANTIATE_TEST_SUITE_P(ShowNotes, ShowNotesFixture, ::testing::ValuesIn(fixture_names(kDir)),
+                         fixture_test_name);
 
 TEST(ShowNotesFixtures, EveryInputHasAnExpectation) {
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    const auto p = entry.path();
-    if (!entry.is_regular_file() || (p.extension() != ".html" && p.extension() != ".txt")) continue;
-    auto expected = p;
-    expected.replace_extension(".expected.json");
-    EXPECT_TRUE(fs::exists(expected)) << p.filename() << " has no .expected.json";
-  }
+  for (const auto& file : inputs_without_expectation(kDir, {".html", ".txt"}))
+    ADD_FAILURE() << file << " has no .expected.json";
 }
 
 // The sample podcast writes each episode's chapters twice: as podcast:chapters JSON and as an
