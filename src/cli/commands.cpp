@@ -7,7 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <termios.h>
+#include <unistd.h>
+
+#include "app/accounts.hpp"
 #include "app/pipeline.hpp"
+#include "app/server_config.hpp"
+#include "server/server.hpp"
 #include "app/worker.hpp"
 #include "cli/output.hpp"
 #include "transcript/emit.hpp"
@@ -350,6 +356,120 @@ Status cmd_chapters(app::App& app, Id episode_id, const Options& o) {
   } else {
     std::cout << chapters_table(*chapters);
   }
+  return ok();
+}
+
+namespace {
+
+// Reads a line from the terminal without echoing it.
+Result<std::string> read_hidden(const std::string& prompt) {
+  std::cerr << prompt << std::flush;
+  termios old{};
+  const bool tty = ::tcgetattr(STDIN_FILENO, &old) == 0;
+  if (tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+  std::cerr << "\n";
+  if (!got) return invalid_input("no password was entered");
+  return line;
+}
+
+Result<std::string> read_password(const std::string& name, bool from_stdin) {
+  if (from_stdin) {
+    std::string line;
+    if (!std::getline(std::cin, line)) return invalid_input("no password on standard input");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  }
+  if (!::isatty(STDIN_FILENO))
+    return invalid_input("no terminal to ask for the password; pipe it in with --password-stdin");
+  auto first = read_hidden("Password for " + name + ": ");
+  if (!first) return first.error();
+  auto again = read_hidden("Repeat the password: ");
+  if (!again) return again.error();
+  if (*first != *again) return invalid_input("the two passwords differ; nothing was changed");
+  return first;
+}
+
+}  // namespace
+
+Status cmd_serve(app::Config config, const ServeFlags& flags) {
+  auto sc = app::load_server_config(config);
+  if (!sc) return sc.error();
+  if (flags.listen) sc->listen = *flags.listen;
+  if (flags.workers) sc->workers = *flags.workers;
+  if (flags.web_dir) sc->web_dir = *flags.web_dir;
+  auto listen = app::parse_listen(sc->listen);
+  if (!listen) return listen.error();
+  // [server] allow_private_networks is the server's own switch for LAN feeds; [network]
+  // (or HARK_ALLOW_PRIVATE_NETWORKS) still wins when set.
+  if (!config.allow_private_networks && sc->allow_private_networks)
+    config.allow_private_networks = sc->allow_private_networks;
+  auto opened = app::App::open(std::move(config), app::FrontEnd::Server);
+  if (!opened) return opened.error();
+
+  server::ServerOptions options;
+  options.host = listen->first;
+  options.port = listen->second;
+  options.web_dir = sc->web_dir.empty() ? std::filesystem::path(HARK_DEFAULT_WEB_DIR) : sc->web_dir;
+  options.workers = sc->workers;
+  options.refresh_interval_ms = static_cast<Millis>(sc->refresh_minutes) * 60'000;
+  options.auto_process_recent = sc->auto_process_recent;
+  options.secure_cookies = sc->secure_cookies;
+  return server::serve(**opened, std::move(options), std::cerr);
+}
+
+Status cmd_user_add(app::App& app, const std::string& name, bool admin, bool password_stdin) {
+  auto password = read_password(name, password_stdin);
+  if (!password) return password.error();
+  app::Accounts accounts(app.store());
+  auto user = accounts.add_user(name, *password, admin);
+  if (!user) return user.error();
+  std::cout << "Added " << (admin ? "administrator " : "user ") << user->name << " (user " << user->id
+            << ")\n";
+  return ok();
+}
+
+Status cmd_user_list(app::App& app, const Options& o) {
+  auto users = app.store().users().list();
+  if (!users) return users.error();
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& u : *users)
+      j.push_back({{"id", u.id}, {"name", u.name}, {"is_admin", u.is_admin}, {"can_log_in", !u.password_hash.empty()}});
+    std::cout << j.dump(2) << "\n";
+    return ok();
+  }
+  for (const auto& u : *users) {
+    std::cout << u.id << "  " << u.name << (u.is_admin ? "  admin" : "")
+              << (u.password_hash.empty() ? "  (no password: cannot log in)" : "") << "\n";
+  }
+  return ok();
+}
+
+Status cmd_user_passwd(app::App& app, const std::string& name, bool password_stdin) {
+  auto user = app.store().users().find_by_name(name);
+  if (!user) return user.error();
+  auto password = read_password(name, password_stdin);
+  if (!password) return password.error();
+  app::Accounts accounts(app.store());
+  HARK_TRY(accounts.set_password(name, *password));
+  std::cout << "Changed the password of " << user->name << "; their sessions were logged out\n";
+  return ok();
+}
+
+Status cmd_user_token(app::App& app, const std::string& name, const std::string& label) {
+  app::Accounts accounts(app.store());
+  auto created = accounts.create_api_token(name, label);
+  if (!created) return created.error();
+  std::cerr << "A new API token for " << name << " (shown once; send it as "
+            << "\"Authorization: Bearer <token>\"):\n";
+  std::cout << created->first << "\n";
   return ok();
 }
 

@@ -39,4 +39,22 @@ Status cmd_transcript(app::App& app, Id episode_id, const std::string& format);
 // Prints the episode's stored chapters.
 Status cmd_chapters(app::App& app, Id episode_id, const Options& o);
 
+// `hark serve`: flags override [server] in hark.toml and the environment.
+struct ServeFlags {
+  std::optional<std::string> listen;
+  std::optional<int> workers;
+  std::optional<std::string> web_dir;
+};
+// Opens the library as the server front end (private networks refused unless configured)
+// and serves until SIGINT/SIGTERM.
+Status cmd_serve(app::Config config, const ServeFlags& flags);
+
+// `hark user ...`. Passwords come from the terminal (not echoed, asked twice) or, with
+// `password_stdin`, from the first line of standard input.
+Status cmd_user_add(app::App& app, const std::string& name, bool admin, bool password_stdin);
+Status cmd_user_list(app::App& app, const Options& o);
+Status cmd_user_passwd(app::App& app, const std::string& name, bool password_stdin);
+// Prints a new personal API token once (only its hash is kept).
+Status cmd_user_token(app::App& app, const std::string& name, const std::string& label);
+
 }  // namespace hark::cli

@@ -1,0 +1,116 @@
+#include "server/api_support.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+namespace hark::server {
+
+using nlohmann::json;
+
+Response json_response(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type = "application/json";
+  return r;
+}
+
+Result<json> json_body(const Request& request) {
+  auto j = json::parse(request.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return invalid_input("the request body must be a JSON object");
+  return j;
+}
+
+Result<std::optional<std::string>> string_member(const json& j, std::string_view key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) return invalid_input("'" + std::string(key) + "' must be a string");
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+Result<std::optional<std::int64_t>> int_member(const json& j, std::string_view key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::optional<std::int64_t>();
+  if (it->is_number_integer()) return std::optional<std::int64_t>(it->get<std::int64_t>());
+  if (it->is_number_float()) {  // players report fractional milliseconds; round them
+    const double d = it->get<double>();
+    if (d > -9e15 && d < 9e15) return std::optional<std::int64_t>(static_cast<std::int64_t>(d + (d < 0 ? -0.5 : 0.5)));
+  }
+  return invalid_input("'" + std::string(key) + "' must be a number");
+}
+
+Result<std::optional<bool>> bool_member(const json& j, std::string_view key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::optional<bool>();
+  if (!it->is_boolean()) return invalid_input("'" + std::string(key) + "' must be true or false");
+  return std::optional<bool>(it->get<bool>());
+}
+
+Result<Id> id_param(const Request& request, std::string_view name) {
+  const auto it = request.params.find(name);
+  if (it == request.params.end()) return not_found("no id in the path");
+  Id id = 0;
+  const auto& s = it->second;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || ptr != s.data() + s.size() || id <= 0)
+    return not_found("'" + s + "' is not an id");
+  return id;
+}
+
+Result<int> int_query(const Request& request, std::string_view name, int fallback, int max) {
+  const auto v = request.query_value(name);
+  if (!v || v->empty()) return fallback;
+  int n = 0;
+  const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || ptr != v->data() + v->size() || n < 0)
+    return invalid_input("'" + std::string(name) + "' must be a whole number ≥ 0");
+  return std::min(n, max);
+}
+
+Result<Podcast> visible_podcast(Context& ctx, const Request& request) {
+  auto id = id_param(request);
+  if (!id) return id.error();
+  auto& store = ctx.app.store();
+  auto subscribed = store.subscriptions().is_subscribed(request.user_id(), *id);
+  if (!subscribed) return subscribed.error();
+  // Another user's podcast is answered exactly like a missing one.
+  if (!*subscribed) return not_found("no podcast with id " + std::to_string(*id));
+  return store.podcasts().find(*id);
+}
+
+Result<Episode> visible_episode(Context& ctx, const Request& request) {
+  auto id = id_param(request);
+  if (!id) return id.error();
+  auto& store = ctx.app.store();
+  auto visible = store.subscriptions().can_see_episode(request.user_id(), *id);
+  if (!visible) return visible.error();
+  if (!*visible) return not_found("no episode with id " + std::to_string(*id));
+  return store.episodes().find(*id);
+}
+
+Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode) {
+  auto& store = ctx.app.store();
+  EpisodeExtras x;
+  auto position = store.positions().find(user_id, episode.id);
+  if (!position) return position.error();
+  x.position = *position;
+  auto transcript = store.transcripts().exists(episode.id);
+  if (!transcript) return transcript.error();
+  x.transcript_ready = *transcript;
+  auto chapters = store.chapters().list(episode.id);
+  if (!chapters) return chapters.error();
+  x.chapter_count = static_cast<int>(chapters->size());
+  std::error_code ec;
+  x.downloaded = !episode.download_path.empty() && std::filesystem::is_regular_file(episode.download_path, ec);
+  return x;
+}
+
+}  // namespace hark::server

@@ -1,0 +1,39 @@
+// Helpers shared by the API handlers: JSON in and out, ids from the path, and the
+// ownership checks (a podcast or episode is visible only through the user's
+// subscriptions; anything else is answered exactly like a missing object: 404).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "server/context.hpp"
+#include "server/errors.hpp"
+#include "server/http.hpp"
+#include "server/views.hpp"
+
+namespace hark::server {
+
+Response json_response(int status, const nlohmann::json& body);
+Response no_content();
+
+// The body as a JSON object; InvalidInput (400) otherwise.
+Result<nlohmann::json> json_body(const Request& request);
+// Optional typed members; InvalidInput when present with the wrong type.
+Result<std::optional<std::string>> string_member(const nlohmann::json& j, std::string_view key);
+Result<std::optional<std::int64_t>> int_member(const nlohmann::json& j, std::string_view key);
+Result<std::optional<bool>> bool_member(const nlohmann::json& j, std::string_view key);
+
+// The {name} path parameter as an id; NotFound when it is not a positive number.
+Result<Id> id_param(const Request& request, std::string_view name = "id");
+// A non-negative integer query parameter, `fallback` when absent, clamped to `max`.
+Result<int> int_query(const Request& request, std::string_view name, int fallback, int max);
+
+// The podcast / episode named by {id} when the signed-in user may see it, else NotFound.
+Result<Podcast> visible_podcast(Context& ctx, const Request& request);
+Result<Episode> visible_episode(Context& ctx, const Request& request);
+
+// Position, transcript and chapter facts for one episode and user.
+Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode);
+
+}  // namespace hark::server

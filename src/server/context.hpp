@@ -1,0 +1,58 @@
+// What handlers share: the application, accounts, the worker and the server's options.
+// Handlers get it by reference; everything in it is thread-safe (see each class).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "app/accounts.hpp"
+#include "app/app.hpp"
+#include "app/refresh_schedule.hpp"
+#include "app/worker.hpp"
+
+namespace hark::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  std::filesystem::path web_dir;
+  int http_threads = 16;  // connections served at once (keep-alive holds one each)
+  int workers = 2;
+  Millis refresh_interval_ms = 60 * 60'000;  // 0: no scheduled refresh
+  int auto_process_recent = 3;
+  std::size_t max_json_bytes = 1 << 20;
+  std::size_t max_opml_bytes = 5 << 20;
+  bool secure_cookies = false;  // also when a proxy says X-Forwarded-Proto: https
+  std::filesystem::path peaks_dir;  // cached waveform peaks; "" : <data>/cache/peaks
+  app::AccountOptions accounts;
+  app::WorkerOptions worker;  // threads is taken from `workers`
+};
+
+// The one-time code that lets the first administrator be created from the browser while
+// no account can log in. Thread-safe.
+class SetupCode {
+ public:
+  std::string issue();
+  [[nodiscard]] bool active() const;
+  // True (and the code is used up) when `code` is the current one.
+  bool consume(std::string_view code);
+
+ private:
+  mutable std::mutex mutex_;
+  std::string code_;  // guarded by mutex_
+};
+
+struct Context {
+  app::App& app;
+  app::Accounts& accounts;
+  app::Worker& worker;
+  app::RefreshSchedule& schedule;
+  const ServerOptions& options;
+  SetupCode& setup;
+  Millis started_at = 0;
+};
+
+}  // namespace hark::server

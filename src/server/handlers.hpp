@@ -1,0 +1,50 @@
+// The API's handlers: plain functions from a request to a response. They never throw
+// (the server's one wrapper turns a stray exception into a 500 and a log line) and report
+// failures as error responses built by errors.hpp. Routes, access rules and body limits
+// are in routes.cpp; shapes in views.hpp and docs/openapi.yaml.
+#pragma once
+
+#include "server/context.hpp"
+#include "server/http.hpp"
+
+namespace hark::server {
+
+// session and accounts (api_session.cpp)
+Response handle_get_session(const Request&, Context&);
+Response handle_login(const Request&, Context&);
+Response handle_logout(const Request&, Context&);
+Response handle_setup(const Request&, Context&);
+Response handle_change_password(const Request&, Context&);
+Response handle_list_tokens(const Request&, Context&);
+Response handle_create_token(const Request&, Context&);
+Response handle_delete_token(const Request&, Context&);
+Response handle_list_users(const Request&, Context&);
+
+// podcasts (api_podcasts.cpp)
+Response handle_list_podcasts(const Request&, Context&);
+Response handle_subscribe(const Request&, Context&);
+Response handle_import_opml(const Request&, Context&);
+Response handle_export_opml(const Request&, Context&);
+Response handle_refresh_all(const Request&, Context&);
+Response handle_get_podcast(const Request&, Context&);
+Response handle_unsubscribe(const Request&, Context&);
+Response handle_refresh_podcast(const Request&, Context&);
+Response handle_list_podcast_episodes(const Request&, Context&);
+
+// episodes (api_episodes.cpp)
+Response handle_list_episodes(const Request&, Context&);
+Response handle_list_in_progress(const Request&, Context&);
+Response handle_get_episode(const Request&, Context&);
+Response handle_get_transcript(const Request&, Context&);
+Response handle_get_chapters(const Request&, Context&);
+Response handle_get_peaks(const Request&, Context&);
+Response handle_get_audio(const Request&, Context&);
+Response handle_put_position(const Request&, Context&);
+Response handle_process_episode(const Request&, Context&);
+
+// jobs, settings, status (api_system.cpp)
+Response handle_list_jobs(const Request&, Context&);
+Response handle_feed_settings(const Request&, Context&);
+Response handle_status(const Request&, Context&);
+
+}  // namespace hark::server

@@ -1,0 +1,39 @@
+// The JSON shapes of the API (documented in docs/openapi.yaml). Plain functions from
+// domain values to nlohmann::json; no I/O.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "app/accounts.hpp"
+#include "app/library.hpp"
+#include "core/model.hpp"
+#include "core/transcript.hpp"
+#include "store/store.hpp"
+
+namespace hark::server {
+
+nlohmann::json user_json(const store::User& user);
+nlohmann::json podcast_json(const Podcast& podcast);
+
+// What the episode list and page show besides the feed's fields.
+struct EpisodeExtras {
+  std::optional<store::Position> position;
+  bool transcript_ready = false;
+  int chapter_count = 0;
+  bool downloaded = false;
+};
+// "played", "in_progress" or "new".
+std::string episode_state(const std::optional<store::Position>& position);
+// `show_notes_html` is the sanitised HTML (only the single-episode view carries it).
+nlohmann::json episode_json(const Episode& episode, const EpisodeExtras& extras,
+                            const std::optional<std::string>& show_notes_html = std::nullopt);
+nlohmann::json position_json(const store::Position& position);
+nlohmann::json job_json(const store::Job& job);
+nlohmann::json chapter_json(const Chapter& chapter);
+nlohmann::json transcript_json(Id episode_id, const Transcript& transcript,
+                               const std::optional<store::TranscriptInfo>& info, bool words);
+nlohmann::json refresh_json(const app::RefreshResult& result);
+nlohmann::json token_json(const store::ApiToken& token);
+
+}  // namespace hark::server
