@@ -5,7 +5,8 @@
 
 namespace hark::app {
 
-Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end) {
+Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end,
+                                       std::optional<std::string> asr_url) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec)
@@ -23,7 +24,32 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end) {
   options.refresh_per_host = config.refresh_per_host;
   options.allow_local_files = local_admin;
   app->library_ = std::make_unique<Library>(*app->store_, *app->http_, options);
-  register_pipeline(app->jobs_, *app->store_, *app->http_);
+  auto asr_config = load_asr_config(config);
+  if (!asr_config) return asr_config.error();
+  if (asr_url) {
+    HARK_TRY(override_endpoint(*asr_config, *asr_url, "--asr"));
+    asr_config->auto_transcribe = true;
+  }
+  app->asr_config_ = std::move(*asr_config);
+  if (app->asr_config_.enabled()) {
+    app->asr_http_ = net::make_http_client(asr_http_policy(app->asr_config_, config));
+    asr::ChunkedOptions chunked;
+    chunked.chunking = app->asr_config_.chunking;
+    auto transcriber =
+        asr::ChunkedTranscriber::create(*app->asr_http_, app->asr_config_.endpoints, chunked);
+    if (!transcriber) return transcriber.error().with_context(app->asr_config_.source);
+    app->transcriber_ = std::move(*transcriber);
+  }
+  PipelineOptions pipeline;
+  pipeline.transcriber = app->transcriber_.get();
+  pipeline.download = [library = app->library_.get()](Id id, const net::ProgressFn& progress) {
+    return library->download(id, progress);
+  };
+  pipeline.asr_language = app->asr_config_.language;
+  pipeline.auto_transcribe = app->asr_config_.auto_transcribe;
+  pipeline.asr_source = app->asr_config_.source;
+  app->pipeline_options_ = pipeline;
+  register_pipeline(app->jobs_, *app->store_, *app->http_, pipeline);
   auto user = app->store_->users().default_user();
   if (!user) return user.error();
   app->local_user_ = *user;

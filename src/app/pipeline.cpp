@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "feed/chapters.hpp"
 #include "feed/show_notes.hpp"
 #include "media/audio_file.hpp"
@@ -112,7 +113,41 @@ Result<Transcript> read_transcript_link(net::HttpClient& http, const TranscriptL
   return std::move(parsed->transcript);
 }
 
+// Speech-to-text inside the transcript step, with per-chunk progress on the job.
+Result<std::vector<store::Job>> transcribe_in_step(store::Store& store,
+                                                   const PipelineOptions& options,
+                                                   JobContext& context, Id episode_id,
+                                                   std::vector<store::Job> next) {
+  const auto progress = [&](const asr::Progress& p) {
+    std::string message = "speech-to-text: ";
+    double fraction = 0;
+    if (p.chunks_total > 0) {
+      message += std::to_string(p.chunks_done) + " of " + std::to_string(p.chunks_total) + " chunks";
+    } else {
+      message += std::to_string(p.chunks_done) + " chunks";
+    }
+    if (p.audio_total_ms > 0) {
+      fraction = std::clamp(static_cast<double>(p.audio_done_ms) / static_cast<double>(p.audio_total_ms), 0.0, 0.99);
+      message += " (" + format_clock(p.audio_done_ms) + " of " + format_clock(p.audio_total_ms) + ")";
+    }
+    (void)context.report(fraction, message);  // a lost lease also sets context.cancel
+  };
+  (void)context.report(0, "no usable publisher transcript; speech-to-text");
+  auto result = speech_to_text(store, options, episode_id, progress, context.cancel);
+  if (!result) return result.error();
+  if (auto stored = store_speech_to_text(store, episode_id, *result); !stored) return stored.error();
+  const auto& t = result->transcript;
+  std::string message = "stored the speech-to-text transcript (" + t.source;
+  if (!result->engine.model.empty()) message += ", model " + result->engine.model;
+  if (!t.language.empty()) message += ", language " + t.language;
+  message += ", " + std::to_string(t.segments.size()) + " segments)";
+  auto status = context.report(1.0, message);
+  if (!status) return status.error();
+  return next;
+}
+
 Result<std::vector<store::Job>> run_transcript_step(store::Store& store, net::HttpClient& http,
+                                                    const PipelineOptions& options,
                                                     JobContext& context) {
   auto loaded = load_episode(store, context.job);
   if (!loaded) return loaded.error();
@@ -139,8 +174,13 @@ Result<std::vector<store::Job>> run_transcript_step(store::Store& store, net::Ht
     return next;
   }
   const std::string why = links.empty() ? "the feed links none" : join(reasons, "; ");
+  if (options.transcriber != nullptr && options.auto_transcribe)
+    return transcribe_in_step(store, options, context, episode.id, std::move(next));
   auto status = context.report(
-      1.0, "no usable publisher transcript: " + why + "; waiting for speech-to-text");
+      1.0, "no usable publisher transcript: " + why + "; waiting for speech-to-text" +
+               (options.transcriber != nullptr
+                    ? " (auto_transcribe is off: run hark transcribe " + std::to_string(episode.id) + ")"
+                    : ""));
   if (!status) return status.error();
   return next;
 }
@@ -216,7 +256,118 @@ Result<std::vector<store::Job>> run_chapters_step(store::Store& store, net::Http
   return next;
 }
 
+// Removes a download made for a speech-to-text that failed for good, so the library is as
+// it was: no file posing as a good download, no record of one.
+void undo_download(store::Store& store, Id episode_id, const std::string& path) {
+  if (path.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  (void)store.episodes().set_download(episode_id, "", 0);
+}
+
 }  // namespace
+
+std::string transcript_text(const Transcript& transcript) {
+  std::string out;
+  for (const auto& segment : transcript.segments) {
+    if (segment.text.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += segment.text;
+  }
+  return out;
+}
+
+std::string speech_prompt(const Podcast& podcast, const Episode& episode) {
+  std::string prompt = std::string(text::trim(podcast.title));
+  std::vector<std::string> names;
+  for (const auto* persons : {&episode.persons, &podcast.persons}) {
+    for (const auto& p : *persons) {
+      const std::string name(text::trim(p.name));
+      if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+        names.push_back(name);
+    }
+  }
+  if (!names.empty()) {
+    if (!prompt.empty()) prompt += ". ";
+    prompt += "With " + join(names, ", ") + ".";
+  }
+  if (prompt.size() > asr::kMaxPromptBytes) {
+    auto cut = prompt.rfind(' ', asr::kMaxPromptBytes);
+    prompt.resize(cut == std::string::npos ? asr::kMaxPromptBytes : cut);
+  }
+  return prompt;
+}
+
+Result<SpeechToText> speech_to_text(store::Store& store, const PipelineOptions& options,
+                                    Id episode_id, const asr::ProgressFn& progress,
+                                    const std::atomic<bool>& cancel) {
+  if (options.transcriber == nullptr)
+    return unavailable(
+        "speech-to-text is not configured (add an [asr] section to hark.toml, set HARK_ASR_URL, "
+        "or pass --asr URL)");
+  const std::string id = std::to_string(episode_id);
+  auto episode = store.episodes().find(episode_id);
+  if (!episode) return episode.error();
+  auto podcast = store.podcasts().find(episode->podcast_id);
+  if (!podcast) return podcast.error();
+
+  SpeechToText out;
+  std::string path = episode->download_path;
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) {
+    if (!options.download) return unavailable("episode " + id + " is not downloaded");
+    if (progress) progress(asr::Progress{});
+    auto downloaded = options.download(episode_id, [&cancel](std::int64_t, std::int64_t) {
+      return !cancel.load();
+    });
+    if (!downloaded) return downloaded.error();
+    path = downloaded->download_path;
+    out.downloaded_path = path;
+  }
+  if (cancel.load()) return cancelled("the worker is stopping");
+
+  asr::TranscribeOptions transcribe;
+  transcribe.language = options.asr_language;
+  if ((transcribe.language.empty() || transcribe.language == "auto") && !podcast->language.empty())
+    transcribe.language = primary_language(podcast->language);
+  transcribe.prompt = speech_prompt(*podcast, *episode);
+  transcribe.word_timestamps = true;
+
+  out.engine = options.transcriber->engine();
+  auto transcript = options.transcriber->transcribe(asr::AudioInput::file(path), transcribe,
+                                                    progress, cancel, &out.stats);
+  if (!transcript) {
+    Error error = transcript.error();
+    switch (error.code) {
+      case ErrorCode::InvalidInput:
+        undo_download(store, episode_id, out.downloaded_path);
+        error.message = "speech-to-text of episode " + id + " failed: " + error.message;
+        break;
+      case ErrorCode::Cancelled:
+        break;
+      default:
+        error.message = "speech-to-text of episode " + id + " failed: " + error.message +
+                        " (check the speech-to-text endpoints in " + options.asr_source + ")";
+        break;
+    }
+    return error;
+  }
+  if (transcript->segments.empty()) {
+    undo_download(store, episode_id, out.downloaded_path);
+    return invalid_input("no speech found in the audio of episode " + id + " (" +
+                         format_clock(out.stats.audio_ms) +
+                         " of audio; the speech-to-text service returned no segments)");
+  }
+  transcript::resolve_speakers(*transcript,
+                               episode->persons.empty() ? podcast->persons : episode->persons);
+  out.transcript = std::move(*transcript);
+  return out;
+}
+
+Status store_speech_to_text(store::Store& store, Id episode_id, const SpeechToText& result) {
+  return store.transcripts().replace(episode_id, result.transcript,
+                                     store::TranscriptOrigin{result.engine.kind, result.engine.model});
+}
 
 std::vector<TranscriptLink> rank_transcript_links(std::vector<TranscriptLink> links,
                                                   std::string_view podcast_language) {
@@ -245,8 +396,8 @@ Result<store::Job> enqueue_episode(store::Store& store, Id episode_id) {
 
 void register_pipeline(JobRegistry& registry, store::Store& store, net::HttpClient& http,
                        PipelineOptions options) {
-  registry.add(std::string(kTranscriptJob), [&store, &http](JobContext& context) {
-    return run_transcript_step(store, http, context);
+  registry.add(std::string(kTranscriptJob), [&store, &http, options](JobContext& context) {
+    return run_transcript_step(store, http, options, context);
   });
   registry.add(std::string(kChaptersJob), [&store, &http, options](JobContext& context) {
     return run_chapters_step(store, http, options, context);

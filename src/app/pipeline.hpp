@@ -15,12 +15,15 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/jobs.hpp"
+#include "asr/chunked_transcriber.hpp"
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "net/http_client.hpp"
@@ -34,10 +37,25 @@ inline constexpr std::string_view kChaptersJob = "chapters";
 // The steps in order; the first is what enqueue_episode() queues.
 inline constexpr std::array<std::string_view, 2> kPipelineSteps = {kTranscriptJob, kChaptersJob};
 
+// Downloads an episode's enclosure and records it (Library::download).
+using DownloadFn = std::function<Result<Episode>(Id episode_id, const net::ProgressFn& progress)>;
+
 struct PipelineOptions {
   // Read chapters embedded in a downloaded episode's audio file (FFmpeg) when the
   // publisher has no chapters file.
   bool embedded_chapters = true;
+
+  // Speech-to-text for episodes without a usable publisher transcript; nullptr: off (the
+  // episode waits for it). When set, `download` must be set too.
+  asr::ChunkedTranscriber* transcriber = nullptr;
+  DownloadFn download{};
+  // "auto" (the podcast's feed language when it names one, else the service detects it) or
+  // an ISO 639-1 code.
+  std::string asr_language = "auto";
+  // Whether the transcript step runs speech-to-text by itself; off: only `hark transcribe`.
+  bool auto_transcribe = true;
+  // Where the endpoints were configured ("hark.toml [asr]", "--asr"), for error messages.
+  std::string asr_source = "[asr]";
 };
 
 // Registers a handler for every kind in kPipelineSteps.
@@ -45,9 +63,16 @@ struct PipelineOptions {
 // transcript: tries the episode's podcast:transcript links best first (see
 //   rank_transcript_links), fetching and parsing each until one works; names its speakers
 //   from the episode's persons (else the podcast's) and stores it. When there are no links,
-//   or every link is unreachable, answers with an error status or fails to parse, the job
-//   still completes: the episode waits for speech-to-text and the job's progress message
-//   says why ("no usable publisher transcript: ...; waiting for speech-to-text").
+//   or every link is unreachable, answers with an error status or fails to parse:
+//   - with speech-to-text configured and auto_transcribe on, runs speech_to_text() and stores
+//     its transcript with its origin (engine kind, model) and language, reporting progress
+//     per chunk; a failure that retrying cannot fix (corrupt audio, no speech, an empty
+//     enclosure) fails the job for good with that message and leaves the library as it was
+//     (no transcript; a download made for it is removed again); a service that cannot be
+//     reached is retried, the error naming its URL and where it was configured;
+//   - otherwise the job still completes: the episode waits for speech-to-text and the job's
+//     progress message says why ("no usable publisher transcript: ...; waiting for
+//     speech-to-text").
 // chapters: the most trusted chapter list available — the publisher's podcast:chapters
 //   JSON, else chapters embedded in the downloaded audio file, else timestamps in the show
 //   notes (content:encoded, then description). Stored chapters are kept when no source
@@ -56,6 +81,36 @@ struct PipelineOptions {
 // `store` and `http` must outlive every Worker that uses `registry`.
 void register_pipeline(JobRegistry& registry, store::Store& store, net::HttpClient& http,
                        PipelineOptions options = {});
+
+// What speech_to_text() made.
+struct SpeechToText {
+  Transcript transcript;  // speakers resolved against the episode's persons; not stored
+  asr::EngineInfo engine;
+  asr::TranscribeStats stats;
+  std::string downloaded_path;  // set when this call downloaded the enclosure
+};
+
+// Speech-to-text for one episode, stored nowhere: downloads the enclosure when there is no
+// downloaded file, transcribes it with `options.transcriber` (prompt: the podcast's title and
+// its people's names; language per options.asr_language) and names the speakers. Errors:
+// NotFound/InvalidInput for an unknown episode or one without audio; InvalidInput "no speech
+// found ..." when the service heard nothing, and for audio FFmpeg cannot decode (in both
+// cases a download this call made is removed and its record cleared, so nothing in the
+// library changed); Unavailable when speech-to-text is not configured or a service failed
+// (the message names its URL and options.asr_source); Cancelled.
+Result<SpeechToText> speech_to_text(store::Store& store, const PipelineOptions& options,
+                                    Id episode_id, const asr::ProgressFn& progress,
+                                    const std::atomic<bool>& cancel);
+
+// Stores a speech_to_text() result as the episode's transcript (origin: engine kind, model).
+Status store_speech_to_text(store::Store& store, Id episode_id, const SpeechToText& result);
+
+// The prompt for the speech-to-text service: the podcast's title, then the names of the
+// episode's people (else the podcast's), cut to asr::kMaxPromptBytes at a word boundary.
+std::string speech_prompt(const Podcast& podcast, const Episode& episode);
+
+// A transcript's text: its segments' text joined by spaces.
+std::string transcript_text(const Transcript& transcript);
 
 // Enqueues the first step for the episode (deduplicated while one is queued or running).
 // NotFound when the episode does not exist.

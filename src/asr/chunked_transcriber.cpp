@@ -23,6 +23,10 @@ using Clock = std::chrono::steady_clock;
 // How often waiting threads look at the cancel token.
 constexpr auto kPoll = std::chrono::milliseconds(20);
 
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 struct Task {
   std::size_t index = 0;
   int attempt = 0;  // failed attempts so far
@@ -87,8 +91,15 @@ class Run {
       std::optional<Task> task = next_task();
       if (!task) return;
       if (!client.acquire(keep_going)) return;
-      Attempt attempt = send(client, task->index);
+      const auto sent = Clock::now();
+      double prepare_seconds = 0;
+      Attempt attempt = send(client, task->index, prepare_seconds);
       client.release();
+      {
+        std::lock_guard lock(mutex_);
+        ++stats_.requests;
+        stats_.request_seconds += seconds_since(sent) - prepare_seconds;
+      }
       if (!finish(*task, std::move(attempt))) return;
     }
   }
@@ -140,6 +151,11 @@ class Run {
     return out;
   }
 
+  TranscribeStats stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+  }
+
  private:
   // The next chunk whose backoff has passed; nullopt when the run is over for this worker.
   std::optional<Task> next_task() {
@@ -160,14 +176,17 @@ class Run {
     }
   }
 
-  // The chunk's audio as WAV, then one request.
-  Attempt send(EndpointClient& client, std::size_t index) {
+  // The chunk's audio as WAV, then one request. `prepare_seconds`: the time spent before the
+  // request (decoding, encoding).
+  Attempt send(EndpointClient& client, std::size_t index, double& prepare_seconds) {
     ChunkSpan span;
     {
       std::lock_guard lock(mutex_);
       span = chunks_[index];
     }
     std::string wav;
+    const auto started = Clock::now();
+    double decode_seconds = 0;
     if (const auto* pcm = std::get_if<std::span<const float>>(&audio_.source)) {
       wav = encode_wav(pcm->subspan(static_cast<std::size_t>(span.begin),
                                     static_cast<std::size_t>(span.end - span.begin)));
@@ -178,7 +197,14 @@ class Run {
       decode.cancel = &stop_;
       auto audio = media::decode_all(std::get<std::filesystem::path>(audio_.source), decode);
       if (!audio) return {audio.error()};  // not retryable: the file is the problem
+      decode_seconds = seconds_since(started);
       wav = encode_wav(audio->samples);
+    }
+    prepare_seconds = seconds_since(started);
+    {
+      std::lock_guard lock(mutex_);
+      stats_.chunk_decode_seconds += decode_seconds;
+      stats_.encode_seconds += prepare_seconds - decode_seconds;
     }
     return client.attempt(wav, options_, [this] { return !stopping(); });
   }
@@ -238,6 +264,7 @@ class Run {
   Millis total_ms_ = 0;                                   // guarded by mutex_
   std::optional<Error> fatal_;                            // guarded by mutex_
   std::optional<Progress> reported_;                      // the calling thread's
+  TranscribeStats stats_;                                 // guarded by mutex_
 };
 
 // Decodes the file once, planning cuts as the audio streams in.
@@ -312,11 +339,47 @@ EngineInfo ChunkedTranscriber::engine() const {
   return info;
 }
 
+std::vector<Endpoint> ChunkedTranscriber::endpoints() const {
+  std::vector<Endpoint> out;
+  for (const auto& c : clients_) out.push_back(c->endpoint());
+  return out;
+}
+
 Result<Transcript> ChunkedTranscriber::transcribe(const AudioInput& audio,
                                                   const TranscribeOptions& options,
                                                   const ProgressFn& progress,
                                                   const std::atomic<bool>& cancel) {
+  return transcribe(audio, options, progress, cancel, nullptr);
+}
+
+Result<Transcript> ChunkedTranscriber::transcribe(const AudioInput& audio,
+                                                  const TranscribeOptions& options,
+                                                  const ProgressFn& progress,
+                                                  const std::atomic<bool>& cancel,
+                                                  TranscribeStats* stats) {
+  const auto started = Clock::now();
   Run run(audio, options, options_.retry, cancel);
+  double plan_seconds = 0;
+  double merge_seconds = 0;
+  // Fills `stats` however the call is left.
+  struct StatsOnExit {
+    TranscribeStats* out;
+    const Run& run;
+    Clock::time_point started;
+    const double& plan;
+    const double& merge;
+    ~StatsOnExit() {
+      if (out == nullptr) return;
+      *out = run.stats();
+      out->total_seconds = seconds_since(started);
+      out->plan_seconds = plan;
+      out->merge_seconds = merge;
+      const auto results = run.results();
+      out->chunks = static_cast<int>(results.size());
+      out->audio_ms = 0;
+      for (const auto& r : results) out->audio_ms += r.duration_ms;
+    }
+  } stats_on_exit{stats, run, started, plan_seconds, merge_seconds};
   std::vector<std::jthread> workers;
   // Destroyed before `workers`: however this function is left (an exception from thread
   // creation or from `progress` included), the workers are told to stop before being joined.
@@ -331,6 +394,7 @@ Result<Transcript> ChunkedTranscriber::transcribe(const AudioInput& audio,
   }
 
   Status planned = ok();
+  const auto planning = Clock::now();
   if (const auto* pcm = std::get_if<std::span<const float>>(&audio.source)) {
     run.add_chunks(plan_chunks(*pcm, options_.chunking));
     run.planning_done(static_cast<Millis>(pcm->size()) * 1000 / kSampleRate);
@@ -338,6 +402,7 @@ Result<Transcript> ChunkedTranscriber::transcribe(const AudioInput& audio,
     planned = plan_file(run, std::get<std::filesystem::path>(audio.source), options_.chunking,
                         progress, cancel);
   }
+  plan_seconds = seconds_since(planning);
   if (planned && run.empty()) planned = invalid_input("there is no audio to transcribe");
   if (!planned && !cancel.load()) run.fail(planned.error());
   run.wait(progress);
@@ -346,7 +411,9 @@ Result<Transcript> ChunkedTranscriber::transcribe(const AudioInput& audio,
 
   if (cancel.load()) return cancelled("the transcription was cancelled");
   if (auto fatal = run.fatal()) return *fatal;
+  const auto merging = Clock::now();
   Transcript transcript = merge_chunks(run.results());
+  merge_seconds = seconds_since(merging);
   transcript.source = "asr:" + engine().kind;
   if (transcript.language.empty() && options.language != "auto") {
     transcript.language = language_code(options.language);

@@ -37,6 +37,31 @@ struct RetryPolicy {
   Millis max_backoff_ms = 60'000;     // also caps a server's Retry-After
 };
 
+// Where the time of one transcribe() call went, for benchmarks (bench/asr). Seconds of wall
+// time; the *_seconds of work done by the endpoint workers are summed over them, so with
+// several workers they can exceed `total_seconds`.
+struct TranscribeStats {
+  double total_seconds = 0;         // the whole call
+  double plan_seconds = 0;          // decoding the input once and planning the cuts
+  double chunk_decode_seconds = 0;  // decoding each chunk again before it is sent (summed)
+  double encode_seconds = 0;        // WAV encoding (summed)
+  double request_seconds = 0;       // HTTP requests, i.e. waiting for the services (summed)
+  double merge_seconds = 0;         // merging the chunks' results
+  int chunks = 0;
+  int requests = 0;                 // attempts, retries included
+  Millis audio_ms = 0;
+
+  // hark's own work (planning, chunk decoding, WAV encoding, merging) as a share of the
+  // total: an upper bound on what hark adds, as planning and chunk decoding overlap with
+  // requests in flight.
+  double overhead_share() const {
+    return total_seconds > 0
+               ? (plan_seconds + chunk_decode_seconds + encode_seconds + merge_seconds) /
+                     total_seconds
+               : 0;
+  }
+};
+
 struct ChunkedOptions {
   ChunkingOptions chunking{};
   RetryPolicy retry{};
@@ -53,7 +78,13 @@ class ChunkedTranscriber final : public Transcriber {
   Result<Transcript> transcribe(const AudioInput& audio, const TranscribeOptions& options,
                                 const ProgressFn& progress,
                                 const std::atomic<bool>& cancel) override;
+  // The same, and fills `stats` (when not null) however the call ends.
+  Result<Transcript> transcribe(const AudioInput& audio, const TranscribeOptions& options,
+                                const ProgressFn& progress, const std::atomic<bool>& cancel,
+                                TranscribeStats* stats);
   EngineInfo engine() const override;
+  // The endpoints, in the order they were configured.
+  std::vector<Endpoint> endpoints() const;
 
   ~ChunkedTranscriber() override;
 

@@ -5,6 +5,7 @@
 
 #include "app/app.hpp"
 #include "cli/commands.hpp"
+#include "cli/transcribe.hpp"
 
 namespace {
 
@@ -67,7 +68,21 @@ int main(int argc, char** argv) {
   process->add_option("episode", selection.episode, "Episode id");
   process->add_option("--podcast", selection.podcast, "Every episode of this podcast");
   process->add_flag("--all", selection.all, "Every episode");
+  std::string asr_url;
+  process->add_option("--asr", asr_url, "Speech-to-text service URL for this run (OpenAI-compatible)");
   json_flag(process);
+
+  hark::cli::TranscribeRequest transcribe_request;
+  auto* transcribe = cli.add_subcommand("transcribe", "Speech-to-text for an episode now");
+  transcribe->add_option("episode", transcribe_request.episode, "Episode id")->required();
+  transcribe->add_flag("--force", transcribe_request.force,
+                       "Even when it has a publisher transcript (compare the two)");
+  transcribe->add_flag("--replace", transcribe_request.replace,
+                       "Store the result even over a publisher transcript");
+  transcribe->add_option("--compare", transcribe_request.compare_file,
+                         "Text file to measure the word error rate against");
+  transcribe->add_option("--asr", asr_url, "Speech-to-text service URL for this run");
+  json_flag(transcribe);
 
   auto* jobs = cli.add_subcommand("jobs", "List background jobs, newest first");
   json_flag(jobs);
@@ -82,30 +97,6 @@ int main(int argc, char** argv) {
   chapters->add_option("episode", episode_id, "Episode id")->required();
   json_flag(chapters);
 
-  hark::cli::ServeFlags serve_flags;
-  auto* serve = cli.add_subcommand("serve", "Run the web player and API server");
-  serve->add_option("--listen", serve_flags.listen, "Address and port (default: 127.0.0.1:8080)");
-  serve->add_option("--workers", serve_flags.workers, "Background job threads (default: 2)")
-      ->check(CLI::Range(1, 64));
-  serve->add_option("--web-dir", serve_flags.web_dir, "The web player's files");
-
-  std::string user_name, token_label;
-  bool admin = false, password_stdin = false;
-  auto* user = cli.add_subcommand("user", "Manage accounts for the web player");
-  user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", "Add a user (asks for a password)");
-  user_add->add_option("name", user_name, "User name")->required();
-  user_add->add_flag("--admin", admin, "Make the user an administrator");
-  user_add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
-  auto* user_list = user->add_subcommand("list", "List users");
-  json_flag(user_list);
-  auto* user_passwd = user->add_subcommand("passwd", "Change a user's password");
-  user_passwd->add_option("name", user_name, "User name")->required();
-  user_passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
-  auto* user_token = user->add_subcommand("token", "Create a personal API token (printed once)");
-  user_token->add_option("name", user_name, "User name")->required();
-  user_token->add_option("--name", token_label, "A label for the token");
-
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -117,13 +108,13 @@ int main(int argc, char** argv) {
   if (!config_file.empty()) sources.config_file_flag = config_file;
   auto config = hark::app::load_config(sources);
   if (!config) return report(config.error());
-  namespace c = hark::cli;
-  // The server opens the library itself, as the server front end.
-  if (serve->parsed()) return report(c::cmd_serve(std::move(*config), serve_flags));
-  auto app = hark::app::App::open(std::move(*config), hark::app::FrontEnd::Cli);
+  std::optional<std::string> asr_override;
+  if (!asr_url.empty()) asr_override = asr_url;
+  auto app = hark::app::App::open(std::move(*config), hark::app::FrontEnd::Cli, asr_override);
   if (!app) return report(app.error());
   auto& a = **app;
 
+  namespace c = hark::cli;
   if (add->parsed()) return report(c::cmd_add(a, url, o));
   if (import->parsed()) return report(c::cmd_import(a, path, o));
   if (export_opml->parsed()) return report(c::cmd_export_opml(a, out_path));
@@ -132,12 +123,9 @@ int main(int argc, char** argv) {
   if (episodes->parsed()) return report(c::cmd_episodes(a, podcast_id, limit, o));
   if (download->parsed()) return report(c::cmd_download(a, episode_id, o));
   if (process->parsed()) return report(c::cmd_process(a, selection, o));
+  if (transcribe->parsed()) return report(c::cmd_transcribe(a, transcribe_request, o));
   if (jobs->parsed()) return report(c::cmd_jobs(a, o));
   if (transcript->parsed()) return report(c::cmd_transcript(a, episode_id, transcript_format));
   if (chapters->parsed()) return report(c::cmd_chapters(a, episode_id, o));
-  if (user_add->parsed()) return report(c::cmd_user_add(a, user_name, admin, password_stdin));
-  if (user_list->parsed()) return report(c::cmd_user_list(a, o));
-  if (user_passwd->parsed()) return report(c::cmd_user_passwd(a, user_name, password_stdin));
-  if (user_token->parsed()) return report(c::cmd_user_token(a, user_name, token_label));
   return 2;
 }
