@@ -97,6 +97,30 @@ int main(int argc, char** argv) {
   chapters->add_option("episode", episode_id, "Episode id")->required();
   json_flag(chapters);
 
+  hark::cli::ServeFlags serve_flags;
+  auto* serve = cli.add_subcommand("serve", "Run the web player and API server");
+  serve->add_option("--listen", serve_flags.listen, "Address and port (default: 127.0.0.1:8080)");
+  serve->add_option("--workers", serve_flags.workers, "Background job threads (default: 2)")
+      ->check(CLI::Range(1, 64));
+  serve->add_option("--web-dir", serve_flags.web_dir, "The web player's files");
+
+  std::string user_name, token_label;
+  bool admin = false, password_stdin = false;
+  auto* user = cli.add_subcommand("user", "Manage accounts for the web player");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Add a user (asks for a password)");
+  user_add->add_option("name", user_name, "User name")->required();
+  user_add->add_flag("--admin", admin, "Make the user an administrator");
+  user_add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  auto* user_list = user->add_subcommand("list", "List users");
+  json_flag(user_list);
+  auto* user_passwd = user->add_subcommand("passwd", "Change a user's password");
+  user_passwd->add_option("name", user_name, "User name")->required();
+  user_passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  auto* user_token = user->add_subcommand("token", "Create a personal API token (printed once)");
+  user_token->add_option("name", user_name, "User name")->required();
+  user_token->add_option("--name", token_label, "A label for the token");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -108,13 +132,15 @@ int main(int argc, char** argv) {
   if (!config_file.empty()) sources.config_file_flag = config_file;
   auto config = hark::app::load_config(sources);
   if (!config) return report(config.error());
+  namespace c = hark::cli;
+  // The server opens the library itself, as the server front end.
+  if (serve->parsed()) return report(c::cmd_serve(std::move(*config), serve_flags));
   std::optional<std::string> asr_override;
   if (!asr_url.empty()) asr_override = asr_url;
   auto app = hark::app::App::open(std::move(*config), hark::app::FrontEnd::Cli, asr_override);
   if (!app) return report(app.error());
   auto& a = **app;
 
-  namespace c = hark::cli;
   if (add->parsed()) return report(c::cmd_add(a, url, o));
   if (import->parsed()) return report(c::cmd_import(a, path, o));
   if (export_opml->parsed()) return report(c::cmd_export_opml(a, out_path));
@@ -127,5 +153,9 @@ int main(int argc, char** argv) {
   if (jobs->parsed()) return report(c::cmd_jobs(a, o));
   if (transcript->parsed()) return report(c::cmd_transcript(a, episode_id, transcript_format));
   if (chapters->parsed()) return report(c::cmd_chapters(a, episode_id, o));
+  if (user_add->parsed()) return report(c::cmd_user_add(a, user_name, admin, password_stdin));
+  if (user_list->parsed()) return report(c::cmd_user_list(a, o));
+  if (user_passwd->parsed()) return report(c::cmd_user_passwd(a, user_name, password_stdin));
+  if (user_token->parsed()) return report(c::cmd_user_token(a, user_name, token_label));
   return 2;
 }
