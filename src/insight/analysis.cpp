@@ -52,6 +52,28 @@ float dot(const TermVector& a, const TermVector& b) {
   return static_cast<float>(sum);
 }
 
+// Words after which the next word names a thing ("the tent", "of coffee", "two loaves").
+bool noun_context(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "the", "a", "an", "my", "your", "our", "their", "his", "her", "its", "this", "these",
+      "those", "some", "any", "no", "every", "each", "many", "few", "several", "more", "most",
+      "of", "in", "on", "for", "with", "about", "from", "at", "by", "into", "onto", "over",
+      "under", "between", "without", "through", "two", "three", "four", "five", "six", "ten",
+      "twenty", "hundred", "hundreds", "thousand", "thousands", "other", "another", "whose"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
+// Words after which the next word is a verb ("I run", "will change", "to inspect").
+bool verb_context(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "i", "you", "we", "they", "he", "she", "who", "to", "will", "would", "can", "could",
+      "should", "might", "must", "may", "don't", "doesn't", "didn't", "won't", "can't",
+      "never", "just", "did", "does", "do", "really", "always", "often", "still", "also",
+      "i'd", "you'd", "we'd", "they'd", "i'll", "you'll", "we'll", "they'll", "not", "then",
+      "already", "simply", "actually", "wouldn't", "couldn't", "shouldn't", "usually"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
 }  // namespace
 
 float cosine(const TermVector& a, const TermVector& b) {
@@ -100,12 +122,22 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
   EpisodeAnalysis a(t.language);
   a.timed_ = t.timed;
   a.speakers_ = t.speakers;
+  // Speakers' names ("Amara, you helped run…") are vocatives, never topics.
+  std::vector<std::string> name_words;
+  auto add_name = [&](std::string_view name) {
+    for (const auto& tok : tokenize(name)) name_words.push_back(a.rules_.stem(tok.lower));
+  };
+  for (const auto& sp : t.speakers) add_name(sp.name.empty() ? sp.id : sp.name);
+  for (const auto& seg : t.segments) add_name(seg.speaker);
+  std::sort(name_words.begin(), name_words.end());
+  name_words.erase(std::unique(name_words.begin(), name_words.end()), name_words.end());
   for (const auto& seg : t.segments) a.duration_ms_ = std::max(a.duration_ms_, seg.end_ms);
 
   // Terms.
   auto& ids = a.ids_;
   std::vector<std::unordered_map<std::string, int>> surface_counts;
   std::vector<int> df;
+  std::vector<float> as_noun, as_verb;
   a.sentences_.reserve(sentences.size());
   for (auto& s : sentences) {
     AnalyzedSentence as;
@@ -119,9 +151,24 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
       if (inserted) {
         surface_counts.emplace_back();
         df.push_back(0);
+        as_noun.push_back(0);
+        as_verb.push_back(0);
       }
       ++surface_counts[it->second][tok.lower];
       as.terms.push_back(it->second);
+      if (a.rules_.english()) {
+        const std::size_t k = static_cast<std::size_t>(&tok - tokens.data());
+        const std::string_view prev = k > 0 ? std::string_view(tokens[k - 1].lower) : "";
+        const std::string_view next = k + 1 < tokens.size() ? std::string_view(tokens[k + 1].lower) : "";
+        if (a.rules_.is_verb(tok.lower) ||
+            (tok.lower.size() > 5 && tok.lower.ends_with("ly"))) {
+          as_verb[it->second] += 2;  // a verb, or an adverb: not a noun either
+        } else if (noun_context(prev) || next == "of") {
+          as_noun[it->second] += 1;
+        } else if (verb_context(prev) || (tok.lower.size() > 4 && tok.lower.ends_with("ed"))) {
+          as_verb[it->second] += 1;
+        }
+      }
     }
     std::vector<TermId> unique = as.terms;
     std::sort(unique.begin(), unique.end());
@@ -131,8 +178,17 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
     a.sentences_.push_back(std::move(as));
   }
   const std::size_t n = a.sentences_.size();
+  a.frequency_.assign(df.size(), 0);
+  for (const auto& s : a.sentences_)
+    for (TermId id : s.terms) ++a.frequency_[id];
   a.idf_.resize(df.size());
   a.surfaces_.resize(df.size());
+  a.nounness_.resize(df.size());
+  a.name_term_.assign(df.size(), false);
+  for (const auto& [stem, id] : ids)
+    a.name_term_[id] = std::binary_search(name_words.begin(), name_words.end(), stem);
+  for (std::size_t id = 0; id < df.size(); ++id)
+    a.nounness_[id] = (as_noun[id] + 0.5F) / (as_noun[id] + as_verb[id] + 1.0F);
   for (std::size_t id = 0; id < df.size(); ++id) {
     a.idf_[id] = static_cast<float>(std::log((static_cast<double>(n) + 1) / (df[id] + 1)) + 1);
     const auto& counts = surface_counts[id];
@@ -165,7 +221,13 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
       words += a.sentences_[i].word_count;
       question = question || a.sentences_[i].question;
     }
-    turn.backchannel = words <= options.backchannel_max_words && !question &&
+    // An interjection that is thanked ("That's amazing." "Thank you. …") was an exchange:
+    // the speaker closed one thought and opens the next.
+    const auto& reply = a.sentences_[a.turns_[k + 1].first];
+    const auto reply_words = tokenize(reply.sentence.text);
+    const bool thanked = reply.word_count <= 4 && !reply_words.empty() &&
+                         (reply_words[0].lower == "thank" || reply_words[0].lower == "thanks");
+    turn.backchannel = words <= options.backchannel_max_words && !question && !thanked &&
                        a.turns_[k - 1].speaker == a.turns_[k + 1].speaker;
   }
 
@@ -197,6 +259,13 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
     for (std::size_t j = g; j + 1 < n && a.cohesion_[j + 1] >= a.cohesion_[j]; ++j)
       rpeak = std::max(rpeak, a.cohesion_[j + 1]);
     a.depth_[g] = (lpeak - c) + (rpeak - c);
+  }
+
+  if (n > 2) {
+    std::vector<float> sorted(a.depth_.begin() + 1, a.depth_.end());
+    const auto p90 = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() * 9 / 10);
+    std::nth_element(sorted.begin(), p90, sorted.end());
+    a.depth_scale_ = std::max(*p90, 1e-3F);
   }
 
   // Centrality: similarity to the episode's centroid.

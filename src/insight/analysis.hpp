@@ -35,7 +35,8 @@ struct AnalyzedSentence {
 };
 
 // A run of sentences by one speaker. A `backchannel` is a short interjection ("Right.",
-// "Mm-hmm, sure.") that does not take the floor: the turns around it are one thought.
+// "Mm-hmm, sure.") that does not take the floor: the turns around it are one thought. One
+// the speaker thanks ("That's amazing." "Thank you.") was an exchange, not a backchannel.
 struct SentenceTurn {
   std::string speaker;
   std::size_t first = 0;  // sentence indices, inclusive
@@ -74,16 +75,27 @@ class EpisodeAnalysis {
   [[nodiscard]] std::optional<std::size_t> sentence_from(Millis ms) const;
 
   [[nodiscard]] float idf(TermId term) const { return idf_[term]; }
+  // How many times the term occurs in the whole episode.
+  [[nodiscard]] std::uint32_t frequency(TermId term) const { return frequency_[term]; }
   [[nodiscard]] std::size_t vocabulary_size() const { return surfaces_.size(); }
   // The most frequent way the episode writes the term ("sleep" for sleep/sleeping/sleeps).
   [[nodiscard]] const std::string& surface(TermId term) const { return surfaces_[term]; }
   [[nodiscard]] std::optional<TermId> term_of(std::string_view lower_word) const;
+  // How likely the term is a noun (0…1) from the words around it across the episode: after
+  // "the", "of", "two" it names a thing; after "I", "will", "to" it is a verb; "-ly" words
+  // are adverbs. 0.5 when the episode gives no evidence. Titles are built from nouns.
+  [[nodiscard]] float nounness(TermId term) const { return nounness_[term]; }
+  // A word of a speaker's name ("Amara", "Brandt"): addressed, never the topic.
+  [[nodiscard]] bool speaker_name_term(TermId term) const { return name_term_[term]; }
 
   // Lexical cohesion across the gap before sentence g (1 ≤ g < size()): cosine similarity of
   // the blocks of sentences on either side, smoothed. 0 for g out of range.
   [[nodiscard]] float cohesion(std::size_t g) const;
   // TextTiling depth of that gap: how far cohesion dips below the peaks on either side.
   [[nodiscard]] float depth(std::size_t g) const;
+  // A high depth for this episode (its 90th percentile, never 0): depth() / depth_scale()
+  // ≥ 1 marks one of its clearest topic shifts, whatever the vocabulary of the episode.
+  [[nodiscard]] float depth_scale() const { return depth_scale_; }
   // Similarity of sentence i to the whole episode (cosine with the centroid).
   [[nodiscard]] float centrality(std::size_t i) const { return centrality_[i]; }
 
@@ -101,10 +113,14 @@ class EpisodeAnalysis {
   std::vector<AnalyzedSentence> sentences_;
   std::vector<SentenceTurn> turns_;
   std::vector<float> idf_;
+  std::vector<std::uint32_t> frequency_;
   std::vector<std::string> surfaces_;
+  std::vector<float> nounness_;
+  std::vector<bool> name_term_;
   std::unordered_map<std::string, TermId> ids_;  // stem → term
   std::vector<float> cohesion_;     // by gap index
   std::vector<float> depth_;
+  float depth_scale_ = 1.0F;
   std::vector<float> centrality_;
   std::vector<Speaker> speakers_;
 };

@@ -60,12 +60,6 @@ bool is_determiner(std::string_view w) {
          w == "those" || w == "some" || w == "its";
 }
 
-struct Phrase {
-  std::vector<TermId> terms;
-  std::string text;  // as written
-  double score = 0;
-};
-
 // Trims a phrase's surface text of punctuation at the ends.
 std::string phrase_text(std::string_view sentence, const Token& first, const Token& last) {
   return std::string(sentence.substr(first.begin, last.end - first.begin));
@@ -119,17 +113,20 @@ std::string as_bullet(const LanguageRules& rules, std::string_view sentence, std
   return s;
 }
 
-std::string key_phrase_title(const Passage& p) { return key_phrase_title(p, p.first, p.last); }
-
-std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to) {
+std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size_t to,
+                                   std::size_t focus_from, std::size_t focus_to) {
   if (!valid(p)) return {};
   const auto& a = *p.analysis;
   const auto& rules = a.rules();
-  // Term weight: frequency in the passage (damped) × rarity in the episode, raised for
-  // words used as nouns ("the tent", "a sourdough starter") and for words of the opening
-  // sentences, where speakers name what they are about to talk about.
+  // Term weight: frequency in the passage (damped) × rarity in the episode × how surely the
+  // word is a noun, raised for words used after a determiner ("the tent", "a sourdough
+  // starter") and for words of the focus sentences (the question, the first answer), where
+  // speakers name what they are about to talk about.
   std::unordered_map<TermId, double> count;
   std::unordered_map<TermId, double> boost;
+  // Words that mostly modify the next word ("wild bees", "biggest danger") are adjectives:
+  // a phrase does not end on one.
+  std::unordered_map<TermId, int> modifies;
   for (std::size_t i = p.first; i <= p.last; ++i) {
     const auto tokens = tokenize(a.sentence(i).sentence.text);
     for (std::size_t k = 0; k < tokens.size(); ++k) {
@@ -137,7 +134,10 @@ std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to)
       const auto term = a.term_of(tokens[k].lower);
       if (!term) continue;
       count[*term] += 1;
-      double b = i <= p.first + 1 ? 1.3 : 1.0;
+      if (k + 1 < tokens.size() && tokens[k + 1].begin - tokens[k].end <= 1 &&
+          rules.is_content(tokens[k + 1].lower))
+        ++modifies[*term];
+      double b = i >= focus_from && i <= focus_to ? 1.5 : 1.0;
       if (rules.english()) {
         const bool after_det = (k > 0 && is_determiner(tokens[k - 1].lower)) ||
                                (k > 1 && is_determiner(tokens[k - 2].lower));
@@ -148,16 +148,30 @@ std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to)
       boost[*term] = std::max(boost[*term], b);
     }
   }
+  // Concentration: a word whose occurrences in the episode mostly fall in this passage is
+  // its topic; one spread over the whole episode ("ship" in an episode about shipping) is
+  // the episode's.
   std::unordered_map<TermId, double> weight;
-  for (const auto& [t, c] : count) weight[t] = std::sqrt(c) * a.idf(t) * boost[t];
+  for (const auto& [t, c] : count) {
+    const double concentration = c / std::max<double>(c, a.frequency(t));
+    weight[t] = std::sqrt(c) * a.idf(t) * boost[t] * (0.4 + 0.6 * a.nounness(t)) *
+                (0.5 + 0.5 * std::sqrt(concentration)) *
+                (rules.is_vague_noun(a.surface(t)) ? 0.5 : 1.0);
+  }
+  // A title names things: a phrase ends on a noun and holds no verb, adverb or name ("Sick
+  // Days", not "Sick Days Fell"). Phrases that break the rule are kept as a last resort.
+  auto noun_like = [&](TermId t) {
+    return a.nounness(t) >= 0.5F && 2.0 * modifies[t] <= count[t];
+  };
+  auto not_noun_like = [&](TermId t) { return a.nounness(t) < 0.34F || a.speaker_name_term(t); };
   // Candidate phrases: runs of up to three content words inside a sentence, with nothing
   // but a space between them ("sleep, memory" is two runs).
-  std::unordered_map<std::string, Phrase> phrases;  // by term key
+  std::unordered_map<std::string, KeyPhrase> phrases;  // by term key
   auto add_run = [&](std::string_view text, const std::vector<Token>& tokens, std::size_t b0,
                      std::size_t e0) {  // [b0, e0)
     for (std::size_t b = b0; b < e0; ++b)
       for (std::size_t e = b; e < e0 && e < b + 3; ++e) {
-        Phrase ph;
+        KeyPhrase ph;
         std::string key;
         double score = 0;
         for (std::size_t m = b; m <= e; ++m) {
@@ -171,6 +185,9 @@ std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to)
         // Longer phrases read better as titles but must earn their length.
         const auto len = static_cast<double>(ph.terms.size());
         ph.score = score / std::sqrt(len) * (1.0 + 0.15 * (len - 1));
+        const bool noun_phrase = noun_like(ph.terms.back()) &&
+                                 std::none_of(ph.terms.begin(), ph.terms.end(), not_noun_like);
+        if (rules.english() && !noun_phrase) ph.score *= 0.2;
         ph.text = phrase_text(text, tokens[b], tokens[e]);
         auto [it, inserted] = phrases.try_emplace(key, ph);
         if (!inserted) it->second.score += ph.score * 0.5;  // repeated phrases are topics
@@ -193,57 +210,155 @@ std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to)
     }
     add_run(text, tokens, run, tokens.size());
   }
-  std::vector<Phrase> ranked;
+  std::vector<KeyPhrase> ranked;
   for (auto& [key, ph] : phrases) ranked.push_back(std::move(ph));
-  std::sort(ranked.begin(), ranked.end(), [](const Phrase& x, const Phrase& y) {
+  std::sort(ranked.begin(), ranked.end(), [](const KeyPhrase& x, const KeyPhrase& y) {
     return x.score > y.score || (x.score == y.score && x.text < y.text);
   });
+  return ranked;
+}
+
+namespace {
+
+bool overlaps(const KeyPhrase& x, const KeyPhrase& y) {
+  for (TermId t : x.terms)
+    if (std::find(y.terms.begin(), y.terms.end(), t) != y.terms.end()) return true;
+  return false;
+}
+
+// "X and Y" from the two best phrases that do not share a word, when the second is worth it.
+std::string join_top(const std::vector<KeyPhrase>& ranked) {
   if (ranked.empty()) return {};
-  std::vector<const Phrase*> chosen{&ranked.front()};
+  const KeyPhrase* second = nullptr;
   for (const auto& ph : ranked) {
-    if (chosen.size() == 2) break;
     if (ph.score < ranked.front().score * 0.3) break;
-    bool overlaps = false;
-    for (const auto* c : chosen)
-      for (TermId t : ph.terms)
-        if (std::find(c->terms.begin(), c->terms.end(), t) != c->terms.end()) overlaps = true;
-    if (!overlaps) chosen.push_back(&ph);
+    if (!overlaps(ph, ranked.front())) {
+      second = &ph;
+      break;
+    }
   }
-  std::string title = chosen[0]->text;
-  if (chosen.size() > 1) title += " and " + chosen[1]->text;
-  return rules.title_case(text::truncate_utf8(title, kMaxTitleBytes));
+  return second == nullptr ? ranked.front().text : ranked.front().text + " and " + second->text;
+}
+
+// Does the text already name the phrase (by stems)?
+bool names(const LanguageRules& rules, std::string_view text, const KeyPhrase& ph,
+           const EpisodeAnalysis& a) {
+  for (const auto& tok : tokenize(text))
+    if (auto t = a.term_of(tok.lower))
+      if (std::find(ph.terms.begin(), ph.terms.end(), *t) != ph.terms.end()) return true;
+  (void)rules;
+  return false;
+}
+
+// The passage's subject: the noun it repeats most (at least three times), however common it
+// is in the episode — "bees" in an answer about swarming. Key phrases find what is special
+// about a passage; listeners also want to know what it is about.
+std::optional<TermId> subject_term(const Passage& p) {
+  const auto& a = *p.analysis;
+  std::unordered_map<TermId, int> count;
+  for (std::size_t i = p.first; i <= p.last; ++i)
+    for (TermId t : a.sentence(i).terms) ++count[t];
+  std::optional<TermId> best;
+  int best_count = 2;
+  for (const auto& [t, c] : count) {
+    if (a.nounness(t) < 0.5F || a.speaker_name_term(t) || a.rules().is_vague_noun(a.surface(t)))
+      continue;
+    if (c > best_count || (best && c == best_count && a.idf(t) > a.idf(*best))) {
+      best = t;
+      best_count = c;
+    }
+  }
+  return best;
+}
+
+std::string titled_topic(const Passage& p);
+
+// "Subject: title" when the title does not name the passage's subject and there is room.
+std::string with_subject(const Passage& p, std::string title) {
+  const auto& a = *p.analysis;
+  const auto subject = subject_term(p);
+  if (!subject || title.empty()) return title;
+  for (const auto& tok : tokenize(title))
+    if (a.term_of(tok.lower) == subject) return title;
+  std::string out = a.surface(*subject) + ": " + title;
+  return out.size() <= kMaxTitleBytes ? out : title;
+}
+
+}  // namespace
+
+std::string key_phrase_title(const Passage& p) { return key_phrase_title(p, p.first, p.last); }
+
+std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to) {
+  if (!valid(p)) return {};
+  const std::size_t focus_to = std::min(p.last, p.first + 1);
+  const std::string title = join_top(key_phrases(p, from, to, p.first, focus_to));
+  if (title.empty()) return {};
+  return p.analysis->rules().title_case(text::truncate_utf8(title, kMaxTitleBytes));
 }
 
 std::string extractive_title(const Passage& p) {
   if (!valid(p)) return {};
+  const auto& rules = p.analysis->rules();
+  std::string title = titled_topic(p);
+  if (!title.empty()) return rules.title_case(with_subject(p, std::move(title)));
+  // Nothing but stop words: the first words of the passage, so a title is never empty.
+  title = as_bullet(rules, p.analysis->sentence(p.first).sentence.text, 8);
+  if (title.empty()) title = "Untitled Moment";
+  return rules.title_case(text::truncate_utf8(title, kMaxTitleBytes));
+}
+
+namespace {
+
+// The title before the subject is added: from the question the passage answers, else from
+// its key phrases; "" when the passage has no content words.
+std::string titled_topic(const Passage& p) {
   const auto& a = *p.analysis;
   const auto& rules = a.rules();
   if (auto q = leading_question(p)) {
-    // "What about X?" names the topic better than the question after it.
     const auto& turn = a.turns()[a.sentence(*q).turn];
-    for (std::size_t i = std::max(turn.first, p.first); i <= *q; ++i) {
+    const std::size_t ask_from = std::max(turn.first, p.first);
+    // The answer's key phrase, preferring what its first sentence names ("Meetings, almost
+    // always." answers "what would it have to change first?").
+    const std::size_t answer_from = std::min(turn.last, p.last) + 1;
+    std::optional<KeyPhrase> answer;
+    if (answer_from <= p.last) {
+      // Only a phrase the answer dwells on (said twice) or a compound ("battery pack").
+      for (auto& ph : key_phrases(p, answer_from, p.last, answer_from, answer_from)) {
+        int said = 0;
+        for (std::size_t i = answer_from; i <= p.last; ++i)
+          for (TermId t : a.sentence(i).terms) said += t == ph.terms.back() ? 1 : 0;
+        if (said >= 2 || ph.terms.size() >= 2) answer = std::move(ph);
+        break;
+      }
+    }
+    auto with_answer = [&](std::string title, std::string_view sep) {
+      if (answer && !names(rules, title, *answer, a) && title.size() <= 48 &&
+          title.size() + sep.size() + answer->text.size() <= kMaxTitleBytes)
+        title += std::string(sep) + answer->text;
+      return rules.title_case(text::truncate_utf8(title, kMaxTitleBytes));
+    };
+    // "What about X?" names the topic better than the question after it.
+    for (std::size_t i = ask_from; i <= *q; ++i) {
       const std::string head = text::to_lower_ascii(
           rules.strip_leading_markers(rules.clean_disfluencies(a.sentence(i).sentence.text)));
       if (a.sentence(i).question && (head.starts_with("what about ") || head.starts_with("how about "))) {
         std::string topic = head.substr(std::string_view("what about ").size());
         while (!topic.empty() && (topic.back() == '?' || topic.back() == ',')) topic.pop_back();
-        if (count_content(rules, topic) >= 1)
-          return rules.title_case(text::truncate_utf8(topic, kMaxTitleBytes));
+        if (count_content(rules, topic) >= 1) return with_answer(topic, " and ");
       }
     }
     std::string title = rules.title_from_question(a.sentence(*q).sentence.text);
-    if (!title.empty() && count_content(rules, title) >= 2) return title;
-    // A yes/no question still names the topic: take the key phrase from the question turn.
-    title = key_phrase_title(p, std::max(turn.first, p.first), *q);
-    if (!title.empty()) return title;
+    if (!title.empty() && count_content(rules, title) >= 2) return with_answer(title, ": ");
+    // A yes/no question still names the topic: the passage's key phrases, those of the
+    // question and of the answer's first sentence first.
+    const std::string topic =
+        join_top(key_phrases(p, p.first, p.last, ask_from, std::min(answer_from, p.last)));
+    if (!topic.empty()) return rules.title_case(text::truncate_utf8(topic, kMaxTitleBytes));
   }
-  std::string title = key_phrase_title(p);
-  if (!title.empty()) return title;
-  // Nothing but stop words: the first words of the passage, so a title is never empty.
-  title = as_bullet(rules, a.sentence(p.first).sentence.text, 8);
-  if (title.empty()) title = "Untitled Moment";
-  return rules.title_case(text::truncate_utf8(title, kMaxTitleBytes));
+  return key_phrase_title(p);
 }
+
+}  // namespace
 
 PassageText extractive_text(const Passage& p, const WriteOptions& options) {
   PassageText out;

@@ -70,11 +70,27 @@ PassageText write_with_fallback(PassageWriter* preferred, const Passage& passage
                                 const WriteOptions& options = {});
 
 // The pieces, for callers that need only one (chapters need only a title).
+// The title: from the question the passage answers when it has a known shape ("Why City
+// Honey Tastes So Different"), with the answer's key phrase after a colon when there is
+// room and the question does not name it; else the passage's key noun phrases ("Knees and
+// Shoes"), those of the question and the first answer sentence first. Prefixed with the
+// passage's subject ("Lines: Dots and Sand") when it repeats a noun the title lacks.
 std::string extractive_title(const Passage& passage);
 // TextRank over the passage's sentences (cosine of their tf-idf vectors); one score per
 // sentence, summing to the number of sentences.
 std::vector<double> text_rank(const Passage& passage);
-// A title from the passage's key phrases (highest tf-idf runs of content words).
+// A key phrase: a run of up to three content words of one sentence, as written.
+struct KeyPhrase {
+  std::vector<TermId> terms;
+  std::string text;
+  double score = 0;
+};
+// The passage's key phrases taken from sentences [from, to], best first: noun phrases
+// scored by frequency in the passage × rarity in the episode, words of the focus sentences
+// [focus_from, focus_to] counting more.
+std::vector<KeyPhrase> key_phrases(const Passage& passage, std::size_t from, std::size_t to,
+                                   std::size_t focus_from, std::size_t focus_to);
+// A title from the passage's key phrases ("X and Y" from the two best that share no word).
 std::string key_phrase_title(const Passage& passage);
 // The same, with phrases taken only from sentences [from, to] (weights still from the whole
 // passage): the question turn of an interview names its topic.

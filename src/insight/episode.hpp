@@ -45,10 +45,13 @@ Result<std::vector<Highlight>> highlights(const EpisodeAnalysis& analysis,
                                           PassageWriter* writer = nullptr);
 
 struct ChapterOptions {
-  Millis min_ms = 2 * 60 * 1000;  // no chapter shorter than this
-  // Gaps whose score is below mean − cutoff × stddev of all gaps are never boundaries
-  // (TextTiling's cutoff, inverted: higher is stricter).
-  double cutoff = 0.5;
+  // No chapter shorter than min_ms, or than a `min_parts`-th of the episode when that is
+  // less: two minutes suits a 30–120 minute episode, a 6-minute one gets 1-minute chapters.
+  Millis min_ms = 2 * 60 * 1000;
+  Millis min_parts = 6;
+  // Only gaps whose score exceeds mean + cutoff × stddev of all gaps may be boundaries
+  // (higher is stricter); the strongest are taken first, at least the minimum length apart.
+  double cutoff = 0.0;
 };
 
 // Topic segmentation over sentences (TextTiling-style lexical cohesion plus discourse cues

@@ -57,6 +57,27 @@ constexpr auto kGenericNouns = std::to_array<std::string_view>({
     "guy", "guys", "person", "fact", "case", "example", "number", "matter", "episode",
     "show", "podcast", "listeners", "everyone", "thanks", "pleasure", "welcome"});
 
+// Verbs that are rarely nouns: irregular past forms as written, and base forms (whose
+// -s/-ed/-ing forms stem to them). Regular past forms need no list: an "-ed" word with
+// nothing noun-like before it counts as a verb (see EpisodeAnalysis::nounness).
+constexpr auto kVerbs = std::to_array<std::string_view>({
+    "knew", "ran", "fell", "went", "came", "took", "told", "brought", "bought", "thought",
+    "found", "gave", "kept", "left", "lost", "met", "paid", "sat", "saw", "sent", "spent",
+    "stood", "stuck", "taught", "understood", "won", "wrote", "held", "heard", "grew", "drove",
+    "began", "broke", "chose", "drew", "felt", "fought", "flew", "forgot", "hid", "led",
+    "meant", "rode", "rang", "rose", "shook", "slept", "sold", "spoke", "stole", "threw",
+    "woke", "wore", "became", "overheard", "happen", "explain", "bring", "decide", "believe",
+    "remember", "realize", "realise", "consider", "appear", "expect", "suggest", "require",
+    "overtake", "assume", "agree", "admit", "pretend", "learn", "carry", "follow", "seem",
+    "become", "allow", "prefer", "manage", "notice", "mention", "describe", "discover",
+    "imagine", "wonder", "worry", "hope", "enjoy", "avoid", "refuse", "forget", "arrive",
+    "tend", "belong", "deserve", "depend", "persuade", "convince", "recommend", "reckon"});
+
+constexpr auto kVagueNouns = std::to_array<std::string_view>({
+    "day", "week", "moment", "hour", "work", "way", "life", "world", "pair", "piece", "point",
+    "end", "start", "side", "place", "area", "level", "hand", "home", "job", "money", "problem",
+    "issue", "idea", "story", "reason", "result", "kind", "type", "sort", "bunch", "couple"});
+
 constexpr auto kFillers = std::to_array<std::string_view>({
     "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "mhm", "eh", "ehm"});
 
@@ -70,11 +91,13 @@ constexpr auto kLeadingMarkers = std::to_array<std::string_view>({
     "look", "see", "um", "uh", "anyway", "also", "then", "like", "hey", "sure"});
 
 constexpr auto kStrongContinuations = std::to_array<std::string_view>({
-    "and", "but", "because", "'cause", "cause", "which", "or", "plus", "also", "otherwise",
+    "and", "because", "'cause", "cause", "which", "or", "plus", "also", "otherwise",
     "then", "too"});
+// "But" contrasts with what came before and often opens a paragraph of narration ("But a
+// box only helps if…"), so it only leans on the past.
 constexpr auto kWeakContinuations = std::to_array<std::string_view>({
     "that", "that's", "this", "it", "it's", "they", "they're", "those", "these", "he", "she",
-    "so", "there"});
+    "so", "there", "but"});
 
 constexpr auto kNewTopicOpeners = std::to_array<std::string_view>({
     "let's talk about", "let's move", "let's turn", "let's get to", "let's switch",
@@ -82,7 +105,18 @@ constexpr auto kNewTopicOpeners = std::to_array<std::string_view>({
     "okay so", "ok so", "all right so", "alright so", "so let's", "now let's",
     "the next", "on to", "turning to", "speaking of", "let me tell you about",
     "i want to talk about", "i want to turn", "i'd like to talk about", "second thing",
-    "the second", "the third", "the last thing", "let's look at", "so what is", "so what's"});
+    "the second", "the third", "the last thing", "let's look at", "so what is", "so what's",
+    "meanwhile", "here's the thing", "the thing is", "the big thing", "the main thing",
+    "the key thing", "next question", "let's start", "to understand", "what about",
+    "the other thing", "one more thing", "finally", "let's get", "before we finish",
+    "before we wrap", "before we go", "to wrap up", "we're almost out of time",
+    "we're nearly out of time", "we're running out of time", "last question",
+    "one last question", "final question"});
+
+// Connectives that may precede a topic cue without making the sentence a continuation
+// ("And another thing", "So, here's the thing", "But meanwhile").
+constexpr auto kCueLeads = std::to_array<std::string_view>({
+    "and", "but", "so", "okay", "ok", "well", "now", "right", "alright", "then", "also"});
 
 constexpr auto kSmallTitleWords = std::to_array<std::string_view>({
     "a",  "an",   "the", "and", "but", "or",  "nor", "for",  "of", "in",   "on",   "at",
@@ -278,13 +312,16 @@ std::string_view lower_word(const std::vector<Piece>& p, std::size_t i) {
   return i < p.size() ? std::string_view(p[i].lower) : std::string_view();
 }
 
-// Lower-cased words of `s` joined by single spaces, fillers dropped ("Um, okay, so" →
-// "okay so"), for prefix matching.
+// Lower-cased words of `s` joined by single spaces, fillers and stutters dropped ("Um,
+// okay, so" → "okay so"), for prefix matching.
 std::string normalized_words(std::string_view s, std::size_t max_words) {
   std::string out;
   std::size_t n = 0;
+  std::string_view last;
   for (const auto& tok : tokenize(s)) {
     if (contains(kFillers, tok.lower)) continue;
+    if (tok.lower == last) continue;  // a stutter: "the, uh, the big thing"
+    last = tok.lower;
     if (!out.empty()) out.push_back(' ');
     out += tok.lower;
     if (++n == max_words) break;
@@ -373,6 +410,15 @@ bool LanguageRules::is_content(std::string_view lower) const {
   return std::any_of(lower.begin(), lower.end(), [](char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
   });
+}
+
+bool LanguageRules::is_vague_noun(std::string_view lower) const {
+  return english_ && (contains(kVagueNouns, lower) || contains(kVagueNouns, stem(lower)));
+}
+
+bool LanguageRules::is_verb(std::string_view lower) const {
+  if (!english_) return false;
+  return contains(kVerbs, lower) || contains(kVerbs, stem(lower));
 }
 
 std::string LanguageRules::stem(std::string_view lower) const {
@@ -555,6 +601,8 @@ std::string LanguageRules::strip_leading_markers(std::string_view sentence) cons
 
 int LanguageRules::continuation_strength(std::string_view sentence) const {
   if (!english_) return 0;
+  // "And another thing", "So what is the lesson": the connective only hands over.
+  if (starts_new_topic(sentence)) return 0;
   const std::string first = normalized_words(sentence, 2);
   const std::string_view w = std::string_view(first).substr(0, first.find(' '));
   if (contains(kStrongContinuations, w)) return 2;
@@ -569,12 +617,31 @@ int LanguageRules::continuation_strength(std::string_view sentence) const {
 
 bool LanguageRules::starts_new_topic(std::string_view sentence) const {
   if (!english_) return false;
-  const std::string head = normalized_words(sentence, 6);
-  return std::any_of(kNewTopicOpeners.begin(), kNewTopicOpeners.end(),
-                     [&](std::string_view o) {
-                       return head.size() >= o.size() && head.compare(0, o.size(), o) == 0 &&
-                              (head.size() == o.size() || head[o.size()] == ' ');
-                     });
+  std::string head = normalized_words(sentence, 9);
+  auto opens_with = [&](std::string_view o) {
+    return head.size() >= o.size() && head.compare(0, o.size(), o) == 0 &&
+           (head.size() == o.size() || head[o.size()] == ' ');
+  };
+  const auto trimmed = text::trim(sentence);
+  const bool question = !trimmed.empty() && trimmed.back() == '?';
+  for (int leads = 0; leads < 3; ++leads) {
+    if (std::any_of(kNewTopicOpeners.begin(), kNewTopicOpeners.end(), opens_with)) return true;
+    // A pseudo-cleft names what comes next: "What saved it was the data."
+    if (!question && opens_with("what") && !opens_with("what about")) return true;
+    // "And there was another cost…", "There's another problem": "another" among the first
+    // words adds a new item.
+    std::size_t words = 0;
+    for (std::size_t pos = 0; pos != std::string::npos && words < 4; ++words) {
+      const std::size_t next = head.find(' ', pos);
+      const std::string_view w = std::string_view(head).substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+      if (w == "another" && (words == 0 || head.starts_with("there"))) return true;
+      pos = next == std::string::npos ? next : next + 1;
+    }
+    const std::size_t sp = head.find(' ');
+    if (sp == std::string::npos || !contains(kCueLeads, std::string_view(head).substr(0, sp))) break;
+    head.erase(0, sp + 1);
+  }
+  return false;
 }
 
 std::string LanguageRules::title_from_question(std::string_view question) const {
@@ -631,8 +698,14 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
   std::string title;
   const std::string_view a = at(0), b = at(1), c = at(2);
   const bool generic = contains(kGenericSubjects, c);
-  auto subject_end = [&](std::size_t i) {  // "the brain" / "cramming": one noun phrase
+  // Where the verb of "how/why does SUBJECT VERB …" sits: after one noun ("the brain
+  // need…"), or at the end of a run of content words ("city honey taste so…": a compound
+  // subject, then the verb).
+  auto subject_end = [&](std::size_t i) {
     if (contains(kDeterminers, at(i))) ++i;
+    std::size_t j = i;
+    while (j < w.size() && is_content(lw[j])) ++j;
+    if (j >= i + 2 && j < w.size()) return j - 1;
     return std::min(i + 1, w.size());
   };
   if (a == "how" && (b == "do" || b == "can" || b == "should" || b == "would" || b == "could") &&
@@ -670,7 +743,11 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
     if (c == "it" && at(3) == "that") {
       title = "Why " + rest_from(4);
     } else {
-      const std::size_t se = subject_end(2);
+      // "why are city bees so calm": the subject is the whole noun run, then "are".
+      std::size_t se = 2 + (contains(kDeterminers, at(2)) ? 1 : 0);
+      const std::size_t noun = se;
+      while (se < w.size() && is_content(lw[se])) ++se;
+      if (se == noun) se = std::min(noun + 1, w.size());
       std::string subj;
       for (std::size_t i = 2; i < se; ++i) subj += (subj.empty() ? "" : " ") + w[i];
       title = "Why " + subj + " " + w[1] + (se < w.size() ? " " + rest_from(se) : "");

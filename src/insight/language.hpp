@@ -38,6 +38,11 @@ class LanguageRules {
   [[nodiscard]] std::string stem(std::string_view lower) const;
   // A content term: not a stop word, not a number alone, at least 3 letters.
   [[nodiscard]] bool is_content(std::string_view lower) const;
+  // A noun too vague to carry a title on its own: "week", "moment", "pair", "way".
+  [[nodiscard]] bool is_vague_noun(std::string_view lower) const;
+  // A word that is (almost) only ever a verb: "knew", "brought", "explain", "overtakes".
+  // Words that are as often nouns ("run", "change", "call") are not on the list.
+  [[nodiscard]] bool is_verb(std::string_view lower) const;
 
   // Removes fillers ("um", "uh", "you know", "I mean", filler "like") and stutters
   // ("I, I", "the the", "th- the") without touching the words that carry meaning, then
@@ -59,8 +64,9 @@ class LanguageRules {
   [[nodiscard]] std::string strip_leading_markers(std::string_view sentence) const;
 
   // How strongly a sentence leans on what came before: 2 for connectives a thought never
-  // starts with ("And", "But", "Because", "Which"), 1 for a leading pronoun that points
-  // back ("That's why", "It", "They"), 0 otherwise.
+  // starts with ("And", "Because", "Which"), 1 for "But" (a contrast may open a paragraph)
+  // and a leading pronoun that points back ("That's why", "It", "They"), 0 otherwise — and
+  // 0 when the sentence announces a new topic ("And another thing…").
   [[nodiscard]] int continuation_strength(std::string_view sentence) const;
   // True when a sentence announces a new topic ("Let's talk about", "Moving on",
   // "Another thing", "Okay, so").

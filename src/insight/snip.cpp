@@ -70,6 +70,18 @@ std::optional<std::size_t> answered_question(const EpisodeAnalysis& a, std::size
 // A sentence that only takes the floor or reacts: "Thank you.", "Can I jump in there?"
 bool trivial(const AnalyzedSentence& s) { return s.word_count <= 6 && s.terms.size() < 2; }
 
+// Does a speaker take the floor with sentence s? True at a turn start, and after a
+// floor-taking exchange ("Can I jump in?" "Go ahead." "Those companies volunteered…") or an
+// acknowledgement ("That's amazing." "Thank you. The big thing I learned…"): s is the first
+// sentence that says something after another speaker's words.
+bool fresh_start(const EpisodeAnalysis& a, std::size_t s) {
+  if (trivial(a.sentence(s))) return false;
+  const auto& speaker = a.sentence(s).sentence.speaker;
+  std::size_t i = s;
+  while (i > 0 && a.sentence(i - 1).sentence.speaker == speaker && trivial(a.sentence(i - 1))) --i;
+  return i == 0 || a.sentence(i - 1).sentence.speaker != speaker;
+}
+
 struct Shift {
   std::size_t index = 0;
   double score = -1e9;
@@ -80,27 +92,37 @@ struct Shift {
 Shift best_shift(const EpisodeAnalysis& a, std::size_t lo, std::size_t e, std::size_t turn_start,
                  const SnipOptions& o) {
   const auto& rules = a.rules();
-  float max_depth = 1e-6F;
-  for (std::size_t s = lo; s <= e; ++s) max_depth = std::max(max_depth, a.depth(s));
   Shift best{e, -1e9};
   for (std::size_t s = lo; s <= e; ++s) {
     const auto& sent = a.sentence(s);
     const Millis span = end_of(a, e) - start_of(a, s);
-    double score = 0.8 * a.depth(s) / max_depth;
+    double score = 0.8 * std::min(1.0F, a.depth(s) / a.depth_scale());
     if (s == 0) score += 0.3;
-    if (s == turn_start) score += 0.4;
+    // A reply that takes the floor after "Can I jump in?" "Go ahead." starts the thought as
+    // surely as a turn does, and may point back at what was said ("Those companies…").
+    const bool fresh = s != turn_start && fresh_start(a, s);
+    if (s == turn_start || fresh) score += 0.4;
     if (rules.starts_new_topic(sent.sentence.text)) score += 0.6;
-    score -= 0.35 * rules.continuation_strength(sent.sentence.text);
-    if (sent.question) score += 0.25;
+    const int continuation = rules.continuation_strength(sent.sentence.text);
+    if (!fresh || continuation > 1) score -= 0.35 * continuation;
+    if (sent.question) {
+      // A question the speaker answers herself opens a thought as surely as a cue does.
+      const bool own = s + 1 < a.size() && a.sentence(s + 1).sentence.speaker == sent.sentence.speaker &&
+                       s > 0 && a.sentence(s - 1).sentence.speaker == sent.sentence.speaker;
+      score += own ? 0.5 : 0.25;
+    }
     if (trivial(sent)) score -= 0.3;
-    if (s > 0 && a.sentence(s - 1).sentence.speaker != sent.sentence.speaker) score += 0.3;
     if (span < o.min_ms) {
       score -= 1.0;
     } else if (span < o.aim_min_ms) {
       score -= 0.5 * static_cast<double>(o.aim_min_ms - span) / static_cast<double>(o.aim_min_ms);
-    } else if (span > o.aim_max_ms) {
-      score -= 0.6 * static_cast<double>(span - o.aim_max_ms) /
-               static_cast<double>(std::max<Millis>(1, o.max_ms - o.aim_max_ms));
+    } else if (span <= o.aim_max_ms) {
+      // The thought at the tap, not the one before it: nearer starts win among equals.
+      score -= 0.4 * static_cast<double>(span - o.aim_min_ms) /
+               static_cast<double>(std::max<Millis>(1, o.aim_max_ms - o.aim_min_ms));
+    } else {
+      score -= 0.4 + 0.6 * static_cast<double>(span - o.aim_max_ms) /
+                          static_cast<double>(std::max<Millis>(1, o.max_ms - o.aim_max_ms));
     }
     if (score > best.score) best = {s, score};
   }
@@ -145,7 +167,7 @@ Result<SnipBounds> snip_bounds(const EpisodeAnalysis& a, Millis tap, const SnipO
   std::size_t s = tf;
   constexpr double kClearShift = 0.9;
   const auto q = answered_question(a, tf);
-  if (q && span(*q) <= o.aim_max_ms) {
+  if (q && span(*q) <= o.long_answer_ms) {
     s = *q;
     b.reason = "question";
   } else if (q && span(*q) <= o.max_ms) {
@@ -161,8 +183,14 @@ Result<SnipBounds> snip_bounds(const EpisodeAnalysis& a, Millis tap, const SnipO
   if (b.reason != "question") {
     // Do not open on "Thank you." or "Can I jump in?".
     while (s < e && trivial(a.sentence(s)) && span(s + 1) >= o.min_ms) ++s;
-    // A short reply in a conversation: take in the question it is part of.
-    if (span(s) < o.aim_min_ms && s == tf && tf > 0) {
+    // Only "Thank you."-like sentences before s in the turn; a speaker who asked for the
+    // floor ("Can I come in on that?") is starting a thought of their own.
+    bool opens_turn = true;
+    for (std::size_t i = tf; i < s && opens_turn; ++i)
+      opens_turn = trivial(a.sentence(i)) && !a.sentence(i).question;
+    // A short reply in a conversation (a second panellist's "I'd say something similar. …"):
+    // take in the question it is part of.
+    if (span(s) < o.aim_min_ms && opens_turn && s >= tf && tf > 0) {
       const auto q2 = answered_question(a, turn_first(a, tf - 1));
       if (q2 && span(*q2) <= o.aim_max_ms) {
         s = *q2;

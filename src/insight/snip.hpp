@@ -5,10 +5,15 @@
 // at the end of the sentence in progress at the tap — or at the end of the speaker's turn
 // when that comes within SnipOptions::turn_end_grace_ms. It starts where the thought
 // begins: at the question the current answer responds to (interviews), else at the start
-// of the speaker's turn, else (monologues, long turns) at the strongest topic shift found
-// by lexical cohesion between sentences. Short interjections ("Right.") by someone else do
-// not split a turn. Boundaries are always sentence boundaries, and the length is kept
-// within [min_ms, max_ms], aiming for [aim_min_ms, aim_max_ms].
+// of the speaker's turn, else (monologues, long turns and answers longer than
+// long_answer_ms) at the best thought start before the tap: discourse cues ("Meanwhile,",
+// "And there was another…", "So what is the lesson?"), a speaker taking the floor (also
+// after "Can I jump in?" "Go ahead."), a dip in lexical cohesion measured against the
+// episode's clearest dips, and nearness to the tap. Short interjections ("Right.") by
+// someone else do not split a turn, unless the speaker thanks them ("That's amazing."
+// "Thank you."). A second panellist's short reply takes in the question both answer.
+// Boundaries are always sentence boundaries, and the length is kept within
+// [min_ms, max_ms], aiming for [aim_min_ms, aim_max_ms].
 //
 // Contract: pure functions; thread-safe over a shared EpisodeAnalysis. Errors: NotFound
 // when the episode has no transcript yet, InvalidInput for an untimed transcript (a tap
@@ -31,6 +36,9 @@ struct SnipOptions {
   Millis aim_min_ms = 30000;
   Millis aim_max_ms = 90000;
   Millis max_ms = 180000;
+  // An answer longer than this (from its question) may have moved on: start at a clear
+  // topic shift inside it instead of the question.
+  Millis long_answer_ms = 60000;
   // End at the speaker's turn end instead of the sentence end when the turn ends this soon
   // after the tap.
   Millis turn_end_grace_ms = 5000;

@@ -59,6 +59,15 @@ TEST(TitleFromQuestion, KnownShapes) {
   EXPECT_EQ(kEnglish.title_from_question("Is it raining?"), "");
 }
 
+// The verb of a compound subject was taken for a noun: "Why City Honeys Taste So…".
+TEST(TitleFromQuestion, VerbAfterACompoundSubjectAgrees) {
+  EXPECT_EQ(kEnglish.title_from_question("Why does city honey taste so different?"),
+            "Why City Honey Tastes So Different");
+  EXPECT_EQ(kEnglish.title_from_question("How does a swarm form?"), "How a Swarm Forms");
+  EXPECT_EQ(kEnglish.title_from_question("Why are city bees so calm?"),
+            "Why City Bees Are So Calm");
+}
+
 TEST(TitleCase, SmallWordsAndAcronyms) {
   EXPECT_EQ(kEnglish.title_case("the end of the NASA era"), "The End of the NASA Era");
   EXPECT_EQ(kEnglish.title_case("four-day week for everyone"), "Four-Day Week for Everyone");
@@ -70,6 +79,15 @@ TEST(Cues, ContinuationAndNewTopic) {
   EXPECT_EQ(kEnglish.continuation_strength("Bees swarm in spring."), 0);
   EXPECT_TRUE(kEnglish.starts_new_topic("Um, let's talk about money."));
   EXPECT_FALSE(kEnglish.starts_new_topic("Money talks."));
+  // A connective before a cue only hands over; "another" adds an item; a pseudo-cleft names
+  // what comes next; stutters do not hide a cue.
+  EXPECT_TRUE(kEnglish.starts_new_topic("And there was another cost that shippers hid."));
+  EXPECT_EQ(kEnglish.continuation_strength("And there was another cost that shippers hid."), 0);
+  EXPECT_TRUE(kEnglish.starts_new_topic("What saved it was the data."));
+  EXPECT_FALSE(kEnglish.starts_new_topic("What saved it?"));
+  EXPECT_TRUE(kEnglish.starts_new_topic("And the, uh, the big thing I learned is patience."));
+  EXPECT_TRUE(kEnglish.starts_new_topic("We're almost out of time."));
+  EXPECT_EQ(kEnglish.continuation_strength("But a box only helps if it fits."), 1);
 }
 
 }  // namespace

@@ -30,19 +30,21 @@ TEST_F(Quality, TheCasesAreThere) {
   EXPECT_EQ(styles, (std::set<std::string>{"interview", "monologue", "panel", "rambling"}));
 }
 
+// The issue's floors: boundaries right in ≥ 80 % of cases (95.7 % today), chapter Pk ≤ 0.35
+// (0.27 today).
 TEST_F(Quality, SnipBoundariesAreRightInFourCasesOutOfFive) {
   EXPECT_GE(report_->boundary_hit_rate, 0.8) << format_report(*report_);
 }
 
-// The target is 0.6; the extractive titles reach 0.46 today (see docs/PERFORMANCE.md).
-// This floor guards against regressions until the target is met.
+TEST_F(Quality, ChapterPk) { EXPECT_LE(report_->mean_pk, 0.35) << format_report(*report_); }
+
+// The target is 0.6; extractive titles reach 0.46 on the 46 cases today (see
+// docs/PERFORMANCE.md: most misses are words a person abstracts — "volunteer" for "not
+// paid", "theft" for "things went missing" — that are not in the passage as said). This
+// floor guards against regressions until the target is met.
 TEST_F(Quality, TitleKeywordRecall) {
   EXPECT_GE(report_->title_keyword_recall, 0.45) << format_report(*report_);
 }
-
-// The target is Pk ≤ 0.35; generated chapters reach 0.38 today, held back by the two-minute
-// minimum on 5–7 minute episodes whose hand-judged chapters are shorter. Regression guard.
-TEST_F(Quality, ChapterPk) { EXPECT_LE(report_->mean_pk, 0.40) << format_report(*report_); }
 
 TEST(Pk, KnownValues) {
   EXPECT_DOUBLE_EQ(pk({0, 5}, {0, 5}, 10), 0.0);
