@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The README's run command: installs, builds, then runs hark's main job. Until the server
 # arrives that is: generate the sample podcast, subscribe to it (or to the feed given as
-# the first argument), run the episode pipeline (publisher transcripts and chapters) on the
-# newest episodes, and show what the library now holds.
+# the first argument), start the local speech-to-text service (scripts/asr-service: real
+# Whisper base; installs itself into .venv/asr the first time) and point hark at it, run the
+# episode pipeline (publisher transcripts, else speech-to-text; chapters) on the newest
+# episodes, show what the library now holds, and finally run speech-to-text on the newest
+# episode anyway (`hark transcribe --force`) and print its word error rate against the
+# publisher's transcript. The service keeps running; stop it with: scripts/asr-service stop
 #   scripts/run.sh                 # the sample podcast
 #   scripts/run.sh <feed URL|file> # any feed
 # The library lives in $HARK_DATA (default: ./.hark-data in this checkout).
@@ -12,6 +16,15 @@ scripts/install-deps.sh
 scripts/build.sh default hark
 export HARK_DATA="${HARK_DATA:-$PWD/.hark-data}"
 hark=build/hark
+
+# Speech-to-text: hark reads HARK_ASR_URL (one OpenAI-compatible endpoint) and HARK_ASR_MODEL.
+asr_url=""
+if asr_url="$(scripts/asr-service start)"; then
+  export HARK_ASR_URL="$asr_url" HARK_ASR_MODEL="${HARK_ASR_MODEL:-base}"
+else
+  asr_url=""
+  echo "run.sh: the local speech-to-text service did not start (see above); continuing without it" >&2
+fi
 
 if [ $# -ge 1 ]; then
   feed="$1"
@@ -38,7 +51,12 @@ if [ -n "$newest" ]; then
   "$hark" chapters "$newest" || true
   echo
   "$hark" transcript "$newest" --format txt 2>/dev/null | head -n 12 || true
+  if [ -n "$asr_url" ]; then
+    echo
+    echo "Speech-to-text of episode $newest through $asr_url (the publisher transcript is kept):"
+    "$hark" transcribe "$newest" --force || true
+  fi
 fi
 echo
 echo "Library: $HARK_DATA"
-echo "Try: $hark episodes --json | $hark transcript <EPISODE> --format vtt | $hark chapters <EPISODE> | $hark jobs"
+echo "Try: $hark episodes --json | $hark transcript <EPISODE> --format vtt | $hark chapters <EPISODE> | $hark jobs | $hark transcribe <EPISODE> --force"
