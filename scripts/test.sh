@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need, builds with warnings as errors,
-# and runs every test suite (unit, integration). CI runs exactly this.
+# and runs every test suite (unit, integration). CI runs exactly this. The real speech-to-text
+# test starts the local Whisper service (scripts/asr-service; its venv is installed from PyPI
+# on the first run, ~1 min) on a free port and stops it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# scripts/asr-service (the local speech-to-text service) also needs the curl program.
+command -v curl >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y curl || sudo apt-get install -y curl; }
 scripts/build.sh ci
 ctest --preset ci --output-on-failure -j2 "$@"
