@@ -1,0 +1,513 @@
+// hark web player: session, router (history.pushState) and the pages.
+import { api, setCsrf, toast, showError } from './api.js';
+import { h, clear, fmtClock, fmtDate, fmtDuration, fmtWhen, artwork } from './util.js';
+import { sanitizeHtml } from './sanitize.js';
+import { createTranscript } from './transcript.js';
+import * as player from './player.js';
+
+const main = document.getElementById('main');
+let session = null;
+let cleanup = [];     // teardown functions for the current page
+let navToken = 0;     // ignore answers for pages we already left
+
+// ---------- session ----------
+async function loadSession() {
+  try {
+    session = await api('/api/session', { allow401: true });
+  } catch (e) {
+    if (e.status === 401) session = { authenticated: false };
+    else throw e;
+  }
+  setCsrf(session && session.csrf_token);
+  document.body.classList.toggle('signed-in', !!(session && session.authenticated));
+  document.getElementById('app-header').hidden = !(session && session.authenticated);
+  return session;
+}
+
+document.addEventListener('hark:unauthorized', () => {
+  if (session && session.authenticated) { session = { authenticated: false }; toast('Your session ended. Please sign in again.'); route(); }
+});
+
+// ---------- router ----------
+const routes = [
+  [/^\/$/, pageHome, 'home'],
+  [/^\/library\/?$/, pageLibrary, 'library'],
+  [/^\/podcasts\/(\d+)\/?$/, pagePodcast, 'library'],
+  [/^\/episodes\/(\d+)\/?$/, pageEpisode, null],
+  [/^\/settings\/?$/, pageSettings, 'settings'],
+  [/^\/search\/?$/, pageSearch, null],
+];
+
+export function navigate(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', url); else history.pushState(null, '', url);
+  route();
+}
+
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[href]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (a.target === '_blank' || a.hasAttribute('download')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search);
+});
+window.addEventListener('popstate', () => route());
+
+async function route() {
+  const token = ++navToken;
+  for (const fn of cleanup) { try { fn(); } catch { /* ignore */ } }
+  cleanup = [];
+  const path = location.pathname;
+  if (!session) await loadSession().catch((e) => { session = null; renderFatal(e); });
+  if (token !== navToken) return;
+  if (!session) return;
+  if (!session.authenticated) {
+    if (path === '/setup' || session.setup_required) return pageSetup(token);
+    return pageLogin(token);
+  }
+  if (path === '/login' || path === '/setup') return navigate('/', { replace: true });
+  for (const [re, fn, nav] of routes) {
+    const m = path.match(re);
+    if (!m) continue;
+    for (const a of document.querySelectorAll('[data-nav]')) {
+      if (a.dataset.nav === nav) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    }
+    clear(main).appendChild(h('p', { class: 'loading' }, 'Loading…'));
+    try { await fn(token, ...m.slice(1)); }
+    catch (e) {
+      if (token !== navToken) return;
+      if (e.code === 'unauthorized') return;
+      clear(main).append(h('h1', {}, e.code === 'not_found' ? 'Not found' : 'Something went wrong'), h('p', { class: 'error-text' }, e.message),
+        h('p', {}, h('a', { href: '/' }, 'Back to Home')));
+    }
+    return;
+  }
+  setTitle('Not found');
+  clear(main).append(h('h1', {}, 'Page not found'), h('p', {}, 'There is nothing at this address. ', h('a', { href: '/' }, 'Go to Home')));
+}
+
+function setTitle(t) { document.title = t ? `${t} · hark` : 'hark'; }
+/** Put a page's content into <main> and move focus there for screen readers (not on first load). */
+let firstRender = true;
+function render(token, ...nodes) {
+  if (token !== navToken) return false;
+  clear(main).append(...nodes);
+  if (!firstRender) main.focus({ preventScroll: true });
+  firstRender = false;
+  window.scrollTo(0, 0);
+  return true;
+}
+function renderFatal(e) {
+  clear(main).append(h('h1', {}, 'hark can’t start'), h('p', { class: 'error-text' }, e.message || String(e)),
+    h('button', { type: 'button', class: 'btn-primary', onclick: () => location.reload() }, 'Try again'));
+}
+
+// ---------- sign in / setup ----------
+function pageLogin(token) {
+  setTitle('Sign in');
+  const err = h('p', { class: 'error-text', role: 'alert' });
+  const form = h('form', { class: 'card auth', novalidate: true },
+    h('h1', {}, 'Sign in to hark'),
+    h('div', { class: 'field' }, h('label', { for: 'login-name' }, 'Name'), h('input', { id: 'login-name', type: 'text', name: 'name', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' })),
+    h('div', { class: 'field' }, h('label', { for: 'login-password' }, 'Password'), h('input', { id: 'login-password', type: 'password', name: 'password', autocomplete: 'current-password', required: true })),
+    err,
+    h('button', { type: 'submit', class: 'btn-primary' }, 'Sign in'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const name = form.elements.name.value.trim(), password = form.elements.password.value;
+    if (!name || !password) { err.textContent = 'Enter your name and password.'; return; }
+    const btn = form.querySelector('button[type=submit]');
+    btn.disabled = true; err.textContent = '';
+    try {
+      await api('/api/login', { json: { name, password }, allow401: true });
+      session = null; await loadSession();
+      restoreLastEpisode();
+      navigate(location.pathname === '/login' ? '/' : location.pathname + location.search, { replace: true });
+    } catch (ex) {
+      err.textContent = ex.status === 401 ? 'That name and password don’t match. Check them and try again.' : ex.message;
+      btn.disabled = false;
+    }
+  });
+  if (render(token, form)) form.elements.name.focus();
+}
+
+function pageSetup(token) {
+  setTitle('Welcome');
+  const code = new URLSearchParams(location.search).get('code') || '';
+  const err = h('p', { class: 'error-text', role: 'alert' });
+  const form = h('form', { class: 'card auth', novalidate: true },
+    h('h1', {}, 'Welcome to hark'),
+    h('p', {}, 'Create the administrator account. The setup code is in the link ', h('code', {}, 'hark serve'), ' printed when it started.'),
+    h('div', { class: 'field' }, h('label', { for: 'setup-code' }, 'Setup code'), h('input', { id: 'setup-code', type: 'text', name: 'code', value: code, autocomplete: 'off', required: true, spellcheck: 'false' })),
+    h('div', { class: 'field' }, h('label', { for: 'setup-name' }, 'Your name'), h('input', { id: 'setup-name', type: 'text', name: 'name', autocomplete: 'username', required: true, autocapitalize: 'none' })),
+    h('div', { class: 'field' }, h('label', { for: 'setup-password' }, 'Password (at least 8 characters)'), h('input', { id: 'setup-password', type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: '8' })),
+    err,
+    h('button', { type: 'submit', class: 'btn-primary' }, 'Create account'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = { code: form.elements.code.value.trim(), name: form.elements.name.value.trim(), password: form.elements.password.value };
+    if (!body.code || !body.name) { err.textContent = 'Enter the setup code and a name.'; return; }
+    if (body.password.length < 8) { err.textContent = 'Choose a password of at least 8 characters.'; return; }
+    err.textContent = '';
+    try {
+      await api('/api/setup', { json: body, allow401: true });
+      session = null; await loadSession();
+      toast('Your account is ready. Add a podcast to begin.');
+      navigate('/library', { replace: true });
+    } catch (ex) {
+      err.textContent = ex.status === 403 ? 'That setup code is not right. Copy the whole link hark serve printed.' : ex.status === 409 ? 'Setup is already done — sign in instead.' : ex.message;
+    }
+  });
+  if (render(token, form)) (code ? form.elements.name : form.elements.code).focus();
+}
+
+// ---------- shared pieces ----------
+async function runningJobs() {
+  try {
+    const r = await api('/api/jobs?limit=50');
+    const byEpisode = new Map();
+    for (const j of r.jobs || []) if ((j.state === 'running' || j.state === 'queued') && j.episode_id && !byEpisode.has(j.episode_id)) byEpisode.set(j.episode_id, j);
+    return byEpisode;
+  } catch { return new Map(); }
+}
+
+function stateBadge(ep) {
+  if (ep.state === 'played') return h('span', { class: 'muted' }, 'Played');
+  if (ep.state === 'in_progress') return h('span', {}, `${fmtDuration(Math.max(0, (ep.duration_ms || 0) - (ep.position_ms || 0))) || 'Started'}${ep.duration_ms ? ' left' : ''}`);
+  return h('span', { class: 'badge badge-new' }, 'New');
+}
+
+function episodeItem(ep, { podcast, jobs, showPodcast = true } = {}) {
+  const pod = podcast || ep.podcast || {};
+  const job = jobs && jobs.get(ep.id);
+  const meta = h('div', { class: 'ep-meta' },
+    showPodcast && pod.title ? h('span', {}, pod.title) : null,
+    ep.published_at ? h('span', {}, fmtDate(ep.published_at)) : null,
+    ep.duration_ms ? h('span', {}, fmtDuration(ep.duration_ms)) : null,
+    stateBadge(ep),
+    ep.transcript_ready ? h('span', { class: 'badge badge-ok' }, 'Transcript') :
+      job ? h('span', {}, job.state === 'running' ? `Transcribing… ${Math.round((job.progress || 0) * 100)}%` : 'Queued for transcription') : null);
+  const actions = h('div', { class: 'ep-actions' },
+    h('button', { type: 'button', 'aria-label': `Play ${ep.title}`, onclick: () => player.load({ ...ep, podcast: ep.podcast || pod }, { autoplay: true }) }, ep.state === 'in_progress' ? 'Resume' : 'Play'));
+  const body = h('div', {}, h('a', { class: 'ep-title', href: `/episodes/${ep.id}` }, ep.title || 'Untitled episode'), meta);
+  if (ep.state === 'in_progress' && ep.duration_ms) {
+    const bar = h('div', { class: 'bar', 'aria-hidden': 'true' }, h('span'));
+    bar.firstChild.style.width = `${Math.min(100, (100 * (ep.position_ms || 0)) / ep.duration_ms)}%`;
+    body.appendChild(bar);
+  }
+  return h('li', { class: 'ep-item' }, artwork(ep.image_url || pod.image_url, pod.title || ep.title), body, actions);
+}
+
+async function podcastMap() {
+  const r = await api('/api/podcasts');
+  return new Map((r.podcasts || []).map((p) => [p.id, p]));
+}
+const withPodcast = (pods) => (ep) => ({ ...ep, podcast: ep.podcast || pods.get(ep.podcast_id) || {} });
+
+// ---------- Home ----------
+async function pageHome(token) {
+  setTitle('Home');
+  const [pods, progress, newest, jobs] = await Promise.all([podcastMap(), api('/api/episodes/in-progress?limit=10'), api('/api/episodes?limit=30'), runningJobs()]);
+  const nodes = [h('h1', { class: 'visually-hidden' }, 'Home')];
+  if (!pods.size) {
+    nodes.push(h('div', { class: 'card' }, h('h2', {}, 'Nothing to listen to yet'),
+      h('p', {}, 'Subscribe to a podcast by its feed address or import an OPML file from your old player.'),
+      h('a', { class: 'btn btn-primary', href: '/library' }, 'Add a podcast')));
+    render(token, ...nodes); return;
+  }
+  const cont = (progress.episodes || []).map(withPodcast(pods));
+  if (cont.length) {
+    nodes.push(h('h2', {}, 'Continue listening'), h('ul', { class: 'ep-list' }, cont.map((ep) => episodeItem(ep, { jobs }))));
+  }
+  const eps = (newest.episodes || []).map(withPodcast(pods));
+  nodes.push(h('h2', {}, 'New episodes'),
+    eps.length ? h('ul', { class: 'ep-list' }, eps.map((ep) => episodeItem(ep, { jobs }))) : h('p', { class: 'empty' }, 'No episodes yet — the feeds are being fetched.'));
+  render(token, ...nodes);
+}
+
+// ---------- Library ----------
+async function pageLibrary(token) {
+  setTitle('Library');
+  const r = await api('/api/podcasts');
+  const pods = r.podcasts || [];
+  const urlErr = h('p', { class: 'error-text', role: 'alert' });
+  const addForm = h('form', { class: 'card', novalidate: true },
+    h('div', { class: 'form-row' },
+      h('div', { class: 'field' }, h('label', { for: 'add-url' }, 'Add a podcast by feed address'),
+        h('input', { id: 'add-url', type: 'url', name: 'url', placeholder: 'https://example.com/feed.xml', inputmode: 'url', autocomplete: 'off', required: true })),
+      h('button', { type: 'submit', class: 'btn-primary' }, 'Subscribe')),
+    urlErr,
+    h('div', { class: 'form-row' },
+      h('div', { class: 'field' }, h('label', { for: 'opml' }, 'Or import an OPML file from another player'),
+        h('input', { id: 'opml', type: 'file', name: 'opml', accept: '.opml,.xml,text/x-opml,text/xml,application/xml' }))));
+  addForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const url = addForm.elements.url.value.trim();
+    urlErr.textContent = '';
+    if (!/^https?:\/\/\S+$/i.test(url)) { urlErr.textContent = 'Enter the full feed address, starting with https:// (or http://).'; return; }
+    const btn = addForm.querySelector('button[type=submit]');
+    btn.disabled = true; btn.textContent = 'Subscribing…';
+    try {
+      const res = await api('/api/podcasts', { json: { url } });
+      const p = res.podcast || {};
+      toast(res.already_known ? `You already follow ${p.title || 'that podcast'}.` : `Subscribed to ${p.title || 'the podcast'}${res.queued ? ` · ${res.queued} episode${res.queued === 1 ? '' : 's'} queued for transcripts` : ''}.`);
+      for (const w of res.warnings || []) toast(w);
+      if (p.id) navigate(`/podcasts/${p.id}`); else route();
+    } catch (ex) {
+      urlErr.textContent = ex.status === 403 ? `hark won’t fetch that address: ${ex.message}` : ex.status === 400 ? `That doesn’t look like a podcast feed: ${ex.message}` : ex.message;
+      btn.disabled = false; btn.textContent = 'Subscribe';
+    }
+  });
+  addForm.elements.opml.addEventListener('change', async (e) => {
+    const file = e.target.files && e.target.files[0];
+    if (!file) return;
+    urlErr.textContent = '';
+    if (file.size > 5 * 1024 * 1024) { urlErr.textContent = 'That OPML file is larger than 5 MB.'; return; }
+    toast(`Importing ${file.name}…`);
+    try {
+      const res = await api('/api/podcasts/import', { body: await file.text(), contentType: 'text/x-opml' });
+      const added = (res.added || []).length, failed = res.failed || [];
+      toast(`Imported ${added} podcast${added === 1 ? '' : 's'}${failed.length ? `; ${failed.length} could not be added` : ''}.`);
+      for (const f of failed.slice(0, 5)) toast(`${f.feed_url}: ${f.error}`, { kind: 'error' });
+      route();
+    } catch (ex) {
+      urlErr.textContent = ex.status === 400 ? `That file isn’t a readable OPML file: ${ex.message}` : ex.message;
+    } finally { e.target.value = ''; }
+  });
+  const grid = pods.length ? h('ul', { class: 'grid' }, pods.map((p) => h('li', {},
+    h('a', { href: `/podcasts/${p.id}` }, artwork(p.image_url, p.title), h('span', { class: 't' }, p.title || p.feed_url),
+      h('span', { class: 'muted' }, `${p.episode_count || 0} episode${p.episode_count === 1 ? '' : 's'}`)),
+    p.last_error ? h('span', { class: 'warn' }, 'Feed problem — see Settings') : null)))
+    : h('p', { class: 'empty' }, 'You don’t follow any podcasts yet.');
+  render(token, h('h1', {}, 'Library'), addForm, h('h2', {}, 'Your podcasts'), grid);
+}
+
+// ---------- Podcast ----------
+async function pagePodcast(token, id) {
+  const PAGE = 50;
+  const [pod, first, jobs] = await Promise.all([api(`/api/podcasts/${id}`), api(`/api/podcasts/${id}/episodes?limit=${PAGE}`), runningJobs()]);
+  setTitle(pod.title);
+  const list = h('ul', { class: 'ep-list' });
+  let offset = 0;
+  const more = h('button', { type: 'button', class: 'btn' }, 'Show more episodes');
+  const add = (page) => {
+    for (const ep of page.episodes || []) {
+      const li = episodeItem({ ...ep, podcast: pod }, { podcast: pod, jobs, showPodcast: false });
+      if (!ep.transcript_ready && !jobs.get(ep.id)) {
+        li.querySelector('.ep-actions').appendChild(h('button', { type: 'button', 'aria-label': `Make transcript and chapters for ${ep.title}`, onclick: (e) => processEpisode(ep.id, e.currentTarget) }, 'Process'));
+      }
+      list.appendChild(li);
+    }
+    offset += (page.episodes || []).length;
+    more.hidden = offset >= (page.total || 0);
+  };
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try { add(await api(`/api/podcasts/${id}/episodes?limit=${PAGE}&offset=${offset}`)); } catch (e) { showError(e); }
+    more.disabled = false;
+  });
+  add(first);
+  const refresh = h('button', { type: 'button', class: 'btn' }, 'Check for new episodes');
+  refresh.addEventListener('click', async () => {
+    refresh.disabled = true;
+    try {
+      const r = await api(`/api/podcasts/${id}/refresh`, { method: 'POST' });
+      if (r.outcome === 'failed') toast(`Couldn’t fetch the feed: ${r.error || 'unknown error'}`, { kind: 'error' });
+      else { toast(r.added ? `${r.added} new episode${r.added === 1 ? '' : 's'}.` : 'No new episodes.'); if (r.added) route(); }
+    } catch (e) { showError(e); }
+    refresh.disabled = false;
+  });
+  const unsub = h('button', { type: 'button', class: 'btn' }, 'Unsubscribe');
+  unsub.addEventListener('click', async () => {
+    if (!confirm(`Unsubscribe from ${pod.title}?`)) return;
+    try { await api(`/api/podcasts/${id}`, { method: 'DELETE' }); toast(`Unsubscribed from ${pod.title}.`); navigate('/library'); } catch (e) { showError(e); }
+  });
+  const desc = h('p', { class: 'muted' });
+  desc.textContent = textOf(pod.description).slice(0, 400);
+  render(token,
+    h('div', { class: 'hero' }, artwork(pod.image_url, pod.title),
+      h('div', {}, h('h1', {}, pod.title || pod.feed_url), pod.author ? h('p', { class: 'muted' }, pod.author) : null, desc,
+        pod.last_error ? h('p', { class: 'error-text' }, `The last feed check failed: ${pod.last_error}`) : null,
+        h('div', { class: 'actions' }, refresh, unsub))),
+    h('h2', {}, `Episodes (${first.total ?? offset})`), list, more);
+}
+
+/** Plain text of feed HTML, via the inert parser (never inserted as HTML). */
+function textOf(html) {
+  if (!html) return '';
+  return (new DOMParser().parseFromString(String(html), 'text/html').body.textContent || '').replace(/\s+/g, ' ').trim();
+}
+
+async function processEpisode(id, btn) {
+  if (btn) { btn.disabled = true; btn.textContent = 'Queued'; }
+  try {
+    const r = await api(`/api/episodes/${id}/process`, { method: 'POST' });
+    toast(r.job && r.job.state === 'running' ? 'Already working on it.' : 'Queued: transcript and chapters are on their way.');
+  } catch (e) { showError(e); if (btn) { btn.disabled = false; btn.textContent = 'Process'; } }
+}
+
+// ---------- Episode ----------
+async function pageEpisode(token, id) {
+  const ep = await api(`/api/episodes/${id}`);
+  setTitle(ep.title);
+  const pod = ep.podcast || {};
+  const [chaptersRes, transcript] = await Promise.all([
+    api(`/api/episodes/${id}/chapters`).catch(() => ({ chapters: [] })),
+    ep.transcript_ready ? api(`/api/episodes/${id}/transcript`).catch((e) => (e.status === 404 ? null : Promise.reject(e))) : Promise.resolve(null),
+  ]);
+  if (token !== navToken) return;
+  const chapters = chaptersRes.chapters || [];
+  const isMine = () => player.currentEpisodeId() === ep.id;
+  const seek = (ms) => { if (isMine()) { player.seekTo(ms); if (!player.isPlaying()) player.play(); } else player.load(ep, { autoplay: true, startMs: ms }); };
+
+  const playBtn = h('button', { type: 'button', class: 'btn-primary' });
+  const setPlayLabel = () => {
+    const resume = ep.position && !ep.position.played && ep.position.position_ms > 0;
+    playBtn.textContent = isMine() && player.isPlaying() ? 'Pause' : resume || isMine() ? `Resume${ep.position ? ` from ${fmtClock(isMine() ? player.currentTimeMs() : ep.position.position_ms)}` : ''}` : 'Play';
+  };
+  playBtn.addEventListener('click', () => { if (isMine()) player.toggle(); else player.load(ep, { autoplay: true }); setTimeout(setPlayLabel, 50); });
+  setPlayLabel();
+  const audioEl = document.getElementById('audio');
+  const onPlayState = () => setPlayLabel();
+  audioEl.addEventListener('play', onPlayState); audioEl.addEventListener('pause', onPlayState);
+  cleanup.push(() => { audioEl.removeEventListener('play', onPlayState); audioEl.removeEventListener('pause', onPlayState); });
+
+  const meta = h('p', { class: 'ep-meta' },
+    ep.published_at ? h('span', {}, fmtDate(ep.published_at)) : null,
+    ep.duration_ms ? h('span', {}, fmtDuration(ep.duration_ms)) : null,
+    ep.season || ep.episode_number ? h('span', {}, [ep.season ? `Season ${ep.season}` : '', ep.episode_number ? `Episode ${ep.episode_number}` : ''].filter(Boolean).join(' · ')) : null,
+    stateBadge(ep));
+  const actions = h('div', { class: 'actions' }, playBtn);
+  if (!ep.transcript_ready) actions.appendChild(h('button', { type: 'button', class: 'btn', onclick: (e) => processEpisode(ep.id, e.currentTarget) }, 'Make transcript'));
+  if (ep.link && /^https?:/i.test(ep.link)) actions.appendChild(h('a', { class: 'btn', href: ep.link, target: '_blank', rel: 'noopener noreferrer' }, 'Episode website'));
+
+  const nodes = [h('div', { class: 'hero' }, artwork(ep.image_url || pod.image_url, pod.title || ep.title),
+    h('div', {}, h('h1', {}, ep.title || 'Untitled episode'), h('p', {}, h('a', { href: `/podcasts/${pod.id || ep.podcast_id}` }, pod.title || 'Podcast')), meta, actions))];
+
+  if (ep.show_notes_html) {
+    const body = h('div', { class: 'notes-body' });
+    body.appendChild(sanitizeHtml(ep.show_notes_html));
+    nodes.push(h('details', { class: 'notes' }, h('summary', {}, 'Show notes'), body));
+  }
+
+  let chapterButtons = [];
+  if (chapters.length) {
+    chapterButtons = chapters.map((c) => h('button', { type: 'button', onclick: () => seek(c.start_ms) }, h('span', { class: 'ts' }, fmtClock(c.start_ms)), h('span', {}, c.title || 'Chapter')));
+    nodes.push(h('h2', {}, 'Chapters'), h('ol', { class: 'chapters' }, chapterButtons.map((b) => h('li', {}, b))));
+  }
+
+  nodes.push(h('h2', {}, 'Transcript'));
+  const tbox = h('div', {});
+  nodes.push(tbox);
+  let tview = null;
+  if (transcript && (transcript.segments || []).length) {
+    // Created after render so the scroller has a real width to estimate row heights from.
+  } else if (ep.transcript_ready) {
+    tbox.appendChild(h('p', { class: 'empty' }, 'The transcript is empty.'));
+  } else {
+    const jobs = await runningJobs();
+    const job = jobs.get(ep.id);
+    tbox.appendChild(h('p', { class: 'empty' }, job ? (job.state === 'running' ? `Transcribing… ${Math.round((job.progress || 0) * 100)}%${job.message ? ` — ${job.message}` : ''}` : 'Transcript pending — queued for transcription.') : 'No transcript yet. “Make transcript” creates one on this server.'));
+  }
+  if (!render(token, ...nodes)) return;
+  if (transcript && (transcript.segments || []).length) {
+    tview = createTranscript(tbox, transcript, { onSeek: seek });
+    cleanup.push(() => tview.destroy());
+  }
+  let lastCh = -2;
+  const onTime = (ms) => {
+    if (!isMine()) return;
+    if (tview) tview.update(ms);
+    if (chapterButtons.length) {
+      let idx = -1; chapters.forEach((c, i) => { if (c.start_ms <= ms) idx = i; });
+      if (idx !== lastCh) { chapterButtons.forEach((b, i) => { b.classList.toggle('current', i === idx); if (i === idx) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current'); }); lastCh = idx; }
+    }
+  };
+  cleanup.push(player.onTime(onTime));
+  if (isMine()) onTime(player.currentTimeMs());
+}
+
+// ---------- Search (episode titles; full-text search comes with the search API) ----------
+async function pageSearch(token) {
+  const q = (new URLSearchParams(location.search).get('q') || '').trim();
+  setTitle(q ? `Search: ${q}` : 'Search');
+  document.getElementById('search-input').value = q;
+  if (!q) { render(token, h('h1', {}, 'Search'), h('p', { class: 'empty' }, 'Type in the search box to find episodes by title.')); return; }
+  const [pods, r] = await Promise.all([podcastMap(), api('/api/episodes?limit=500')]);
+  const words = q.toLowerCase().split(/\s+/);
+  const hits = (r.episodes || []).map(withPodcast(pods)).filter((ep) => {
+    const hay = `${ep.title} ${ep.podcast.title || ''}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+  render(token, h('h1', {}, `Episodes matching “${q}”`),
+    hits.length ? h('ul', { class: 'ep-list' }, hits.map((ep) => episodeItem(ep))) : h('p', { class: 'empty' }, 'No episode titles match.'));
+}
+document.getElementById('search-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = document.getElementById('search-input').value.trim();
+  navigate(q ? `/search?q=${encodeURIComponent(q)}` : '/search');
+});
+
+// ---------- Settings ----------
+async function pageSettings(token) {
+  setTitle('Settings');
+  const [feeds, jobs, status] = await Promise.all([api('/api/settings/feeds'), api('/api/jobs?limit=30'), api('/api/status')]);
+  const feedRows = (feeds.feeds || []).map((f) => h('tr', {},
+    h('th', { scope: 'row' }, h('a', { href: `/podcasts/${f.podcast_id}` }, f.title || f.feed_url)),
+    h('td', {}, f.ok ? h('span', { class: 'status-ok' }, 'OK') : h('span', { class: 'status-bad' }, 'Problem'), f.last_error ? h('div', {}, f.last_error) : null),
+    h('td', {}, fmtWhen(f.last_success_at)),
+    h('td', {}, fmtWhen(f.last_fetched_at))));
+  const jobRows = (jobs.jobs || []).map((j) => h('tr', {},
+    h('td', {}, j.kind, j.episode_id ? h('div', {}, h('a', { href: `/episodes/${j.episode_id}` }, `Episode ${j.episode_id}`)) : null),
+    h('td', {}, jobStateWords(j), j.state === 'running' ? h('progress', { max: '1', value: String(j.progress || 0), 'aria-label': `${j.kind} progress` }) : null,
+      j.message ? h('div', { class: 'muted' }, j.message) : null, j.error ? h('div', { class: 'error-text' }, j.error) : null),
+    h('td', {}, fmtWhen(j.updated_at))));
+  const s = status || {}, w = s.worker || {}, rf = s.refresh || {};
+  const services = (s.services || []);
+  const logout = h('button', { type: 'button', class: 'btn' }, 'Sign out');
+  logout.addEventListener('click', async () => {
+    try { player.savePosition(); await api('/api/logout', { method: 'POST' }); } catch (e) { showError(e); }
+    document.getElementById('audio').pause();
+    session = null; await loadSession(); navigate('/', { replace: true });
+  });
+  render(token, h('h1', {}, 'Settings'),
+    h('h2', {}, 'Feeds'),
+    feedRows.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Podcast'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Last worked'), h('th', { scope: 'col' }, 'Last checked'))), h('tbody', {}, feedRows))) : h('p', { class: 'empty' }, 'No feeds yet.'),
+    h('h2', {}, 'Jobs'),
+    jobRows.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Job'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Updated'))), h('tbody', {}, jobRows))) : h('p', { class: 'empty' }, 'No background jobs.'),
+    h('h2', {}, 'AI services'),
+    services.length ? h('ul', {}, services.map((sv) => h('li', {}, `${sv.name}: `, sv.reachable === false ? h('span', { class: 'status-bad' }, 'unreachable — using the built-in engine') : sv.reachable ? h('span', { class: 'status-ok' }, 'reachable') : h('span', { class: 'muted' }, 'not checked yet'))))
+      : h('p', { class: 'muted' }, 'None configured — the built-in engines do the work.'),
+    h('h2', {}, 'Server'),
+    h('div', { class: 'card' }, h('dl', { class: 'kv' },
+      h('dt', {}, 'Version'), h('dd', {}, s.version || '?'),
+      h('dt', {}, 'Running since'), h('dd', {}, fmtWhen(s.started_at)),
+      h('dt', {}, 'Worker'), h('dd', {}, `${w.threads ?? '?'} thread${w.threads === 1 ? '' : 's'} · ${w.done ?? 0} done · ${w.retrying ?? 0} retrying · ${w.failed ?? 0} failed`),
+      h('dt', {}, 'Feed refresh'), h('dd', {}, rf.interval_minutes ? `every ${rf.interval_minutes} min${rf.next_round_at ? ` · next ${fmtWhen(rf.next_round_at)}` : ''}` : 'only when asked'),
+      h('dt', {}, 'Private networks'), h('dd', {}, s.network && s.network.allow_private_networks ? 'allowed' : 'blocked'))),
+    h('h2', {}, 'Account'),
+    h('div', { class: 'card' }, h('p', {}, `Signed in as ${session.user ? session.user.name : '?'}${session.user && session.user.is_admin ? ' (administrator)' : ''}.`), logout));
+}
+
+function jobStateWords(j) {
+  const pct = Math.round((j.progress || 0) * 100);
+  switch (j.state) {
+    case 'running': return h('div', {}, `Running · ${pct}%`);
+    case 'queued': return h('div', {}, j.attempts ? `Waiting to retry (attempt ${j.attempts + 1} of ${j.max_attempts})` : 'Queued');
+    case 'done': return h('div', { class: 'status-ok' }, 'Done');
+    case 'failed': return h('div', { class: 'status-bad' }, 'Failed');
+    default: return h('div', {}, j.state);
+  }
+}
+
+// ---------- start ----------
+async function restoreLastEpisode() {
+  let id = null;
+  try { id = localStorage.getItem('hark.last'); } catch { /* ignore */ }
+  if (!id || player.currentEpisodeId()) return;
+  try { player.load(await api(`/api/episodes/${Number(id)}`)); } catch { /* gone */ }
+}
+
+player.initPlayer();
+route().then(() => { if (session && session.authenticated) restoreLastEpisode(); });

@@ -1,0 +1,43 @@
+// Show notes: the server already sanitises them; we still never trust feed HTML. Parse with
+// DOMParser (inert: no scripts run, no images load) and rebuild only an allow-list of
+// elements with fresh nodes; everything else becomes its text, or is dropped entirely.
+const ALLOWED = new Set(['P', 'BR', 'A', 'UL', 'OL', 'LI', 'B', 'STRONG', 'I', 'EM', 'H3', 'H4', 'BLOCKQUOTE', 'CODE', 'PRE']);
+const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'TEMPLATE', 'NOSCRIPT', 'SVG', 'MATH', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'HEAD', 'TITLE', 'META', 'LINK']);
+
+function safeHref(href) {
+  try {
+    const u = new URL(href, 'https://invalid.example/');
+    if (u.origin === 'https://invalid.example') return null; // relative links make no sense here
+    return ['http:', 'https:', 'mailto:'].includes(u.protocol) ? u.href : null;
+  } catch { return null; }
+}
+
+function copy(src, dst, depth) {
+  if (depth > 40) return;
+  for (const node of src.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) { dst.appendChild(document.createTextNode(node.nodeValue)); continue; }
+    if (node.nodeType !== Node.ELEMENT_NODE) continue;
+    const tag = node.tagName.toUpperCase();
+    if (DROP.has(tag)) continue;
+    if (!ALLOWED.has(tag)) { copy(node, dst, depth + 1); continue; }
+    const el = document.createElement(tag.toLowerCase());
+    if (tag === 'A') {
+      const href = safeHref(node.getAttribute('href') || '');
+      if (!href) { copy(node, dst, depth + 1); continue; }
+      el.setAttribute('href', href);
+      el.setAttribute('rel', 'noopener noreferrer nofollow ugc');
+      el.setAttribute('target', '_blank');
+    }
+    copy(node, el, depth + 1);
+    dst.appendChild(el);
+  }
+}
+
+/** A DocumentFragment holding only allow-listed elements built from `html`. */
+export function sanitizeHtml(html) {
+  const frag = document.createDocumentFragment();
+  if (!html) return frag;
+  const doc = new DOMParser().parseFromString(String(html), 'text/html');
+  copy(doc.body, frag, 0);
+  return frag;
+}
