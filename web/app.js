@@ -174,7 +174,11 @@ async function runningJobs() {
 
 function stateBadge(ep) {
   if (ep.state === 'played') return h('span', { class: 'muted' }, 'Played');
-  if (ep.state === 'in_progress') return h('span', {}, `${fmtDuration(Math.max(0, (ep.duration_ms || 0) - (ep.position_ms || 0))) || 'Started'}${ep.duration_ms ? ' left' : ''}`);
+  if (ep.state === 'in_progress') {
+    const pos = (ep.position && ep.position.position_ms) || ep.position_ms || 0;
+    const left = ep.duration_ms ? fmtDuration(Math.max(0, ep.duration_ms - pos)) : '';
+    return h('span', {}, left ? `${left} left` : 'Started');
+  }
   return h('span', { class: 'badge badge-new' }, 'New');
 }
 
@@ -411,6 +415,7 @@ async function pageEpisode(token, id) {
     tbox.appendChild(h('p', { class: 'empty' }, job ? (job.state === 'running' ? `Transcribing… ${Math.round((job.progress || 0) * 100)}%${job.message ? ` — ${job.message}` : ''}` : 'Transcript pending — queued for transcription.') : 'No transcript yet. “Make transcript” creates one on this server.'));
   }
   if (!render(token, ...nodes)) return;
+  if (!player.currentEpisodeId()) player.load(ep); // docked and ready at the saved position
   if (transcript && (transcript.segments || []).length) {
     tview = createTranscript(tbox, transcript, { onSeek: seek });
     cleanup.push(() => tview.destroy());

@@ -52,7 +52,7 @@ export async function load(episode, { autoplay = false, startMs = null } = {}) {
   } catch { /* chapters are optional */ }
 }
 
-export function play() { audio().play().catch((e) => { if (e.name !== 'AbortError') showError(new Error('This episode could not be played: ' + (e.message || e.name))); }); }
+export function play() { state.wantPlay = true; audio().play().catch((e) => { if (e.name !== 'AbortError') showError(new Error('This episode could not be played: ' + (e.message || e.name))); }); }
 export function toggle() { if (!state.episode) return; if (audio().paused) play(); else audio().pause(); }
 export function seekTo(ms) {
   const a = audio();
@@ -123,7 +123,7 @@ function updateTime() {
 function setPlayingUi() {
   const playing = !audio().paused;
   const b = $('p-play');
-  b.textContent = playing ? '❚❚' : '▶';
+  b.classList.toggle('playing', playing);
   b.setAttribute('aria-label', playing ? 'Pause' : 'Play');
   if ('mediaSession' in navigator) navigator.mediaSession.playbackState = playing ? 'playing' : 'paused';
 }
@@ -153,6 +153,8 @@ export function initPlayer() {
   a.addEventListener('ended', () => { setPlayingUi(); savePosition(); });
   a.addEventListener('error', () => {
     if (!state.episode) return;
+    $('p-sub').textContent = 'Audio unavailable';
+    if (!state.wantPlay) return;
     showError(new Error('The audio could not be loaded. The file may not be downloaded yet, or the publisher’s server is unreachable.'));
   });
   $('p-play').addEventListener('click', toggle);
