@@ -28,8 +28,9 @@ export async function load(episode, { autoplay = false, startMs = null } = {}) {
     if (autoplay) play();
     return;
   }
-  if (state.episode) savePosition();
+  if (state.episode) { savePosition(); a.pause(); }
   state.episode = episode;
+  state.wantPlay = false;
   state.chapters = [];
   const saved = episode.position && !episode.position.played ? episode.position.position_ms : (episode.state === 'in_progress' ? episode.position_ms : 0);
   state.pendingStart = startMs !== null ? startMs : (saved || 0);
@@ -86,7 +87,8 @@ export function prevChapter() {
 
 export function savePosition({ keepalive = false } = {}) {
   const ep = state.episode;
-  if (!ep) return;
+  // Before the audio's metadata is in, currentTime is 0 and means nothing: don't overwrite.
+  if (!ep || audio().readyState < 1) return;
   const pos = currentTimeMs();
   const dur = durationMs();
   const played = dur > 0 && pos >= dur - 15000 && audio().ended;
