@@ -43,7 +43,7 @@ export async function load(episode, { autoplay = false, startMs = null } = {}) {
   $('p-title').setAttribute('href', `/episodes/${episode.id}`);
   $('p-sub').textContent = pod.title || '';
   const art = episode.image_url || pod.image_url || '';
-  if (art) { $('p-art').src = art; $('p-art').hidden = false; } else { $('p-art').hidden = true; }
+  $('p-art').src = art || '/icons/icon-192.png';
   updateTime();
   setMediaSession();
   if (autoplay) play();
@@ -142,6 +142,7 @@ function setMediaSession() {
 
 export function initPlayer() {
   const a = audio();
+  $('p-art').addEventListener('error', () => { if (!$('p-art').src.endsWith('/icons/icon-192.png')) $('p-art').src = '/icons/icon-192.png'; });
   a.addEventListener('loadedmetadata', () => {
     if (state.pendingStart) { a.currentTime = state.pendingStart / 1000; state.pendingStart = 0; }
     drawMarks(); updateTime();
@@ -197,7 +198,7 @@ export function initPlayer() {
   // Keyboard: space, ←/→, J/K — not while typing in a field.
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    const t = e.target;
+    const t = e.target instanceof Element ? e.target : null;
     const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
     if (typing) return;
     if (e.key === '/') { e.preventDefault(); $('search-input').focus(); return; }
