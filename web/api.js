@@ -5,8 +5,9 @@ let csrfToken = null;
 export function setCsrf(token) { csrfToken = token || null; }
 
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter) {
+  constructor(status, code, message, retryAfter, detail) {
     super(message);
+    this.detail = detail || message; // the server's own words, without our framing
     this.status = status; this.code = code; this.retryAfter = retryAfter;
   }
 }
@@ -49,7 +50,7 @@ export async function api(path, opts = {}) {
     if (code === 'rate_limited') msg = `Too many attempts. Try again${retry ? ` in ${retry} seconds` : ' in a minute'}.`;
     else if (code === 'csrf') msg = WORDS.csrf;
     else if (code === 'internal' || code === 'unavailable') msg = WORDS[code] + (err.message ? ` (${err.message})` : '');
-    const e = new ApiError(res.status, code, msg, retry);
+    const e = new ApiError(res.status, code, msg, retry, err.message);
     if (res.status === 401 && !opts.allow401) document.dispatchEvent(new CustomEvent('hark:unauthorized'));
     throw e;
   }

@@ -259,7 +259,7 @@ async function pageLibrary(token) {
       for (const w of res.warnings || []) toast(w);
       if (p.id) navigate(`/podcasts/${p.id}`); else route();
     } catch (ex) {
-      urlErr.textContent = ex.status === 403 ? `hark won’t fetch that address: ${ex.message}` : ex.status === 400 ? `That doesn’t look like a podcast feed: ${ex.message}` : ex.message;
+      urlErr.textContent = ex.status === 403 ? `hark won’t fetch that address: ${ex.detail}` : ex.status === 400 ? `That doesn’t look like a podcast feed: ${ex.detail}` : ex.status === 503 ? `Couldn’t fetch that feed: ${ex.detail}` : ex.message;
       btn.disabled = false; btn.textContent = 'Subscribe';
     }
   });
@@ -460,14 +460,14 @@ async function pageSettings(token) {
   const [feeds, jobs, status] = await Promise.all([api('/api/settings/feeds'), api('/api/jobs?limit=30'), api('/api/status')]);
   const feedRows = (feeds.feeds || []).map((f) => h('tr', {},
     h('th', { scope: 'row' }, h('a', { href: `/podcasts/${f.podcast_id}` }, f.title || f.feed_url)),
-    h('td', {}, f.ok ? h('span', { class: 'status-ok' }, 'OK') : h('span', { class: 'status-bad' }, 'Problem'), f.last_error ? h('div', {}, f.last_error) : null),
-    h('td', {}, fmtWhen(f.last_success_at)),
-    h('td', {}, fmtWhen(f.last_fetched_at))));
+    h('td', { 'data-label': 'Status' }, f.ok ? h('span', { class: 'status-ok' }, 'OK') : h('span', { class: 'status-bad' }, 'Problem'), f.last_error ? h('div', {}, f.last_error) : null),
+    h('td', { 'data-label': 'Last worked' }, fmtWhen(f.last_success_at)),
+    h('td', { 'data-label': 'Last checked' }, fmtWhen(f.last_fetched_at))));
   const jobRows = (jobs.jobs || []).map((j) => h('tr', {},
-    h('td', {}, j.kind, j.episode_id ? h('div', {}, h('a', { href: `/episodes/${j.episode_id}` }, `Episode ${j.episode_id}`)) : null),
-    h('td', {}, jobStateWords(j), j.state === 'running' ? h('progress', { max: '1', value: String(j.progress || 0), 'aria-label': `${j.kind} progress` }) : null,
+    h('th', { scope: 'row' }, j.kind, j.episode_id ? h('div', {}, h('a', { href: `/episodes/${j.episode_id}` }, `Episode ${j.episode_id}`)) : null),
+    h('td', { 'data-label': 'State' }, jobStateWords(j), j.state === 'running' ? h('progress', { max: '1', value: String(j.progress || 0), 'aria-label': `${j.kind} progress` }) : null,
       j.message ? h('div', { class: 'muted' }, j.message) : null, j.error ? h('div', { class: 'error-text' }, j.error) : null),
-    h('td', {}, fmtWhen(j.updated_at))));
+    h('td', { 'data-label': 'Updated' }, fmtWhen(j.updated_at))));
   const s = status || {}, w = s.worker || {}, rf = s.refresh || {};
   const services = (s.services || []);
   const logout = h('button', { type: 'button', class: 'btn' }, 'Sign out');
