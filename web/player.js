@@ -53,7 +53,16 @@ export async function load(episode, { autoplay = false, startMs = null } = {}) {
   } catch { /* chapters are optional */ }
 }
 
-export function play() { state.wantPlay = true; audio().play().catch((e) => { if (e.name !== 'AbortError') showError(new Error('This episode could not be played: ' + (e.message || e.name))); }); }
+const UNPLAYABLE = 'This episode can’t be played yet: its audio isn’t downloaded and the publisher’s address is unreachable or not secure (https).';
+let lastErrorAt = 0;
+function audioError(msg) { if (Date.now() - lastErrorAt > 3000) { lastErrorAt = Date.now(); showError(new Error(msg)); } }
+export function play() {
+  state.wantPlay = true;
+  audio().play().catch((e) => {
+    if (e.name === 'AbortError' || e.name === 'NotAllowedError') return; // a newer load, or the browser wants a tap first
+    audioError(e.name === 'NotSupportedError' ? UNPLAYABLE : `This episode could not be played (${e.message || e.name}).`);
+  });
+}
 export function toggle() { if (!state.episode) return; if (audio().paused) play(); else audio().pause(); }
 export function seekTo(ms) {
   const a = audio();
@@ -158,7 +167,7 @@ export function initPlayer() {
     if (!state.episode) return;
     $('p-sub').textContent = 'Audio unavailable';
     if (!state.wantPlay) return;
-    showError(new Error('The audio could not be loaded. The file may not be downloaded yet, or the publisher’s server is unreachable.'));
+    audioError(UNPLAYABLE);
   });
   $('p-play').addEventListener('click', toggle);
   $('p-back').addEventListener('click', () => skip(-15));
