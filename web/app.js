@@ -63,7 +63,7 @@ async function route() {
   if (token !== navToken) return;
   if (!session) return;
   if (!session.authenticated) {
-    if (path === '/setup' || session.setup_required) return pageSetup(token);
+    if (session.setup_required) return pageSetup(token);
     return pageLogin(token);
   }
   if (path === '/login' || path === '/setup') return navigate('/', { replace: true });
