@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "app/snips.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "feed/chapters.hpp"
@@ -402,6 +403,8 @@ void register_pipeline(JobRegistry& registry, store::Store& store, net::HttpClie
   registry.add(std::string(kChaptersJob), [&store, &http, options](JobContext& context) {
     return run_chapters_step(store, http, options, context);
   });
+  registry.add(std::string(kInsightsJob),
+               [&store](JobContext& context) { return run_insights_step(store, context); });
 }
 
 }  // namespace hark::app

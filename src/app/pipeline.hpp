@@ -1,7 +1,7 @@
 // The episode pipeline: the job kinds that turn a feed's episode into something hark can
 // search and navigate, run by the durable job runner (jobs.hpp, worker.hpp).
 //
-//   transcript ─► chapters
+//   transcript ─► chapters ─► insights
 //
 // Each step is one job kind whose handler works on one episode (payload from
 // episode_job()) and returns the job of the next step (next_pipeline_jobs()). Adding a
@@ -33,9 +33,12 @@ namespace hark::app {
 
 inline constexpr std::string_view kTranscriptJob = "transcript";
 inline constexpr std::string_view kChaptersJob = "chapters";
+// Highlights, generated chapters and the episode summary (app/snips.hpp).
+inline constexpr std::string_view kInsightsJob = "insights";
 
 // The steps in order; the first is what enqueue_episode() queues.
-inline constexpr std::array<std::string_view, 2> kPipelineSteps = {kTranscriptJob, kChaptersJob};
+inline constexpr std::array<std::string_view, 3> kPipelineSteps = {kTranscriptJob, kChaptersJob,
+                                                                   kInsightsJob};
 
 // Downloads an episode's enclosure and records it (Library::download).
 using DownloadFn = std::function<Result<Episode>(Id episode_id, const net::ProgressFn& progress)>;

@@ -5,6 +5,7 @@
 
 #include "app/app.hpp"
 #include "cli/commands.hpp"
+#include "cli/snips.hpp"
 #include "cli/transcribe.hpp"
 
 namespace {
@@ -97,6 +98,27 @@ int main(int argc, char** argv) {
   chapters->add_option("episode", episode_id, "Episode id")->required();
   json_flag(chapters);
 
+  hark::cli::SnipRequest snip_request;
+  auto* snip = cli.add_subcommand("snip", "Save the moment at a time (or a selection) as a snip");
+  snip->add_option("episode", snip_request.episode, "Episode id")->required();
+  snip->add_option("--at", snip_request.at, "Where you tapped: seconds, mm:ss or h:mm:ss");
+  snip->add_option("--from", snip_request.from, "Start of a selection");
+  snip->add_option("--to", snip_request.to, "End of a selection");
+  json_flag(snip);
+
+  std::optional<Id> snips_episode;
+  auto* snips = cli.add_subcommand("snips", "List your snips, newest first");
+  snips->add_option("--episode", snips_episode, "Only this episode's snips");
+  json_flag(snips);
+
+  auto* highlights = cli.add_subcommand("highlights", "An episode's best moments");
+  highlights->add_option("episode", episode_id, "Episode id")->required();
+  json_flag(highlights);
+
+  auto* summary = cli.add_subcommand("summary", "An episode's summary and takeaways");
+  summary->add_option("episode", episode_id, "Episode id")->required();
+  json_flag(summary);
+
   hark::cli::ServeFlags serve_flags;
   auto* serve = cli.add_subcommand("serve", "Run the web player and API server");
   serve->add_option("--listen", serve_flags.listen, "Address and port (default: 127.0.0.1:8080)");
@@ -153,6 +175,10 @@ int main(int argc, char** argv) {
   if (jobs->parsed()) return report(c::cmd_jobs(a, o));
   if (transcript->parsed()) return report(c::cmd_transcript(a, episode_id, transcript_format));
   if (chapters->parsed()) return report(c::cmd_chapters(a, episode_id, o));
+  if (snip->parsed()) return report(c::cmd_snip(a, snip_request, o));
+  if (snips->parsed()) return report(c::cmd_snips(a, snips_episode, o));
+  if (highlights->parsed()) return report(c::cmd_highlights(a, episode_id, o));
+  if (summary->parsed()) return report(c::cmd_summary(a, episode_id, o));
   if (user_add->parsed()) return report(c::cmd_user_add(a, user_name, admin, password_stdin));
   if (user_list->parsed()) return report(c::cmd_user_list(a, o));
   if (user_passwd->parsed()) return report(c::cmd_user_passwd(a, user_name, password_stdin));

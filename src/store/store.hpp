@@ -329,6 +329,76 @@ class ChapterRepo {
   virtual Result<std::vector<Chapter>> list(Id episode_id) = 0;
 };
 
+// A moment a user saved ("snip"): its span, the text the insight engine wrote for it and
+// the user's own note. Only its owner sees it.
+struct Snip {
+  Id id = 0;
+  Id user_id = 0;
+  Id episode_id = 0;
+  Millis start_ms = 0;
+  Millis end_ms = 0;
+  std::optional<Millis> tap_ms{};  // where the user tapped; none for a selected range
+  std::string title{};
+  std::string summary{};
+  std::vector<std::string> takeaways{};
+  std::string quote{};
+  std::string quote_speaker{};
+  std::vector<std::string> speakers{};
+  std::string engine{};
+  std::string note{};
+  std::optional<std::string> share_id{};  // unguessable; set when the user shares it
+  Millis created_at = 0;
+  Millis updated_at = 0;
+};
+
+class SnipRepo {
+ public:
+  virtual ~SnipRepo() = default;
+  // Stores a snip (id, created_at and updated_at are set here). NotFound for an unknown
+  // user or episode; InvalidInput for a negative start or an end before the start.
+  virtual Result<Snip> insert(const Snip& snip) = 0;
+  // NotFound when the user has no snip with this id (another user's snip included).
+  virtual Result<Snip> find(Id user_id, Id snip_id) = 0;
+  // The user's snips (of one episode, when given), newest first.
+  virtual Result<std::vector<Snip>> list(Id user_id, std::optional<Id> episode_id = std::nullopt) = 0;
+  virtual Status update_note(Id user_id, Id snip_id, const std::string& note) = 0;  // NotFound
+  virtual Status remove(Id user_id, Id snip_id) = 0;                                // NotFound
+};
+
+// One of an episode's best moments, as the insights step found it.
+struct StoredHighlight {
+  Millis start_ms = 0;
+  Millis end_ms = 0;
+  std::string title{};
+  std::string summary{};
+  double score = 0;
+  std::string engine{};
+};
+
+class HighlightRepo {
+ public:
+  virtual ~HighlightRepo() = default;
+  // Replaces the episode's highlights in one transaction. NotFound for an unknown episode.
+  virtual Status replace(Id episode_id, const std::vector<StoredHighlight>& highlights) = 0;
+  virtual Result<std::vector<StoredHighlight>> list(Id episode_id) = 0;  // by time
+};
+
+struct StoredSummary {
+  Id episode_id = 0;
+  std::string abstract{};
+  std::vector<std::string> takeaways{};
+  std::string engine{};
+  Millis created_at = 0;  // set by put()
+};
+
+class SummaryRepo {
+ public:
+  virtual ~SummaryRepo() = default;
+  // Inserts or replaces the episode's summary. NotFound for an unknown episode.
+  virtual Status put(const StoredSummary& summary) = 0;
+  virtual Result<std::optional<StoredSummary>> find(Id episode_id) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -343,6 +413,9 @@ class Store {
   virtual ApiTokenRepo& api_tokens() = 0;
   virtual PositionRepo& positions() = 0;
   virtual LoginAttemptRepo& login_attempts() = 0;
+  virtual SnipRepo& snips() = 0;
+  virtual HighlightRepo& highlights() = 0;
+  virtual SummaryRepo& summaries() = 0;
   // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).

@@ -227,10 +227,56 @@ CREATE INDEX login_attempts_by_name ON login_attempts (name, at);
 CREATE INDEX login_attempts_by_ip ON login_attempts (ip, at);
 )sql";
 
+// Insights: snips (a user's saved moments), highlights and summaries per episode.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE snips (
+  id             INTEGER PRIMARY KEY,
+  user_id        INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  episode_id     INTEGER NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+  start_ms       INTEGER NOT NULL CHECK (start_ms >= 0),
+  end_ms         INTEGER NOT NULL CHECK (end_ms >= start_ms),
+  tap_ms         INTEGER,
+  title          TEXT    NOT NULL DEFAULT '',
+  summary        TEXT    NOT NULL DEFAULT '',
+  takeaways      TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(takeaways)),
+  quote          TEXT    NOT NULL DEFAULT '',
+  quote_speaker  TEXT    NOT NULL DEFAULT '',
+  speakers       TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(speakers)),
+  engine         TEXT    NOT NULL DEFAULT '',
+  note           TEXT    NOT NULL DEFAULT '',
+  share_id       TEXT    UNIQUE,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX snips_by_user ON snips (user_id, created_at DESC);
+CREATE INDEX snips_by_episode ON snips (episode_id);
+
+CREATE TABLE highlights (
+  episode_id  INTEGER NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  start_ms    INTEGER NOT NULL,
+  end_ms      INTEGER NOT NULL,
+  title       TEXT    NOT NULL DEFAULT '',
+  summary     TEXT    NOT NULL DEFAULT '',
+  score       REAL    NOT NULL DEFAULT 0,
+  engine      TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (episode_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE episode_summaries (
+  episode_id  INTEGER PRIMARY KEY REFERENCES episodes (id) ON DELETE CASCADE,
+  abstract    TEXT    NOT NULL DEFAULT '',
+  takeaways   TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(takeaways)),
+  engine      TEXT    NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
     Migration{3, "accounts (sessions, API tokens, login attempts) and listening positions", kV3},
+    Migration{4, "insights (snips, highlights, episode summaries)", kV4},
 };
 
 constexpr bool versions_are_contiguous() {

@@ -165,6 +165,39 @@ class SqliteLoginAttemptRepo final : public LoginAttemptRepo {
   Database& db_;
 };
 
+class SqliteSnipRepo final : public SnipRepo {
+ public:
+  explicit SqliteSnipRepo(Database& db) : db_(db) {}
+  Result<Snip> insert(const Snip& snip) override;
+  Result<Snip> find(Id user_id, Id snip_id) override;
+  Result<std::vector<Snip>> list(Id user_id, std::optional<Id> episode_id) override;
+  Status update_note(Id user_id, Id snip_id, const std::string& note) override;
+  Status remove(Id user_id, Id snip_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteHighlightRepo final : public HighlightRepo {
+ public:
+  explicit SqliteHighlightRepo(Database& db) : db_(db) {}
+  Status replace(Id episode_id, const std::vector<StoredHighlight>& highlights) override;
+  Result<std::vector<StoredHighlight>> list(Id episode_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteSummaryRepo final : public SummaryRepo {
+ public:
+  explicit SqliteSummaryRepo(Database& db) : db_(db) {}
+  Status put(const StoredSummary& summary) override;
+  Result<std::optional<StoredSummary>> find(Id episode_id) override;
+
+ private:
+  Database& db_;
+};
+
 // NotFound ("no episode with id 7") unless the episode exists.
 Status require_episode(Connection& conn, Id episode_id);
 

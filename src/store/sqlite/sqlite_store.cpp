@@ -21,7 +21,10 @@ class SqliteStore final : public Store {
         sessions_(*db_),
         api_tokens_(*db_),
         positions_(*db_),
-        login_attempts_(*db_) {}
+        login_attempts_(*db_),
+        snips_(*db_),
+        highlights_(*db_),
+        summaries_(*db_) {}
 
   UserRepo& users() override { return users_; }
   PodcastRepo& podcasts() override { return podcasts_; }
@@ -34,6 +37,9 @@ class SqliteStore final : public Store {
   ApiTokenRepo& api_tokens() override { return api_tokens_; }
   PositionRepo& positions() override { return positions_; }
   LoginAttemptRepo& login_attempts() override { return login_attempts_; }
+  SnipRepo& snips() override { return snips_; }
+  HighlightRepo& highlights() override { return highlights_; }
+  SummaryRepo& summaries() override { return summaries_; }
   int schema_version() override { return db_->schema_version(); }
 
   Result<std::string> integrity_check() override {
@@ -64,6 +70,9 @@ class SqliteStore final : public Store {
   SqliteApiTokenRepo api_tokens_;
   SqlitePositionRepo positions_;
   SqliteLoginAttemptRepo login_attempts_;
+  SqliteSnipRepo snips_;
+  SqliteHighlightRepo highlights_;
+  SqliteSummaryRepo summaries_;
 };
 
 }  // namespace

@@ -1,0 +1,220 @@
+// Snips, highlights and episode summaries (migration 4).
+#include <nlohmann/json.hpp>
+
+#include "core/time.hpp"
+#include "store/sqlite/repos.hpp"
+
+namespace hark::store::sqlite {
+namespace {
+
+std::string encode_strings(const std::vector<std::string>& items) {
+  return nlohmann::json(items).dump();
+}
+
+Result<std::vector<std::string>> decode_strings(const std::string& text) {
+  auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_array()) return internal_error("stored text list is not a JSON array: " + text);
+  std::vector<std::string> items;
+  for (const auto& item : json) {
+    if (!item.is_string()) return internal_error("stored text list holds a non-string: " + text);
+    items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
+constexpr std::string_view kSelectSnip =
+    "SELECT id, user_id, episode_id, start_ms, end_ms, tap_ms, title, summary, takeaways, "
+    "quote, quote_speaker, speakers, engine, note, share_id, created_at, updated_at FROM snips ";
+
+Result<Snip> read_snip(Row& row) {
+  Snip s;
+  s.id = row.int64();
+  s.user_id = row.int64();
+  s.episode_id = row.int64();
+  s.start_ms = row.int64();
+  s.end_ms = row.int64();
+  s.tap_ms = row.opt_int64();
+  s.title = row.text();
+  s.summary = row.text();
+  auto takeaways = decode_strings(row.text());
+  if (!takeaways) return takeaways.error();
+  s.takeaways = std::move(*takeaways);
+  s.quote = row.text();
+  s.quote_speaker = row.text();
+  auto speakers = decode_strings(row.text());
+  if (!speakers) return speakers.error();
+  s.speakers = std::move(*speakers);
+  s.engine = row.text();
+  s.note = row.text();
+  auto share = row.text();
+  if (!share.empty()) s.share_id = std::move(share);
+  s.created_at = row.int64();
+  s.updated_at = row.int64();
+  return s;
+}
+
+Error no_snip(Id snip_id) {
+  return not_found("you have no snip with id " + std::to_string(snip_id));
+}
+
+Result<StoredHighlight> read_highlight(Row& row) {
+  StoredHighlight h;
+  h.start_ms = row.int64();
+  h.end_ms = row.int64();
+  h.title = row.text();
+  h.summary = row.text();
+  h.score = row.real();
+  h.engine = row.text();
+  return h;
+}
+
+Result<StoredSummary> read_summary(Row& row) {
+  StoredSummary s;
+  s.episode_id = row.int64();
+  s.abstract = row.text();
+  auto takeaways = decode_strings(row.text());
+  if (!takeaways) return takeaways.error();
+  s.takeaways = std::move(*takeaways);
+  s.engine = row.text();
+  s.created_at = row.int64();
+  return s;
+}
+
+}  // namespace
+
+// ---- snips ------------------------------------------------------------------------------
+
+Result<Snip> SqliteSnipRepo::insert(const Snip& snip) {
+  if (snip.start_ms < 0 || snip.end_ms < snip.start_ms)
+    return invalid_input("a snip must start at or after 0 and end after it starts");
+  return db_.write([&](Connection& conn) -> Result<Snip> {
+    auto user = row_exists(conn, "users", snip.user_id);
+    if (!user) return user.error();
+    if (!*user) return not_found("no user with id " + std::to_string(snip.user_id));
+    HARK_TRY(require_episode(conn, snip.episode_id));
+    const Millis now = now_ms();
+    auto stmt = conn.prepare(
+        "INSERT INTO snips (user_id, episode_id, start_ms, end_ms, tap_ms, title, summary, "
+        "takeaways, quote, quote_speaker, speakers, engine, note, share_id, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    stmt.bind_all(snip.user_id, snip.episode_id, snip.start_ms, snip.end_ms, snip.tap_ms,
+                  snip.title, snip.summary, encode_strings(snip.takeaways), snip.quote,
+                  snip.quote_speaker, encode_strings(snip.speakers), snip.engine, snip.note,
+                  snip.share_id, now, now);
+    auto row = stmt.step();
+    if (!row) return row.error();
+    if (!*row) return internal_error("inserting a snip returned no id");
+    Snip stored = snip;
+    stored.id = stmt.int64(0);
+    stored.created_at = now;
+    stored.updated_at = now;
+    return stored;
+  });
+}
+
+Result<Snip> SqliteSnipRepo::find(Id user_id, Id snip_id) {
+  auto found = db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(std::string(kSelectSnip) + "WHERE id = ? AND user_id = ?");
+    stmt.bind_all(snip_id, user_id);
+    return collect_one(stmt, read_snip);
+  });
+  if (!found) return found.error();
+  if (!*found) return no_snip(snip_id);
+  return std::move(**found);
+}
+
+Result<std::vector<Snip>> SqliteSnipRepo::list(Id user_id, std::optional<Id> episode_id) {
+  return db_.read([&](Connection& conn) {
+    if (episode_id) {
+      auto stmt = conn.prepare(std::string(kSelectSnip) +
+                               "WHERE user_id = ? AND episode_id = ? "
+                               "ORDER BY created_at DESC, id DESC");
+      stmt.bind_all(user_id, *episode_id);
+      return collect_all(stmt, read_snip);
+    }
+    auto stmt = conn.prepare(std::string(kSelectSnip) +
+                             "WHERE user_id = ? ORDER BY created_at DESC, id DESC");
+    stmt.bind(1, user_id);
+    return collect_all(stmt, read_snip);
+  });
+}
+
+Status SqliteSnipRepo::update_note(Id user_id, Id snip_id, const std::string& note) {
+  return db_.write([&](Connection& conn) -> Status {
+    auto stmt = conn.prepare(
+        "UPDATE snips SET note = ?, updated_at = ? WHERE id = ? AND user_id = ? RETURNING id");
+    stmt.bind_all(note, now_ms(), snip_id, user_id);
+    auto row = stmt.step();
+    if (!row) return row.error();
+    if (!*row) return no_snip(snip_id);
+    return ok();
+  });
+}
+
+Status SqliteSnipRepo::remove(Id user_id, Id snip_id) {
+  return db_.write([&](Connection& conn) -> Status {
+    auto stmt = conn.prepare("DELETE FROM snips WHERE id = ? AND user_id = ? RETURNING id");
+    stmt.bind_all(snip_id, user_id);
+    auto row = stmt.step();
+    if (!row) return row.error();
+    if (!*row) return no_snip(snip_id);
+    return ok();
+  });
+}
+
+// ---- highlights -------------------------------------------------------------------------
+
+Status SqliteHighlightRepo::replace(Id episode_id, const std::vector<StoredHighlight>& highlights) {
+  return db_.write([&](Connection& conn) -> Status {
+    HARK_TRY(require_episode(conn, episode_id));
+    HARK_TRY(
+        conn.prepare("DELETE FROM highlights WHERE episode_id = ?").bind(1, episode_id).run());
+    for (std::size_t i = 0; i < highlights.size(); ++i) {
+      const auto& h = highlights[i];
+      HARK_TRY(conn.prepare(
+                       "INSERT INTO highlights (episode_id, seq, start_ms, end_ms, title, summary, "
+                       "score, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                   .bind_all(episode_id, i, h.start_ms, h.end_ms, h.title, h.summary, h.score,
+                             h.engine)
+                   .run());
+    }
+    return ok();
+  });
+}
+
+Result<std::vector<StoredHighlight>> SqliteHighlightRepo::list(Id episode_id) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT start_ms, end_ms, title, summary, score, engine FROM highlights "
+        "WHERE episode_id = ? ORDER BY seq");
+    stmt.bind(1, episode_id);
+    return collect_all(stmt, read_highlight);
+  });
+}
+
+// ---- episode summaries ------------------------------------------------------------------
+
+Status SqliteSummaryRepo::put(const StoredSummary& summary) {
+  return db_.write([&](Connection& conn) -> Status {
+    HARK_TRY(require_episode(conn, summary.episode_id));
+    return conn
+        .prepare(
+            "INSERT OR REPLACE INTO episode_summaries (episode_id, abstract, takeaways, engine, "
+            "created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind_all(summary.episode_id, summary.abstract, encode_strings(summary.takeaways),
+                  summary.engine, now_ms())
+        .run();
+  });
+}
+
+Result<std::optional<StoredSummary>> SqliteSummaryRepo::find(Id episode_id) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT episode_id, abstract, takeaways, engine, created_at FROM episode_summaries "
+        "WHERE episode_id = ?");
+    stmt.bind(1, episode_id);
+    return collect_one(stmt, read_summary);
+  });
+}
+
+}  // namespace hark::store::sqlite
