@@ -13,8 +13,10 @@ packages=(
   libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
   # the sample podcast: speech synthesis and encoding
   espeak-ng ffmpeg
+  # the local AI services (scripts/*-service: Python virtual environments, health checks)
+  python3 python3-venv curl
   # benchmarks and test tooling
-  python3 python3-venv python3-feedparser
+  python3-feedparser
 )
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi

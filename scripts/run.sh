@@ -13,8 +13,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# scripts/asr-service (the local speech-to-text service) also needs the curl program.
-command -v curl >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y curl || sudo apt-get install -y curl; }
 scripts/build.sh default hark
 export HARK_DATA="${HARK_DATA:-$PWD/.hark-data}"
 hark=build/hark

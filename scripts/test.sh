@@ -6,7 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# scripts/asr-service (the local speech-to-text service) also needs the curl program.
-command -v curl >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y curl || sudo apt-get install -y curl; }
 scripts/build.sh ci
 ctest --preset ci --output-on-failure -j2 "$@"
