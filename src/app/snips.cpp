@@ -125,11 +125,11 @@ Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id) {
     }
   }
 
-  outcome.message = "stored " + std::to_string(outcome.highlights) + " highlights, the summary" +
+  outcome.message = "stored " + std::to_string(outcome.highlights) + " highlights" +
                     (outcome.generated_chapters > 0
-                         ? " and " + std::to_string(outcome.generated_chapters) +
+                         ? ", the summary and " + std::to_string(outcome.generated_chapters) +
                                " generated chapters"
-                         : std::string());
+                         : std::string(" and the summary"));
   return outcome;
 }
 
