@@ -167,7 +167,7 @@ TEST(CliPipelineTest, ProcessAllStoresTranscriptsAndChaptersOfTheSample) {
 
   auto processed = run({"process", "--all"});
   ASSERT_EQ(processed.exit_code, 0) << processed.err;
-  EXPECT_NE(processed.out.find("6 jobs done, 0 failed"), std::string::npos) << processed.out;
+  EXPECT_NE(processed.out.find("9 jobs done, 0 failed"), std::string::npos) << processed.out;
 
   for (const auto& e : json_of({"episodes", "--json"})) {
     const auto id = std::to_string(e["id"].get<long>());
@@ -192,7 +192,7 @@ TEST(CliPipelineTest, ProcessAllStoresTranscriptsAndChaptersOfTheSample) {
   }
 
   auto jobs = json_of({"jobs", "--json"});
-  ASSERT_EQ(jobs.size(), 6u);
+  ASSERT_EQ(jobs.size(), 9u);
   for (const auto& j : jobs) {
     EXPECT_EQ(j["state"], "done") << j.dump();
     EXPECT_TRUE(j["error"].is_null()) << j.dump();

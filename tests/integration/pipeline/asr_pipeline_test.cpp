@@ -29,6 +29,9 @@
 namespace hark::app {
 namespace {
 
+// Every job of the pipeline runs once per episode.
+constexpr int kSteps = static_cast<int>(kPipelineSteps.size());
+
 using hark::testing::LoopbackServer;
 using hark::testing::ServerRequest;
 using hark::testing::ServerResponse;
@@ -246,7 +249,7 @@ TEST_F(AsrPipelineTest, NoPublisherTranscriptMeansSpeechToTextStoredWithItsOrigi
   use_asr(asr_.url(""));
   const Id id = add_episode(wav(4, false));
   const auto summary = process(id);
-  EXPECT_EQ(summary.done, 2);
+  EXPECT_EQ(summary.done, kSteps);
   EXPECT_EQ(summary.failed, 0);
   EXPECT_EQ(asr_requests_.load(), 1);
   // The prompt names the podcast and its people; the language comes from the feed.
@@ -288,7 +291,7 @@ TEST_F(AsrPipelineTest, PublisherTranscriptIsPreferredAndNoAudioIsFetched) {
   auto e = episode(id);
   e.transcripts = {link};
   ASSERT_TRUE(store_->episodes().upsert(e.podcast_id, {e}));
-  EXPECT_EQ(process(id).done, 2);
+  EXPECT_EQ(process(id).done, kSteps);
   EXPECT_EQ(asr_requests_.load(), 0);
   EXPECT_TRUE(enclosure_.requests_to("/audio").empty());
   auto info = store_->transcripts().info(id);
@@ -299,7 +302,7 @@ TEST_F(AsrPipelineTest, PublisherTranscriptIsPreferredAndNoAudioIsFetched) {
 TEST_F(AsrPipelineTest, AutoTranscribeOffLeavesTheEpisodeWaiting) {
   use_asr(asr_.url(""), /*auto_transcribe=*/false);
   const Id id = add_episode(wav(4, false));
-  EXPECT_EQ(process(id).done, 2);
+  EXPECT_EQ(process(id).done, kSteps);
   EXPECT_EQ(asr_requests_.load(), 0);
   const auto job = transcript_job();
   EXPECT_NE(job.progress_message.find("auto_transcribe is off"), std::string::npos)

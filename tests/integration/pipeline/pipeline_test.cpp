@@ -19,6 +19,9 @@
 namespace hark::app {
 namespace {
 
+// Every job of the pipeline runs once per episode.
+constexpr int kSteps = static_cast<int>(kPipelineSteps.size());
+
 using hark::testing::LoopbackServer;
 using hark::testing::ServerRequest;
 using hark::testing::ServerResponse;
@@ -165,12 +168,15 @@ TEST(RankTranscriptLinks, FormatFromExtensionWhenTypeIsMissing) {
   EXPECT_EQ(ranked[0].url, "https://x/t.vtt?v=2");
 }
 
-TEST(NextPipelineJobs, ChainsTranscriptToChaptersAndEndsThere) {
+TEST(NextPipelineJobs, ChainsTranscriptToChaptersToInsightsAndEndsThere) {
   const auto after_transcript = next_pipeline_jobs(kTranscriptJob, 7);
   ASSERT_EQ(after_transcript.size(), 1u);
   EXPECT_EQ(after_transcript[0].kind, kChaptersJob);
   EXPECT_EQ(after_transcript[0].dedupe_key, "chapters:7");
-  EXPECT_TRUE(next_pipeline_jobs(kChaptersJob, 7).empty());
+  const auto after_chapters = next_pipeline_jobs(kChaptersJob, 7);
+  ASSERT_EQ(after_chapters.size(), 1u);
+  EXPECT_EQ(after_chapters[0].kind, kInsightsJob);
+  EXPECT_TRUE(next_pipeline_jobs(kInsightsJob, 7).empty());
 }
 
 TEST_F(PipelineTest, BestLinkIsFetchedAndSpeakersAreNamed) {
@@ -182,7 +188,7 @@ TEST_F(PipelineTest, BestLinkIsFetchedAndSpeakersAreNamed) {
                      link(server_.url("/t.json"), "application/json", "en")};
   });
   const auto summary = process(id);
-  EXPECT_EQ(summary.done, 2);
+  EXPECT_EQ(summary.done, kSteps);
   EXPECT_EQ(summary.failed, 0);
   EXPECT_TRUE(server_.requests_to("/t.vtt").empty());
   const auto t = transcript_of(id);
@@ -199,7 +205,7 @@ TEST_F(PipelineTest, BrokenLinkFallsBackToTheNextOne) {
     e.transcripts = {link(server_.url("/gone.json"), "application/json"),
                      link(server_.url("/t.vtt"), "text/vtt")};
   });
-  EXPECT_EQ(process(id).done, 2);
+  EXPECT_EQ(process(id).done, kSteps);
   const auto t = transcript_of(id);
   ASSERT_TRUE(t);
   EXPECT_EQ(t->source, "publisher:vtt");
@@ -218,7 +224,7 @@ TEST_F(PipelineTest, BrokenTranscriptLeavesEpisodeWaitingThenAGoodOneWorks) {
       [&](Episode& e) { e.transcripts = {link(server_.url("/t.vtt"), "text/vtt", "en")}; });
 
   const auto first = process(id);
-  EXPECT_EQ(first.done, 2);
+  EXPECT_EQ(first.done, kSteps);
   EXPECT_EQ(first.failed, 0);
   EXPECT_EQ(first.retrying, 0);
   EXPECT_FALSE(transcript_of(id));
@@ -230,7 +236,7 @@ TEST_F(PipelineTest, BrokenTranscriptLeavesEpisodeWaitingThenAGoodOneWorks) {
   EXPECT_NE(job.progress_message.find("waiting for speech-to-text"), std::string::npos);
 
   available = true;
-  EXPECT_EQ(process(id).done, 2);
+  EXPECT_EQ(process(id).done, kSteps);
   ASSERT_TRUE(transcript_of(id));
   EXPECT_EQ(transcript_of(id)->segments.size(), 3u);
 }
@@ -240,7 +246,7 @@ TEST_F(PipelineTest, UnparsableTranscriptDoesNotFailThePipeline) {
   const Id id = add_episode(
       [&](Episode& e) { e.transcripts = {link(server_.url("/t.json"), "application/json")}; });
   const auto summary = process(id);
-  EXPECT_EQ(summary.done, 2);
+  EXPECT_EQ(summary.done, kSteps);
   EXPECT_EQ(summary.failed, 0);
   EXPECT_FALSE(transcript_of(id));
 }
@@ -286,7 +292,7 @@ TEST_F(PipelineTest, RerunningDoesNotDuplicateSegmentsOrChapters) {
   });
   process(id);
   process(id);
-  EXPECT_EQ(process(id).done, 2);
+  EXPECT_EQ(process(id).done, kSteps);
   ASSERT_TRUE(transcript_of(id));
   EXPECT_EQ(transcript_of(id)->segments.size(), 3u);
   EXPECT_EQ(chapters_of(id).size(), 3u);
