@@ -62,12 +62,13 @@ int main(int argc, char** argv) {
   std::atomic<bool> cancel{false};
   asr::TranscribeStats stats;
   auto result = (*transcriber)
-                    ->transcribe(asr::AudioInput::file(audio), options,
-                                 [](const asr::Progress& p) {
-                                   std::cerr << "\r  " << p.chunks_done << "/" << p.chunks_total
-                                             << " chunks" << std::flush;
-                                 },
-                                 cancel, &stats);
+                    ->transcribe(
+                        asr::AudioInput::file(audio), options,
+                        [](const asr::Progress& p) {
+                          std::cerr << "\r  " << p.chunks_done << "/" << p.chunks_total << " chunks"
+                                    << std::flush;
+                        },
+                        cancel, &stats);
   std::cerr << "\n";
   if (!result) {
     std::cerr << "transcription failed: " << result.error().message << "\n";
@@ -75,16 +76,16 @@ int main(int argc, char** argv) {
   }
   const double audio_s = static_cast<double>(stats.audio_ms) / 1000.0;
   char line[1024];
-  std::snprintf(line, sizeof line,
-                "{\"label\":\"%s\",\"endpoints\":%zu,\"audio_s\":%.1f,\"total_s\":%.2f,\"rtf\":%.4f,"
-                "\"chunks\":%d,\"requests\":%d,\"plan_s\":%.3f,\"chunk_decode_s\":%.3f,"
-                "\"encode_s\":%.3f,\"merge_s\":%.4f,\"request_s\":%.1f,\"overhead_share\":%.5f,"
-                "\"segments\":%zu",
-                label.c_str(), urls.size(), audio_s, stats.total_seconds,
-                audio_s > 0 ? stats.total_seconds / audio_s : 0.0, stats.chunks, stats.requests,
-                stats.plan_seconds, stats.chunk_decode_seconds, stats.encode_seconds,
-                stats.merge_seconds, stats.request_seconds, stats.overhead_share(),
-                result->segments.size());
+  std::snprintf(
+      line, sizeof line,
+      "{\"label\":\"%s\",\"endpoints\":%zu,\"audio_s\":%.1f,\"total_s\":%.2f,\"rtf\":%.4f,"
+      "\"chunks\":%d,\"requests\":%d,\"plan_s\":%.3f,\"chunk_decode_s\":%.3f,"
+      "\"encode_s\":%.3f,\"merge_s\":%.4f,\"request_s\":%.1f,\"overhead_share\":%.5f,"
+      "\"segments\":%zu",
+      label.c_str(), urls.size(), audio_s, stats.total_seconds,
+      audio_s > 0 ? stats.total_seconds / audio_s : 0.0, stats.chunks, stats.requests,
+      stats.plan_seconds, stats.chunk_decode_seconds, stats.encode_seconds, stats.merge_seconds,
+      stats.request_seconds, stats.overhead_share(), result->segments.size());
   std::cout << line;
   if (!reference_file.empty()) {
     std::ifstream in(reference_file);

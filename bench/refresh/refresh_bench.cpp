@@ -2,11 +2,13 @@
 // them (OPML import), then refreshes the whole library twice: most feeds answer 304 Not
 // Modified, a share of them publish a new episode each time. Prints wall-clock figures.
 //
-//   build/bench/refresh/hark_bench_refresh [feeds=1000] [changed_percent=5] [episodes=30] [per_host=16]
+//   build/bench/refresh/hark_bench_refresh [feeds=1000] [changed_percent=5] [episodes=30]
+//   [per_host=16]
 //
 // Every feed is on one loopback server, so the per-host limit bounds the whole run: 16
 // stands for feeds spread over many hosts; 4 (hark's default) is the one-host worst case.
 #include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,7 +18,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "app/library.hpp"
@@ -41,7 +42,8 @@ std::string make_feed(int feed, int episodes, int generation) {
     x += "<description>Show notes for episode " + id +
          ". We talk about things, people and ideas at some length.</description>";
     x += "<enclosure url=\"https://cdn.example.com/" + id +
-         ".mp3\" length=\"12345678\" type=\"audio/mpeg\"/><itunes:duration>45:00</itunes:duration></item>";
+         ".mp3\" length=\"12345678\" "
+         "type=\"audio/mpeg\"/><itunes:duration>45:00</itunes:duration></item>";
   }
   x += "</channel></rss>";
   return x;
@@ -133,8 +135,9 @@ int main(int argc, char** argv) {
       failed += r.outcome == hark::app::RefreshOutcome::Failed;
       added += r.episodes.added;
     }
-    std::printf("refresh round %d: %.3f s  (%ld answered 304, %ld full, %d new episodes, %d failed)\n",
-                round, s, not_modified.load(), full_responses.load(), added, failed);
+    std::printf(
+        "refresh round %d: %.3f s  (%ld answered 304, %ld full, %d new episodes, %d failed)\n",
+        round, s, not_modified.load(), full_responses.load(), added, failed);
   }
   server.stop();
   server_thread.join();

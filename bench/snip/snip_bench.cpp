@@ -25,11 +25,12 @@ double ms_since(Clock::time_point t0) {
 }
 
 hark::Transcript long_transcript(double hours) {
-  const auto fx = hark::insight::eval::load_fixtures(
-      std::filesystem::path(HARK_SOURCE_DIR) / "tests/fixtures/insight");
+  const auto fx = hark::insight::eval::load_fixtures(std::filesystem::path(HARK_SOURCE_DIR) /
+                                                     "tests/fixtures/insight");
   std::vector<hark::Transcript> parts;
   for (const auto& [name, bytes] : fx.transcripts)
-    if (auto p = hark::transcript::parse_transcript(bytes, "text/vtt")) parts.push_back(p->transcript);
+    if (auto p = hark::transcript::parse_transcript(bytes, "text/vtt"))
+      parts.push_back(p->transcript);
   hark::Transcript out;
   out.language = "en";
   const auto target = static_cast<hark::Millis>(hours * 3600000);
@@ -107,9 +108,10 @@ int main(int argc, char** argv) {
   std::printf("transcript: %.2f h, %zu segments, %zu sentences, %zu words\n",
               static_cast<double>(a.duration_ms()) / 3.6e6, t.segments.size(), a.size(), words);
   std::printf("analysis (once): %.1f ms\n", analysis_ms);
-  std::printf("snip x %d: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (mean title %zu bytes)\n",
-              snips, percentile(times, 0.5), percentile(times, 0.95), percentile(times, 0.99),
-              *std::max_element(times.begin(), times.end()), title_bytes / times.size());
+  std::printf(
+      "snip x %d: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (mean title %zu bytes)\n",
+      snips, percentile(times, 0.5), percentile(times, 0.95), percentile(times, 0.99),
+      *std::max_element(times.begin(), times.end()), title_bytes / times.size());
   std::printf("highlights: %.1f ms (%zu)  chapters: %.1f ms (%zu)  episode summary: %.1f ms\n",
               highlights_ms, h ? h->size() : 0, chapters_ms, chapters ? chapters->size() : 0,
               summary_ms);

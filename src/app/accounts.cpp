@@ -38,8 +38,7 @@ const std::string& dummy_hash() {
 Result<std::string> hash_password(std::string_view password) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     return internal_error("hashing the password ran out of memory");
   }
@@ -156,8 +155,10 @@ Result<LoginResult> Accounts::login(const std::string& name, std::string_view pa
   auto user = store_.users().find_by_name(name);
   if (!user && user.error().code != ErrorCode::NotFound) return user.error();
   bool good = false;
-  if (user) good = verify_password(user->password_hash, password);
-  else (void)verify_password(dummy_hash(), password);
+  if (user)
+    good = verify_password(user->password_hash, password);
+  else
+    (void)verify_password(dummy_hash(), password);
   HARK_TRY(store_.login_attempts().record(name, ip, t, good));
   if (!good) return LoginResult{};
   // Attempts only matter within the window; forget older ones.

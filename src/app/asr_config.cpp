@@ -1,10 +1,11 @@
 #include "app/asr_config.hpp"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/text.hpp"
 
@@ -148,9 +149,11 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
     if (k == "language") {
       const auto v = node.value<std::string>();
       const auto lang = text::to_lower_ascii(text::trim(v.value_or("?")));
-      if (lang != "auto" && (lang.size() < 2 || lang.size() > 3 ||
-                             lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos))
-        return bad(source_name, "asr.language", "must be \"auto\" or an ISO 639-1 code such as \"en\"");
+      if (lang != "auto" &&
+          (lang.size() < 2 || lang.size() > 3 ||
+           lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos))
+        return bad(source_name, "asr.language",
+                   "must be \"auto\" or an ISO 639-1 code such as \"en\"");
       out.language = lang;
     } else if (k == "auto_transcribe") {
       const auto v = node.value<bool>();
@@ -165,12 +168,14 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
     } else if (k == "endpoints") {
       const auto* arr = node.as_array();
       if (arr == nullptr)
-        return bad(source_name, "asr.endpoints", "must be a list of tables ({ url = \"...\", ... })");
+        return bad(source_name, "asr.endpoints",
+                   "must be a list of tables ({ url = \"...\", ... })");
       has_list = true;
       for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* t = (*arr)[i].as_table();
         const std::string prefix = "asr.endpoints[" + std::to_string(i + 1) + "].";
-        if (t == nullptr) return bad(source_name, prefix.substr(0, prefix.size() - 1), "must be a table");
+        if (t == nullptr)
+          return bad(source_name, prefix.substr(0, prefix.size() - 1), "must be a table");
         asr::Endpoint e;
         for (const auto& [ek, en] : *t) {
           const std::string name(ek.str());
@@ -194,9 +199,10 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
     }
   }
   if (has_list && has_shorthand)
-    return invalid_input(source_name +
-                         ": [asr] has both 'endpoints' and endpoint settings of its own (url, kind, "
-                         "model, ...); put every endpoint in 'endpoints'");
+    return invalid_input(
+        source_name +
+        ": [asr] has both 'endpoints' and endpoint settings of its own (url, kind, "
+        "model, ...); put every endpoint in 'endpoints'");
   if (has_shorthand) {
     if (shorthand.url.empty()) return bad(source_name, "asr.url", "is required");
     fill_defaults(shorthand);
@@ -207,8 +213,10 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
     out.source = source_name + " [asr]";
   }
   if (out.chunking.min_ms > out.chunking.max_ms)
-    return invalid_input(source_name + ": 'asr.min_chunk_seconds' is larger than 'asr.max_chunk_seconds'");
-  if (out.chunking.target_ms < out.chunking.min_ms || out.chunking.target_ms > out.chunking.max_ms) {
+    return invalid_input(source_name +
+                         ": 'asr.min_chunk_seconds' is larger than 'asr.max_chunk_seconds'");
+  if (out.chunking.target_ms < out.chunking.min_ms ||
+      out.chunking.target_ms > out.chunking.max_ms) {
     // A target alone moves the window with it.
     out.chunking.min_ms = std::min(out.chunking.min_ms, out.chunking.target_ms * 4 / 5);
     out.chunking.max_ms = std::max(out.chunking.max_ms, out.chunking.target_ms * 6 / 5);
@@ -242,7 +250,8 @@ Result<AsrConfig> load_asr_config(const Config& config) {
   AsrConfig out;
   if (!config.config_file.empty()) {
     std::ifstream in(config.config_file, std::ios::binary);
-    if (!in) return invalid_input("cannot read the configuration file " + config.config_file.string());
+    if (!in)
+      return invalid_input("cannot read the configuration file " + config.config_file.string());
     std::ostringstream ss;
     ss << in.rdbuf();
     HARK_TRY(apply_asr_toml(ss.str(), config.config_file.string(), out));

@@ -1,9 +1,10 @@
 #include "app/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/text.hpp"
 
@@ -50,11 +51,13 @@ Status apply_network(const toml::table& t, const std::string& source, Config& co
     const auto k = key.str();
     if (k == "allow_private_networks") {
       const auto v = node.value<bool>();
-      if (!v) return invalid_input(source + ": 'network.allow_private_networks' must be true or false");
+      if (!v)
+        return invalid_input(source + ": 'network.allow_private_networks' must be true or false");
       config.allow_private_networks = *v;
     } else if (k == "allowed_hosts") {
       const auto* arr = node.as_array();
-      if (arr == nullptr) return invalid_input(source + ": 'network.allowed_hosts' must be a list of host names");
+      if (arr == nullptr)
+        return invalid_input(source + ": 'network.allowed_hosts' must be a list of host names");
       config.allowed_hosts.clear();
       for (const auto& h : *arr) {
         const auto s = h.value<std::string>();
@@ -64,7 +67,8 @@ Status apply_network(const toml::table& t, const std::string& source, Config& co
     } else if (k == "timeout_seconds") {
       HARK_TRY(read_int(node, source, "network.timeout_seconds", config.timeout_seconds, 1L));
     } else if (k == "connect_timeout_seconds") {
-      HARK_TRY(read_int(node, source, "network.connect_timeout_seconds", config.connect_timeout_seconds, 1L));
+      HARK_TRY(read_int(node, source, "network.connect_timeout_seconds",
+                        config.connect_timeout_seconds, 1L));
     } else if (k == "max_feed_mb") {
       HARK_TRY(read_int(node, source, "network.max_feed_mb", config.max_feed_mb, std::int64_t{1}));
     } else if (k == "user_agent") {
@@ -120,14 +124,19 @@ Status apply_toml(std::string_view toml_text, const std::string& source_name, Co
 
 Result<Config> load_config(const ConfigSources& sources) {
   Config config;
-  if (sources.data_dir_flag) config.data_dir = *sources.data_dir_flag;
-  else if (auto d = env("HARK_DATA")) config.data_dir = *d;
-  else config.data_dir = default_data_dir();
+  if (sources.data_dir_flag)
+    config.data_dir = *sources.data_dir_flag;
+  else if (auto d = env("HARK_DATA"))
+    config.data_dir = *d;
+  else
+    config.data_dir = default_data_dir();
 
   std::filesystem::path file;
   bool required = true;
-  if (sources.config_file_flag) file = *sources.config_file_flag;
-  else if (auto c = env("HARK_CONFIG")) file = *c;
+  if (sources.config_file_flag)
+    file = *sources.config_file_flag;
+  else if (auto c = env("HARK_CONFIG"))
+    file = *c;
   else {
     file = config.data_dir / "hark.toml";
     required = false;
@@ -146,7 +155,8 @@ Result<Config> load_config(const ConfigSources& sources) {
 
   if (auto v = env("HARK_ALLOW_PRIVATE_NETWORKS")) {
     const auto b = parse_bool(*v);
-    if (!b) return invalid_input("HARK_ALLOW_PRIVATE_NETWORKS must be true or false, not '" + *v + "'");
+    if (!b)
+      return invalid_input("HARK_ALLOW_PRIVATE_NETWORKS must be true or false, not '" + *v + "'");
     config.allow_private_networks = *b;
   }
   return config;

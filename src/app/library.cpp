@@ -50,12 +50,18 @@ class HostLimiter {
 
 std::string describe_status(int status) {
   switch (status) {
-    case 401: return "401 Unauthorized (a private feed may need its token in the URL)";
-    case 403: return "403 Forbidden";
-    case 404: return "404 Not Found (the feed may have moved; check its address)";
-    case 410: return "410 Gone (the publisher removed this feed)";
-    case 429: return "429 Too Many Requests (try again later)";
-    default: break;
+    case 401:
+      return "401 Unauthorized (a private feed may need its token in the URL)";
+    case 403:
+      return "403 Forbidden";
+    case 404:
+      return "404 Not Found (the feed may have moved; check its address)";
+    case 410:
+      return "410 Gone (the publisher removed this feed)";
+    case 429:
+      return "429 Too Many Requests (try again later)";
+    default:
+      break;
   }
   if (status >= 500) return std::to_string(status) + " (the server has a problem; try again later)";
   return std::to_string(status);
@@ -67,7 +73,7 @@ std::string extension_for(const Episode& e) {
   const auto dot = path.rfind('.');
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
     auto ext = text::to_lower_ascii(path.substr(dot + 1));
-    static const std::vector<std::string> kKnown = {"mp3", "m4a", "mp4", "aac", "ogg", "oga",
+    static const std::vector<std::string> kKnown = {"mp3",  "m4a", "mp4",  "aac",  "ogg", "oga",
                                                     "opus", "wav", "flac", "webm", "m4b"};
     for (const auto& k : kKnown)
       if (ext == k) return ext;
@@ -175,10 +181,9 @@ Result<Library::Fetched> Library::fetch_feed(const std::string& url, const Podca
   // that point at each other cannot loop.
   auto moved = fetch_once(next, nullptr);
   if (!moved || !moved->feed) {
-    first->feed->warnings.push_back("the feed says it moved to " + next +
-                                    ", but that address failed (" +
-                                    (moved ? std::string("no feed") : moved.error().message) +
-                                    "); still using " + url);
+    first->feed->warnings.push_back(
+        "the feed says it moved to " + next + ", but that address failed (" +
+        (moved ? std::string("no feed") : moved.error().message) + "); still using " + url);
     return first;
   }
   moved->moved_to = next;
@@ -367,8 +372,10 @@ Result<ImportResult> Library::import_opml(std::string_view opml, Id user_id,
   }
   for (std::size_t i = 0; i < results.size(); ++i) {
     auto& r = *results[i];
-    if (r) out.added.push_back(std::move(*r));
-    else out.failed.emplace_back((*entries)[i].xml_url, r.error().message);
+    if (r)
+      out.added.push_back(std::move(*r));
+    else
+      out.failed.emplace_back((*entries)[i].xml_url, r.error().message);
   }
   return out;
 }
@@ -386,7 +393,8 @@ Result<Episode> Library::download(Id episode_id, const net::ProgressFn& progress
   auto episode = store_.episodes().find(episode_id);
   if (!episode) return episode.error();
   if (episode->enclosure_url.empty())
-    return invalid_input("episode " + std::to_string(episode_id) + " has no audio file to download");
+    return invalid_input("episode " + std::to_string(episode_id) +
+                         " has no audio file to download");
   const auto dir = options_.media_dir / std::to_string(episode->podcast_id);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

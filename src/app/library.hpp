@@ -41,8 +41,8 @@ struct RefreshResult {
   std::string feed_url;
   RefreshOutcome outcome = RefreshOutcome::Failed;
   store::UpsertCounts episodes;
-  std::string error;         // when Failed: what went wrong, in words a person understands
-  std::string moved_to;      // set when the feed announced itunes:new-feed-url and we followed
+  std::string error;     // when Failed: what went wrong, in words a person understands
+  std::string moved_to;  // set when the feed announced itunes:new-feed-url and we followed
   std::vector<std::string> warnings;
 };
 

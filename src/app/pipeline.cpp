@@ -123,20 +123,24 @@ Result<std::vector<store::Job>> transcribe_in_step(store::Store& store,
     std::string message = "speech-to-text: ";
     double fraction = 0;
     if (p.chunks_total > 0) {
-      message += std::to_string(p.chunks_done) + " of " + std::to_string(p.chunks_total) + " chunks";
+      message +=
+          std::to_string(p.chunks_done) + " of " + std::to_string(p.chunks_total) + " chunks";
     } else {
       message += std::to_string(p.chunks_done) + " chunks";
     }
     if (p.audio_total_ms > 0) {
-      fraction = std::clamp(static_cast<double>(p.audio_done_ms) / static_cast<double>(p.audio_total_ms), 0.0, 0.99);
-      message += " (" + format_clock(p.audio_done_ms) + " of " + format_clock(p.audio_total_ms) + ")";
+      fraction = std::clamp(
+          static_cast<double>(p.audio_done_ms) / static_cast<double>(p.audio_total_ms), 0.0, 0.99);
+      message +=
+          " (" + format_clock(p.audio_done_ms) + " of " + format_clock(p.audio_total_ms) + ")";
     }
     (void)context.report(fraction, message);  // a lost lease also sets context.cancel
   };
   (void)context.report(0, "no usable publisher transcript; speech-to-text");
   auto result = speech_to_text(store, options, episode_id, progress, context.cancel);
   if (!result) return result.error();
-  if (auto stored = store_speech_to_text(store, episode_id, *result); !stored) return stored.error();
+  if (auto stored = store_speech_to_text(store, episode_id, *result); !stored)
+    return stored.error();
   const auto& t = result->transcript;
   std::string message = "stored the speech-to-text transcript (" + t.source;
   if (!result->engine.model.empty()) message += ", model " + result->engine.model;
@@ -179,9 +183,9 @@ Result<std::vector<store::Job>> run_transcript_step(store::Store& store, net::Ht
     return transcribe_in_step(store, options, context, episode.id, std::move(next));
   auto status = context.report(
       1.0, "no usable publisher transcript: " + why + "; waiting for speech-to-text" +
-               (options.transcriber != nullptr
-                    ? " (auto_transcribe is off: run hark transcribe " + std::to_string(episode.id) + ")"
-                    : ""));
+               (options.transcriber != nullptr ? " (auto_transcribe is off: run hark transcribe " +
+                                                     std::to_string(episode.id) + ")"
+                                               : ""));
   if (!status) return status.error();
   return next;
 }
@@ -318,9 +322,8 @@ Result<SpeechToText> speech_to_text(store::Store& store, const PipelineOptions& 
   if (path.empty() || !std::filesystem::is_regular_file(path, ec)) {
     if (!options.download) return unavailable("episode " + id + " is not downloaded");
     if (progress) progress(asr::Progress{});
-    auto downloaded = options.download(episode_id, [&cancel](std::int64_t, std::int64_t) {
-      return !cancel.load();
-    });
+    auto downloaded = options.download(
+        episode_id, [&cancel](std::int64_t, std::int64_t) { return !cancel.load(); });
     if (!downloaded) return downloaded.error();
     path = downloaded->download_path;
     out.downloaded_path = path;
@@ -366,8 +369,9 @@ Result<SpeechToText> speech_to_text(store::Store& store, const PipelineOptions& 
 }
 
 Status store_speech_to_text(store::Store& store, Id episode_id, const SpeechToText& result) {
-  return store.transcripts().replace(episode_id, result.transcript,
-                                     store::TranscriptOrigin{result.engine.kind, result.engine.model});
+  return store.transcripts().replace(
+      episode_id, result.transcript,
+      store::TranscriptOrigin{result.engine.kind, result.engine.model});
 }
 
 std::vector<TranscriptLink> rank_transcript_links(std::vector<TranscriptLink> links,

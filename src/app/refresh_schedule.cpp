@@ -82,10 +82,12 @@ RefreshRound RefreshSchedule::run_once() {
     for (const auto& r : *results) {
       if (r.outcome == RefreshOutcome::Failed) ++round.failed;
       round.new_episodes += r.episodes.added;
-      auto queued = enqueue_recent(store_, r.podcast_id, r.episodes.added_ids,
-                                   options_.auto_process_recent);
-      if (queued) round.queued += static_cast<int>(queued->size());
-      else if (round.error.empty()) round.error = queued.error().message;
+      auto queued =
+          enqueue_recent(store_, r.podcast_id, r.episodes.added_ids, options_.auto_process_recent);
+      if (queued)
+        round.queued += static_cast<int>(queued->size());
+      else if (round.error.empty())
+        round.error = queued.error().message;
     }
   }
   if (round.queued > 0 && options_.on_enqueued) options_.on_enqueued();

@@ -38,7 +38,7 @@ struct RefreshRound {
   int feeds = 0;
   int failed = 0;
   int new_episodes = 0;
-  int queued = 0;  // pipeline jobs queued
+  int queued = 0;     // pipeline jobs queued
   std::string error;  // set when the round could not run at all
 };
 
@@ -69,10 +69,10 @@ class RefreshSchedule {
   RefreshScheduleOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;                // guarded by mutex_
-  std::optional<RefreshRound> last_;     // guarded by mutex_
-  Millis next_at_ = 0;                   // guarded by mutex_
-  std::mutex round_mutex_;               // serialises run_once()
+  bool stopping_ = false;             // guarded by mutex_
+  std::optional<RefreshRound> last_;  // guarded by mutex_
+  Millis next_at_ = 0;                // guarded by mutex_
+  std::mutex round_mutex_;            // serialises run_once()
   std::thread thread_;
 };
 

@@ -1,10 +1,11 @@
 #include "app/server_config.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace hark::app {
 namespace {
@@ -22,7 +23,8 @@ Status read_count(const toml::node& node, const std::string& source, std::string
 Status read_bool(const toml::node& node, const std::string& source, std::string_view key,
                  bool& out) {
   const auto v = node.value<bool>();
-  if (!v) return invalid_input(source + ": 'server." + std::string(key) + "' must be true or false");
+  if (!v)
+    return invalid_input(source + ": 'server." + std::string(key) + "' must be true or false");
   out = *v;
   return ok();
 }
@@ -76,13 +78,16 @@ Result<ServerConfig> load_server_config(const Config& config) {
   ServerConfig out;
   if (!config.config_file.empty()) {
     std::ifstream in(config.config_file, std::ios::binary);
-    if (!in) return invalid_input("cannot read the configuration file " + config.config_file.string());
+    if (!in)
+      return invalid_input("cannot read the configuration file " + config.config_file.string());
     std::ostringstream ss;
     ss << in.rdbuf();
     HARK_TRY(apply_server_toml(ss.str(), config.config_file.string(), out));
   }
   if (const char* v = std::getenv("HARK_LISTEN"); v && *v) {
-    if (!parse_listen(v)) return invalid_input(std::string("HARK_LISTEN must look like 127.0.0.1:8080, not '") + v + "'");
+    if (!parse_listen(v))
+      return invalid_input(std::string("HARK_LISTEN must look like 127.0.0.1:8080, not '") + v +
+                           "'");
     out.listen = v;
   }
   if (const char* v = std::getenv("HARK_WEB_DIR"); v && *v) out.web_dir = v;
@@ -102,10 +107,12 @@ Result<std::pair<std::string, int>> parse_listen(std::string_view listen) {
     port_text = listen.substr(colon + 1);
   }
   int port = -1;
-  const auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [ptr, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (host.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() || port < 0 ||
       port > 65535)
-    return invalid_input("'" + std::string(listen) + "' is not an address:port such as 127.0.0.1:8080");
+    return invalid_input("'" + std::string(listen) +
+                         "' is not an address:port such as 127.0.0.1:8080");
   return std::make_pair(host, port);
 }
 

@@ -126,7 +126,8 @@ class Run {
       p.audio_total_ms = total_ms_;
     }
     if (reported_ && p.chunks_done == reported_->chunks_done &&
-        p.chunks_total == reported_->chunks_total && p.audio_total_ms == reported_->audio_total_ms) {
+        p.chunks_total == reported_->chunks_total &&
+        p.audio_total_ms == reported_->audio_total_ms) {
       return;
     }
     reported_ = p;
@@ -146,7 +147,8 @@ class Run {
     std::lock_guard lock(mutex_);
     std::vector<ChunkResult> out;
     for (std::size_t i = 0; i < chunks_.size(); ++i) {
-      out.push_back({chunks_[i].start_ms(), chunks_[i].duration_ms(), results_[i].value_or(ChunkTranscript{})});
+      out.push_back({chunks_[i].start_ms(), chunks_[i].duration_ms(),
+                     results_[i].value_or(ChunkTranscript{})});
     }
     return out;
   }
@@ -255,16 +257,16 @@ class Run {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::vector<ChunkSpan> chunks_;                         // guarded by mutex_
+  std::vector<ChunkSpan> chunks_;                        // guarded by mutex_
   std::vector<std::optional<ChunkTranscript>> results_;  // guarded by mutex_
-  std::deque<Task> queue_;                                // guarded by mutex_
-  bool planning_done_ = false;                            // guarded by mutex_
-  std::size_t done_ = 0;                                  // guarded by mutex_
-  Millis audio_done_ms_ = 0;                              // guarded by mutex_
-  Millis total_ms_ = 0;                                   // guarded by mutex_
-  std::optional<Error> fatal_;                            // guarded by mutex_
-  std::optional<Progress> reported_;                      // the calling thread's
-  TranscribeStats stats_;                                 // guarded by mutex_
+  std::deque<Task> queue_;                               // guarded by mutex_
+  bool planning_done_ = false;                           // guarded by mutex_
+  std::size_t done_ = 0;                                 // guarded by mutex_
+  Millis audio_done_ms_ = 0;                             // guarded by mutex_
+  Millis total_ms_ = 0;                                  // guarded by mutex_
+  std::optional<Error> fatal_;                           // guarded by mutex_
+  std::optional<Progress> reported_;                     // the calling thread's
+  TranscribeStats stats_;                                // guarded by mutex_
 };
 
 // Decodes the file once, planning cuts as the audio streams in.
@@ -292,9 +294,8 @@ Status plan_file(Run& run, const std::filesystem::path& path, const ChunkingOpti
 
 }  // namespace
 
-Result<std::unique_ptr<ChunkedTranscriber>> ChunkedTranscriber::create(net::HttpClient& http,
-                                                                        std::vector<Endpoint> endpoints,
-                                                                        ChunkedOptions options) {
+Result<std::unique_ptr<ChunkedTranscriber>> ChunkedTranscriber::create(
+    net::HttpClient& http, std::vector<Endpoint> endpoints, ChunkedOptions options) {
   if (endpoints.empty()) return invalid_input("no speech-to-text endpoint is configured");
   for (const Endpoint& e : endpoints) {
     const std::string url = text::to_lower_ascii(text::trim(e.url));
@@ -309,7 +310,8 @@ Result<std::unique_ptr<ChunkedTranscriber>> ChunkedTranscriber::create(net::Http
   }
   options.retry.max_attempts = std::max(1, options.retry.max_attempts);
   options.retry.initial_backoff_ms = std::max<Millis>(0, options.retry.initial_backoff_ms);
-  options.retry.max_backoff_ms = std::max(options.retry.initial_backoff_ms, options.retry.max_backoff_ms);
+  options.retry.max_backoff_ms =
+      std::max(options.retry.initial_backoff_ms, options.retry.max_backoff_ms);
   return std::unique_ptr<ChunkedTranscriber>(
       new ChunkedTranscriber(http, std::move(endpoints), std::move(options)));
 }
@@ -317,7 +319,8 @@ Result<std::unique_ptr<ChunkedTranscriber>> ChunkedTranscriber::create(net::Http
 ChunkedTranscriber::ChunkedTranscriber(net::HttpClient& http, std::vector<Endpoint> endpoints,
                                        ChunkedOptions options)
     : options_(std::move(options)) {
-  for (Endpoint& e : endpoints) clients_.push_back(std::make_unique<EndpointClient>(http, std::move(e)));
+  for (Endpoint& e : endpoints)
+    clients_.push_back(std::make_unique<EndpointClient>(http, std::move(e)));
 }
 
 ChunkedTranscriber::~ChunkedTranscriber() = default;

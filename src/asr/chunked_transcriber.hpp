@@ -32,7 +32,7 @@
 namespace hark::asr {
 
 struct RetryPolicy {
-  int max_attempts = 4;              // per chunk, the first one included
+  int max_attempts = 4;               // per chunk, the first one included
   Millis initial_backoff_ms = 2'000;  // doubled after every failed attempt of the chunk
   Millis max_backoff_ms = 60'000;     // also caps a server's Retry-After
 };
@@ -48,7 +48,7 @@ struct TranscribeStats {
   double request_seconds = 0;       // HTTP requests, i.e. waiting for the services (summed)
   double merge_seconds = 0;         // merging the chunks' results
   int chunks = 0;
-  int requests = 0;                 // attempts, retries included
+  int requests = 0;  // attempts, retries included
   Millis audio_ms = 0;
 
   // hark's own work (planning, chunk decoding, WAV encoding, merging) as a share of the
@@ -89,7 +89,8 @@ class ChunkedTranscriber final : public Transcriber {
   ~ChunkedTranscriber() override;
 
  private:
-  ChunkedTranscriber(net::HttpClient& http, std::vector<Endpoint> endpoints, ChunkedOptions options);
+  ChunkedTranscriber(net::HttpClient& http, std::vector<Endpoint> endpoints,
+                     ChunkedOptions options);
 
   std::vector<std::unique_ptr<EndpointClient>> clients_;
   ChunkedOptions options_;

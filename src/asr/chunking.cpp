@@ -33,7 +33,7 @@ ChunkPlanner::ChunkPlanner(ChunkingOptions options) : options_(options) {
   o.max_ms = std::max(o.max_ms, o.min_ms);
   o.target_ms = std::clamp(o.target_ms, o.min_ms, o.max_ms);
   frame_samples_ = std::max<std::int64_t>(1, o.frame_ms * o.sample_rate / 1000);
-  min_frames_ = (o.min_ms + o.frame_ms - 1) / o.frame_ms;  // chunks are at least min long
+  min_frames_ = (o.min_ms + o.frame_ms - 1) / o.frame_ms;      // chunks are at least min long
   max_frames_ = std::max(min_frames_, o.max_ms / o.frame_ms);  // ...and at most max
   target_frames_ = o.target_ms / o.frame_ms;
   min_silence_frames_ = std::max<std::int64_t>(1, o.min_silence_ms / o.frame_ms);
@@ -43,7 +43,8 @@ void ChunkPlanner::add(std::span<const float> samples) {
   for (const float x : samples) {
     partial_sum_ += static_cast<double>(x) * x;
     if (++partial_count_ == frame_samples_) {
-      rms_.push_back(static_cast<float>(std::sqrt(partial_sum_ / static_cast<double>(frame_samples_))));
+      rms_.push_back(
+          static_cast<float>(std::sqrt(partial_sum_ / static_cast<double>(frame_samples_))));
       partial_sum_ = 0;
       partial_count_ = 0;
     }
@@ -56,11 +57,14 @@ void ChunkPlanner::add(std::span<const float> samples) {
   }
 }
 
-std::vector<ChunkSpan> ChunkPlanner::take_ready() { return std::exchange(ready_, {}); }
+std::vector<ChunkSpan> ChunkPlanner::take_ready() {
+  return std::exchange(ready_, {});
+}
 
 std::vector<ChunkSpan> ChunkPlanner::finish() {
   if (partial_count_ > 0) {  // the last, short frame counts as a frame of its own
-    rms_.push_back(static_cast<float>(std::sqrt(partial_sum_ / static_cast<double>(partial_count_))));
+    rms_.push_back(
+        static_cast<float>(std::sqrt(partial_sum_ / static_cast<double>(partial_count_))));
     partial_sum_ = 0;
     partial_count_ = 0;
   }
@@ -94,7 +98,8 @@ std::int64_t ChunkPlanner::choose_cut(std::int64_t lo, std::int64_t hi, std::int
   const std::vector<float> window(first, last);
   const float loud = percentile(window, 0.9);
   const float quiet = percentile(window, 0.1);
-  const float threshold = std::min(std::max(quiet * kQuietFloorFactor, 1e-4f), loud * kLoudToSilenceRatio);
+  const float threshold =
+      std::min(std::max(quiet * kQuietFloorFactor, 1e-4f), loud * kLoudToSilenceRatio);
 
   const std::int64_t long_pause = std::max<std::int64_t>(1, kLongPauseMs / options_.frame_ms);
   std::int64_t best_cut = -1;

@@ -30,7 +30,8 @@ std::string service_message(const std::string& body) {
         if (it->is_string()) return text::truncate_utf8(it->get<std::string>(), 300);
         if (it->is_object()) {
           const auto m = it->find("message");
-          if (m != it->end() && m->is_string()) return text::truncate_utf8(m->get<std::string>(), 300);
+          if (m != it->end() && m->is_string())
+            return text::truncate_utf8(m->get<std::string>(), 300);
         }
         return text::truncate_utf8(it->dump(), 300);
       }
@@ -120,7 +121,8 @@ Attempt EndpointClient::attempt(std::string_view wav, const TranscribeOptions& o
     form.add_field("language", "auto");  // whisper.cpp's server defaults to "en"
   }
   if (!options.prompt.empty()) {
-    std::string prompt = text::truncate_utf8(text::collapse_whitespace(options.prompt), kMaxPromptBytes);
+    std::string prompt =
+        text::truncate_utf8(text::collapse_whitespace(options.prompt), kMaxPromptBytes);
     if (prompt.ends_with("…")) {  // cut: end at a word boundary instead of mid-word
       prompt.resize(prompt.size() - std::string_view("…").size());
       if (const auto space = prompt.rfind(' '); space != std::string::npos) prompt.resize(space);
@@ -150,7 +152,8 @@ Attempt EndpointClient::attempt(std::string_view wav, const TranscribeOptions& o
 
   const int status = response->status;
   if (status >= 200 && status < 300) {
-    auto parsed = parse_verbose_json(response->body, openai ? WireFormat::OpenAI : WireFormat::WhisperCpp);
+    auto parsed =
+        parse_verbose_json(response->body, openai ? WireFormat::OpenAI : WireFormat::WhisperCpp);
     if (!parsed) {
       return {unavailable(service + " returned invalid JSON (" + parsed.error().message +
                           "): check that [asr] url and kind point at a " +
@@ -163,9 +166,11 @@ Attempt EndpointClient::attempt(std::string_view wav, const TranscribeOptions& o
   }
 
   const std::string said = service_message(response->body);
-  const std::string detail = " (HTTP " + std::to_string(status) + (said.empty() ? "" : ": " + said) + ")";
+  const std::string detail =
+      " (HTTP " + std::to_string(status) + (said.empty() ? "" : ": " + said) + ")";
   if (status == 401 || status == 403) {
-    const std::string what = endpoint_.api_key.empty() ? " requires an API key" : " refused the API key";
+    const std::string what =
+        endpoint_.api_key.empty() ? " requires an API key" : " refused the API key";
     return {forbidden(service + what + detail + " (" + std::string(kKeyHint) + ")")};
   }
   if (status == 400 || status == 413 || status == 415 || status == 422) {
@@ -176,7 +181,8 @@ Attempt EndpointClient::attempt(std::string_view wav, const TranscribeOptions& o
                         ": check [asr] url and kind")};
   }
   if (status == 408 || status == 429 || status >= 500) {
-    return {unavailable(service + " is overloaded or failing" + detail), true, retry_after(*response)};
+    return {unavailable(service + " is overloaded or failing" + detail), true,
+            retry_after(*response)};
   }
   return {unavailable(service + " answered unexpectedly" + detail)};
 }

@@ -29,9 +29,9 @@ struct Endpoint {
   // ".../audio/transcriptions" URL, is accepted too; for whisper.cpp the full ".../inference".
   std::string url{};
   EngineKind kind = EngineKind::OpenAI;
-  std::string model{};    // sent as `model` (OpenAI only); "" sends none
-  std::string api_key{};  // sent as "Authorization: Bearer ..." when not ""
-  int concurrency = 1;    // requests in flight at once, over every episode
+  std::string model{};          // sent as `model` (OpenAI only); "" sends none
+  std::string api_key{};        // sent as "Authorization: Bearer ..." when not ""
+  int concurrency = 1;          // requests in flight at once, over every episode
   Millis timeout_ms = 600'000;  // per request: a few minutes of audio on a slow CPU
 };
 
@@ -41,7 +41,7 @@ std::string request_url(const Endpoint& endpoint);
 // Why an attempt failed, and what to do about it.
 struct Attempt {
   Result<ChunkTranscript> result;
-  bool retryable = false;                 // 408, 429, 5xx, transport errors, timeouts
+  bool retryable = false;                  // 408, 429, 5xx, transport errors, timeouts
   std::optional<Millis> retry_after_ms{};  // the server's Retry-After, in seconds form
 };
 

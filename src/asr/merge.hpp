@@ -17,7 +17,8 @@
 // — is guarded: a segment with no_speech_prob > kNoSpeechThreshold and avg_logprob <
 // kLogprobThreshold is dropped (the rule Whisper itself uses to skip silent windows), as are
 // segments and words starting at or after their chunk's end (a word's text goes with it).
-// Segments come out ordered by start. The language is the one most chunks with speech detected (ties: the earliest).
+// Segments come out ordered by start. The language is the one most chunks with speech detected
+// (ties: the earliest).
 //
 // Pure; thread-safe.
 #pragma once

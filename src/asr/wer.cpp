@@ -15,21 +15,24 @@ namespace hark::asr {
 namespace {
 
 constexpr std::array<const char*, 20> kOnes = {
-    "zero",    "one",     "two",       "three",    "four",     "five",    "six",
-    "seven",   "eight",   "nine",      "ten",      "eleven",   "twelve",  "thirteen",
-    "fourteen", "fifteen", "sixteen",  "seventeen", "eighteen", "nineteen"};
+    "zero",     "one",     "two",     "three",     "four",     "five",    "six",
+    "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",  "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
 constexpr std::array<const char*, 10> kTens = {"",      "",      "twenty",  "thirty", "forty",
                                                "fifty", "sixty", "seventy", "eighty", "ninety"};
 
 std::string int_to_words(std::uint64_t n) {
   if (n < 20) return kOnes[n];
-  if (n < 100) return std::string(kTens[n / 10]) + (n % 10 == 0 ? "" : std::string(" ") + kOnes[n % 10]);
+  if (n < 100)
+    return std::string(kTens[n / 10]) + (n % 10 == 0 ? "" : std::string(" ") + kOnes[n % 10]);
   if (n < 1000) {
     const auto rest = n % 100;
     return std::string(kOnes[n / 100]) + " hundred" + (rest == 0 ? "" : " " + int_to_words(rest));
   }
   static const std::array<std::pair<std::uint64_t, const char*>, 4> scales = {
-      {{1'000'000'000'000ULL, "trillion"}, {1'000'000'000ULL, "billion"}, {1'000'000ULL, "million"},
+      {{1'000'000'000'000ULL, "trillion"},
+       {1'000'000'000ULL, "billion"},
+       {1'000'000ULL, "million"},
        {1000ULL, "thousand"}}};
   for (const auto& [value, name] : scales) {
     if (n >= value) {
@@ -66,8 +69,13 @@ std::string ordinal_words(std::string_view digits) {
   std::string last = words.substr(space == std::string::npos ? 0 : space + 1);
   words.resize(space == std::string::npos ? 0 : space + 1);
   static const std::array<std::pair<const char*, const char*>, 7> irregular = {
-      {{"one", "first"}, {"two", "second"}, {"three", "third"}, {"five", "fifth"},
-       {"eight", "eighth"}, {"nine", "ninth"}, {"twelve", "twelfth"}}};
+      {{"one", "first"},
+       {"two", "second"},
+       {"three", "third"},
+       {"five", "fifth"},
+       {"eight", "eighth"},
+       {"nine", "ninth"},
+       {"twelve", "twelfth"}}};
   for (const auto& [cardinal, ordinal] : irregular) {
     if (last == cardinal) return words + ordinal;
   }
@@ -110,14 +118,14 @@ std::string spell_letters(const std::string& word) {
 // Typographic quotes and dashes (UTF-8) to their ASCII counterparts.
 std::string fold_typography(std::string_view text) {
   static const std::array<std::pair<std::string_view, std::string_view>, 8> folds = {{
-      {"\xE2\x80\x98", "'"},  // ‘
-      {"\xE2\x80\x99", "'"},  // ’
+      {"\xE2\x80\x98", "'"},   // ‘
+      {"\xE2\x80\x99", "'"},   // ’
       {"\xE2\x80\x9C", "\""},  // “
       {"\xE2\x80\x9D", "\""},  // ”
-      {"\xE2\x80\x93", " "},  // –
-      {"\xE2\x80\x94", " "},  // —
-      {"\xE2\x80\xA6", " "},  // …
-      {"\xC2\xA0", " "},      // no-break space
+      {"\xE2\x80\x93", " "},   // –
+      {"\xE2\x80\x94", " "},   // —
+      {"\xE2\x80\xA6", " "},   // …
+      {"\xC2\xA0", " "},       // no-break space
   }};
   std::string out;
   out.reserve(text.size());
@@ -138,7 +146,8 @@ std::string fold_typography(std::string_view text) {
 
 struct Rules {
   std::regex dotted_acronym{R"(\b(?:[A-Za-z]\.){2,})"};
-  std::regex spelled{R"(\b(ADHD|USA|REM|BBC|DNA|MRI|CEO|GPS|CO2|PhD|US|UK|EU|TV|FM|AM|PM|AI|IQ)\b)"};
+  std::regex spelled{
+      R"(\b(ADHD|USA|REM|BBC|DNA|MRI|CEO|GPS|CO2|PhD|US|UK|EU|TV|FM|AM|PM|AI|IQ)\b)"};
   std::regex abbreviation{R"(\b(dr|mr|mrs|ms|st|prof|vs|etc|jr|sr|approx)\.(?=\s))"};
   std::regex doctor{R"(\bdr\b)"};
   std::regex okay{R"(\bok\b)"};
@@ -174,18 +183,26 @@ const Rules& rules() {
 }
 
 std::string abbreviation_word(const std::string& a) {
-  static const std::array<std::pair<const char*, const char*>, 11> words = {{
-      {"dr", "doctor"}, {"mr", "mister"}, {"mrs", "missus"}, {"ms", "miz"}, {"st", "saint"},
-      {"prof", "professor"}, {"vs", "versus"}, {"etc", "et cetera"}, {"jr", "junior"},
-      {"sr", "senior"}, {"approx", "approximately"}}};
+  static const std::array<std::pair<const char*, const char*>, 11> words = {
+      {{"dr", "doctor"},
+       {"mr", "mister"},
+       {"mrs", "missus"},
+       {"ms", "miz"},
+       {"st", "saint"},
+       {"prof", "professor"},
+       {"vs", "versus"},
+       {"etc", "et cetera"},
+       {"jr", "junior"},
+       {"sr", "senior"},
+       {"approx", "approximately"}}};
   for (const auto& [abbr, word] : words)
     if (a == abbr) return word;
   return a;
 }
 
 bool is_filler(const std::string& word) {
-  static const std::set<std::string, std::less<>> fillers = {"uh", "um", "umm", "hmm", "mm",
-                                                             "mhm", "er", "ah", "eh"};
+  static const std::set<std::string, std::less<>> fillers = {"uh",  "um", "umm", "hmm", "mm",
+                                                             "mhm", "er", "ah",  "eh"};
   return fillers.contains(word);
 }
 
@@ -194,7 +211,8 @@ bool is_filler(const std::string& word) {
 std::vector<std::string> normalize_words(std::string_view input) {
   const Rules& r = rules();
   std::string text = fold_typography(input);
-  text = replace_each(text, r.dotted_acronym, [](const std::smatch& m) { return spell_letters(m.str()); });
+  text = replace_each(text, r.dotted_acronym,
+                      [](const std::smatch& m) { return spell_letters(m.str()); });
   text = replace_each(text, r.spelled, [](const std::smatch& m) { return spell_letters(m.str()); });
   std::transform(text.begin(), text.end(), text.begin(), [](char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -203,8 +221,10 @@ std::vector<std::string> normalize_words(std::string_view input) {
                       [](const std::smatch& m) { return abbreviation_word(m[1].str()); });
   text = std::regex_replace(text, r.doctor, "doctor");
   text = std::regex_replace(text, r.okay, "okay");
-  text = replace_each(text, r.percent, [](const std::smatch& m) { return m[1].str() + " percent"; });
-  text = replace_each(text, r.ordinal, [](const std::smatch& m) { return ordinal_words(m[1].str()); });
+  text =
+      replace_each(text, r.percent, [](const std::smatch& m) { return m[1].str() + " percent"; });
+  text =
+      replace_each(text, r.ordinal, [](const std::smatch& m) { return ordinal_words(m[1].str()); });
   text = replace_each(text, r.number,
                       [](const std::smatch& m) { return " " + number_words(m.str()) + " "; });
   for (const auto& [pattern, replacement] : r.contractions)

@@ -26,7 +26,7 @@ struct WordErrorRate {
   int deletions = 0;
   int insertions = 0;
   int hits = 0;
-  int reference_words = 0;   // N
+  int reference_words = 0;  // N
   int hypothesis_words = 0;
 };
 

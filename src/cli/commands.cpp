@@ -1,5 +1,8 @@
 #include "cli/commands.hpp"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -7,15 +10,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <termios.h>
-#include <unistd.h>
-
 #include "app/accounts.hpp"
 #include "app/pipeline.hpp"
 #include "app/server_config.hpp"
-#include "server/server.hpp"
 #include "app/worker.hpp"
 #include "cli/output.hpp"
+#include "server/server.hpp"
 #include "transcript/emit.hpp"
 #include "transcript/format.hpp"
 
@@ -57,16 +57,16 @@ Status cmd_import(app::App& app, const std::string& opml_path, const Options& o)
   auto bytes = read_file(opml_path);
   if (!bytes) return bytes.error();
   ProgressBar bar("importing");
-  auto r = app.library().import_opml(*bytes, app.local_user().id,
-                                     [&](int done, int total, const std::string& item) {
-                                       bar.update(done, total, item);
-                                     });
+  auto r = app.library().import_opml(
+      *bytes, app.local_user().id,
+      [&](int done, int total, const std::string& item) { bar.update(done, total, item); });
   bar.finish();
   if (!r) return r.error().with_context(opml_path);
   if (o.json) {
     nlohmann::json j = {{"added", nlohmann::json::array()}, {"failed", nlohmann::json::array()}};
     for (const auto& a : r->added) j["added"].push_back(podcast_json(a.podcast));
-    for (const auto& [url, err] : r->failed) j["failed"].push_back({{"feed_url", url}, {"error", err}});
+    for (const auto& [url, err] : r->failed)
+      j["failed"].push_back({{"feed_url", url}, {"error", err}});
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << "Imported " << r->added.size() << " podcast" << (r->added.size() == 1 ? "" : "s");
@@ -105,10 +105,9 @@ Status cmd_refresh(app::App& app, std::optional<Id> podcast_id, const Options& o
     results.push_back(app.library().refresh(*podcast_id));
   } else {
     ProgressBar bar("refreshing");
-    auto all = app.library().refresh_all(app.local_user().id,
-                                         [&](int done, int total, const std::string& item) {
-                                           bar.update(done, total, item);
-                                         });
+    auto all = app.library().refresh_all(
+        app.local_user().id,
+        [&](int done, int total, const std::string& item) { bar.update(done, total, item); });
     bar.finish();
     if (!all) return all.error();
     results = std::move(*all);
@@ -119,9 +118,12 @@ Status cmd_refresh(app::App& app, std::optional<Id> podcast_id, const Options& o
     const char* outcome = r.outcome == app::RefreshOutcome::Updated       ? "updated"
                           : r.outcome == app::RefreshOutcome::NotModified ? "not_modified"
                                                                           : "failed";
-    if (r.outcome == app::RefreshOutcome::Failed) ++failed;
-    else if (r.outcome == app::RefreshOutcome::Updated) ++updated;
-    else ++unchanged;
+    if (r.outcome == app::RefreshOutcome::Failed)
+      ++failed;
+    else if (r.outcome == app::RefreshOutcome::Updated)
+      ++updated;
+    else
+      ++unchanged;
     new_episodes += r.episodes.added;
     if (o.json) {
       j.push_back({{"podcast_id", r.podcast_id},
@@ -129,7 +131,8 @@ Status cmd_refresh(app::App& app, std::optional<Id> podcast_id, const Options& o
                    {"outcome", outcome},
                    {"new_episodes", r.episodes.added},
                    {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
-                   {"moved_to", r.moved_to.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.moved_to)}});
+                   {"moved_to",
+                    r.moved_to.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.moved_to)}});
     } else {
       if (r.outcome == app::RefreshOutcome::Failed)
         std::cerr << "failed: podcast " << r.podcast_id << ": " << r.error << "\n";
@@ -138,11 +141,13 @@ Status cmd_refresh(app::App& app, std::optional<Id> podcast_id, const Options& o
       print_warnings(r.warnings, "podcast " + std::to_string(r.podcast_id) + ": ");
     }
   }
-  if (o.json) std::cout << j.dump(2) << "\n";
+  if (o.json)
+    std::cout << j.dump(2) << "\n";
   else
     std::cout << "Refreshed " << results.size() << " podcast" << (results.size() == 1 ? "" : "s")
               << ": " << updated << " updated, " << unchanged << " unchanged, " << failed
-              << " failed; " << new_episodes << " new episode" << (new_episodes == 1 ? "" : "s") << "\n";
+              << " failed; " << new_episodes << " new episode" << (new_episodes == 1 ? "" : "s")
+              << "\n";
   if (podcast_id && failed > 0) return unavailable(results.front().error);
   return ok();
 }
@@ -430,8 +435,8 @@ Status cmd_user_add(app::App& app, const std::string& name, bool admin, bool pas
   app::Accounts accounts(app.store());
   auto user = accounts.add_user(name, *password, admin);
   if (!user) return user.error();
-  std::cout << "Added " << (admin ? "administrator " : "user ") << user->name << " (user " << user->id
-            << ")\n";
+  std::cout << "Added " << (admin ? "administrator " : "user ") << user->name << " (user "
+            << user->id << ")\n";
   return ok();
 }
 
@@ -441,7 +446,10 @@ Status cmd_user_list(app::App& app, const Options& o) {
   if (o.json) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& u : *users)
-      j.push_back({{"id", u.id}, {"name", u.name}, {"is_admin", u.is_admin}, {"can_log_in", !u.password_hash.empty()}});
+      j.push_back({{"id", u.id},
+                   {"name", u.name},
+                   {"is_admin", u.is_admin},
+                   {"can_log_in", !u.password_hash.empty()}});
     std::cout << j.dump(2) << "\n";
     return ok();
   }

@@ -25,11 +25,15 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.set_version_flag("--version", "hark 0.1.0");
   std::string data_dir, config_file;
-  cli.add_option("--data", data_dir, "Data directory (default: $HARK_DATA, else $XDG_DATA_HOME/hark)");
-  cli.add_option("--config", config_file, "Configuration file (default: $HARK_CONFIG, else <data>/hark.toml)");
+  cli.add_option("--data", data_dir,
+                 "Data directory (default: $HARK_DATA, else $XDG_DATA_HOME/hark)");
+  cli.add_option("--config", config_file,
+                 "Configuration file (default: $HARK_CONFIG, else <data>/hark.toml)");
 
   hark::cli::Options o;
-  auto json_flag = [&](CLI::App* sub) { sub->add_flag("--json", o.json, "Print JSON for scripts"); };
+  auto json_flag = [&](CLI::App* sub) {
+    sub->add_flag("--json", o.json, "Print JSON for scripts");
+  };
 
   std::string url, path, out_path;
   std::optional<Id> podcast_id;
@@ -70,7 +74,8 @@ int main(int argc, char** argv) {
   process->add_option("--podcast", selection.podcast, "Every episode of this podcast");
   process->add_flag("--all", selection.all, "Every episode");
   std::string asr_url;
-  process->add_option("--asr", asr_url, "Speech-to-text service URL for this run (OpenAI-compatible)");
+  process->add_option("--asr", asr_url,
+                      "Speech-to-text service URL for this run (OpenAI-compatible)");
   json_flag(process);
 
   hark::cli::TranscribeRequest transcribe_request;
@@ -138,7 +143,8 @@ int main(int argc, char** argv) {
   json_flag(user_list);
   auto* user_passwd = user->add_subcommand("passwd", "Change a user's password");
   user_passwd->add_option("name", user_name, "User name")->required();
-  user_passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  user_passwd->add_flag("--password-stdin", password_stdin,
+                        "Read the password from standard input");
   auto* user_token = user->add_subcommand("token", "Create a personal API token (printed once)");
   user_token->add_option("name", user_name, "User name")->required();
   user_token->add_option("--name", token_label, "A label for the token");

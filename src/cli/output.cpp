@@ -17,7 +17,8 @@ nlohmann::json podcast_json(const Podcast& p) {
           {"title", p.title},
           {"feed_url", p.feed_url},
           {"episodes", p.episode_count},
-          {"last_error", p.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.last_error)}};
+          {"last_error",
+           p.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.last_error)}};
 }
 
 nlohmann::json episode_json(const Episode& e) {
@@ -33,7 +34,8 @@ nlohmann::json episode_json(const Episode& e) {
           {"duration_ms", e.duration_ms ? nlohmann::json(*e.duration_ms) : nlohmann::json(nullptr)},
           {"enclosure_url", e.enclosure_url},
           {"transcripts", transcripts},
-          {"chapters_url", e.chapters_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.chapters_url)},
+          {"chapters_url",
+           e.chapters_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.chapters_url)},
           {"downloaded", !e.download_path.empty()}};
 }
 
@@ -54,7 +56,8 @@ std::string podcasts_table(const std::vector<Podcast>& podcasts) {
   for (const auto& p : podcasts) {
     out << pad(std::to_string(p.id), 6) << pad(std::to_string(p.episode_count), 10)
         << text::truncate_utf8(p.title, 70) << "\n";
-    if (!p.last_error.empty()) out << pad("", 16) << "last refresh failed: " << p.last_error << "\n";
+    if (!p.last_error.empty())
+      out << pad("", 16) << "last refresh failed: " << p.last_error << "\n";
   }
   return out.str();
 }
@@ -110,15 +113,21 @@ std::string jobs_table(const std::vector<store::Job>& jobs) {
 
 std::string human_bytes(std::int64_t bytes) {
   char buf[32];
-  if (bytes >= (1 << 20)) std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
-  else if (bytes >= 1024) std::snprintf(buf, sizeof buf, "%.0f kB", static_cast<double>(bytes) / 1024);
-  else std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
+  if (bytes >= (1 << 20))
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+  else if (bytes >= 1024)
+    std::snprintf(buf, sizeof buf, "%.0f kB", static_cast<double>(bytes) / 1024);
+  else
+    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
   return buf;
 }
 
-ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
+ProgressBar::ProgressBar(std::string label)
+    : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 void ProgressBar::update(std::int64_t done, std::int64_t total, const std::string& item) {
   if (!enabled_) return;

@@ -31,12 +31,26 @@ struct Error {
   [[nodiscard]] Error with_context(std::string_view context) const;
 };
 
-inline Error invalid_input(std::string m) { return {ErrorCode::InvalidInput, std::move(m)}; }
-inline Error not_found(std::string m) { return {ErrorCode::NotFound, std::move(m)}; }
-inline Error unavailable(std::string m) { return {ErrorCode::Unavailable, std::move(m)}; }
-inline Error conflict(std::string m) { return {ErrorCode::Conflict, std::move(m)}; }
-inline Error internal_error(std::string m) { return {ErrorCode::Internal, std::move(m)}; }
-inline Error cancelled(std::string m) { return {ErrorCode::Cancelled, std::move(m)}; }
-inline Error forbidden(std::string m) { return {ErrorCode::Forbidden, std::move(m)}; }
+inline Error invalid_input(std::string m) {
+  return {ErrorCode::InvalidInput, std::move(m)};
+}
+inline Error not_found(std::string m) {
+  return {ErrorCode::NotFound, std::move(m)};
+}
+inline Error unavailable(std::string m) {
+  return {ErrorCode::Unavailable, std::move(m)};
+}
+inline Error conflict(std::string m) {
+  return {ErrorCode::Conflict, std::move(m)};
+}
+inline Error internal_error(std::string m) {
+  return {ErrorCode::Internal, std::move(m)};
+}
+inline Error cancelled(std::string m) {
+  return {ErrorCode::Cancelled, std::move(m)};
+}
+inline Error forbidden(std::string m) {
+  return {ErrorCode::Forbidden, std::move(m)};
+}
 
 }  // namespace hark

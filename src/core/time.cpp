@@ -26,7 +26,9 @@ class Cursor {
   explicit Cursor(std::string_view s) : s_(s) {}
   bool done() const { return i_ >= s_.size(); }
   char peek() const { return done() ? '\0' : s_[i_]; }
-  void skip_spaces() { while (!done() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == ',')) ++i_; }
+  void skip_spaces() {
+    while (!done() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == ',')) ++i_;
+  }
   bool eat(char c) {
     if (peek() != c) return false;
     ++i_;
@@ -81,16 +83,20 @@ std::optional<int> zone_offset(Cursor& c) {
   }
   if (c.eat('Z') || c.eat('z')) return 0;
   const auto w = text::to_lower_ascii(c.word());
-  struct Zone { std::string_view name; int minutes; };
+  struct Zone {
+    std::string_view name;
+    int minutes;
+  };
   // US zones from RFC 822, plus the European, Australian and Asian abbreviations that
   // podcast hosts in those regions write into pubDate. "ist" is India's, the common one in
   // feeds (Irish Summer Time is rarer there).
-  static constexpr std::array<Zone, 32> kZones = {{{"gmt", 0}, {"ut", 0}, {"utc", 0}, {"z", 0},
-      {"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300}, {"mst", -420}, {"mdt", -360},
-      {"pst", -480}, {"pdt", -420}, {"bst", 60}, {"cet", 60}, {"cest", 120}, {"eet", 120},
-      {"eest", 180}, {"wet", 0}, {"west", 60}, {"msk", 180}, {"ist", 330}, {"sgt", 480},
-      {"jst", 540}, {"aest", 600}, {"aedt", 660}, {"nzst", 720}, {"nzdt", 780}, {"hst", -600},
-      {"akst", -540}, {"akdt", -480}, {"ast", -240}, {"adt", -180}}};
+  static constexpr std::array<Zone, 32> kZones = {
+      {{"gmt", 0},    {"ut", 0},     {"utc", 0},    {"z", 0},      {"est", -300},  {"edt", -240},
+       {"cst", -360}, {"cdt", -300}, {"mst", -420}, {"mdt", -360}, {"pst", -480},  {"pdt", -420},
+       {"bst", 60},   {"cet", 60},   {"cest", 120}, {"eet", 120},  {"eest", 180},  {"wet", 0},
+       {"west", 60},  {"msk", 180},  {"ist", 330},  {"sgt", 480},  {"jst", 540},   {"aest", 600},
+       {"aedt", 660}, {"nzst", 720}, {"nzdt", 780}, {"hst", -600}, {"akst", -540}, {"akdt", -480},
+       {"ast", -240}, {"adt", -180}}};
   for (const auto& z : kZones)
     if (w == z.name) return z.minutes;
   return w.empty() ? std::optional<int>(0) : std::nullopt;
@@ -157,8 +163,10 @@ std::optional<Millis> parse_rfc822(std::string_view t) {
   c.eat('-');
   c.skip_spaces();
   const int ydigits = c.number(4, y);
-  if (ydigits == 2) y += y < 50 ? 2000 : 1900;
-  else if (ydigits != 4) return std::nullopt;
+  if (ydigits == 2)
+    y += y < 50 ? 2000 : 1900;
+  else if (ydigits != 4)
+    return std::nullopt;
   c.skip_spaces();
   if (c.number(2, h) > 0) {
     if (!c.eat(':') || c.number(2, mi) == 0) return std::nullopt;
@@ -219,7 +227,8 @@ std::string format_clock(Millis ms) {
     std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(h),
                   static_cast<long long>(m), static_cast<long long>(s));
   else
-    std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(m), static_cast<long long>(s));
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(m),
+                  static_cast<long long>(s));
   return buf;
 }
 

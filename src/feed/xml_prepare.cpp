@@ -23,7 +23,6 @@ std::uint32_t cp1252_codepoint(unsigned char b) {
   return (b >= 0x80 && b < 0xA0) ? kCp1252High[b - 0x80] : b;
 }
 
-
 bool has_non_ascii(std::string_view s) {
   for (char c : s)
     if (static_cast<unsigned char>(c) >= 0x80) return true;

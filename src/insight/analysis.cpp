@@ -55,22 +55,25 @@ float dot(const TermVector& a, const TermVector& b) {
 // Words after which the next word names a thing ("the tent", "of coffee", "two loaves").
 bool noun_context(std::string_view w) {
   static constexpr std::string_view kWords[] = {
-      "the", "a", "an", "my", "your", "our", "their", "his", "her", "its", "this", "these",
-      "those", "some", "any", "no", "every", "each", "many", "few", "several", "more", "most",
-      "of", "in", "on", "for", "with", "about", "from", "at", "by", "into", "onto", "over",
-      "under", "between", "without", "through", "two", "three", "four", "five", "six", "ten",
-      "twenty", "hundred", "hundreds", "thousand", "thousands", "other", "another", "whose"};
+      "the",      "a",         "an",    "my",      "your",    "our",     "their",   "his",
+      "her",      "its",       "this",  "these",   "those",   "some",    "any",     "no",
+      "every",    "each",      "many",  "few",     "several", "more",    "most",    "of",
+      "in",       "on",        "for",   "with",    "about",   "from",    "at",      "by",
+      "into",     "onto",      "over",  "under",   "between", "without", "through", "two",
+      "three",    "four",      "five",  "six",     "ten",     "twenty",  "hundred", "hundreds",
+      "thousand", "thousands", "other", "another", "whose"};
   return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
 }
 
 // Words after which the next word is a verb ("I run", "will change", "to inspect").
 bool verb_context(std::string_view w) {
   static constexpr std::string_view kWords[] = {
-      "i", "you", "we", "they", "he", "she", "who", "to", "will", "would", "can", "could",
-      "should", "might", "must", "may", "don't", "doesn't", "didn't", "won't", "can't",
-      "never", "just", "did", "does", "do", "really", "always", "often", "still", "also",
-      "i'd", "you'd", "we'd", "they'd", "i'll", "you'll", "we'll", "they'll", "not", "then",
-      "already", "simply", "actually", "wouldn't", "couldn't", "shouldn't", "usually"};
+      "i",     "you",     "we",     "they",     "he",       "she",      "who",       "to",
+      "will",  "would",   "can",    "could",    "should",   "might",    "must",      "may",
+      "don't", "doesn't", "didn't", "won't",    "can't",    "never",    "just",      "did",
+      "does",  "do",      "really", "always",   "often",    "still",    "also",      "i'd",
+      "you'd", "we'd",    "they'd", "i'll",     "you'll",   "we'll",    "they'll",   "not",
+      "then",  "already", "simply", "actually", "wouldn't", "couldn't", "shouldn't", "usually"};
   return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
 }
 
@@ -108,7 +111,8 @@ void normalize(TermVector& v) {
   for (auto& [t, w] : v) w /= n;
 }
 
-Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, const AnalysisOptions& options) {
+Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t,
+                                               const AnalysisOptions& options) {
   if (t.segments.empty())
     return invalid_input("the episode has no transcript text yet, so there is nothing to analyse");
   return build(t, transcript::sentences(t), options);
@@ -159,9 +163,9 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
       if (a.rules_.english()) {
         const std::size_t k = static_cast<std::size_t>(&tok - tokens.data());
         const std::string_view prev = k > 0 ? std::string_view(tokens[k - 1].lower) : "";
-        const std::string_view next = k + 1 < tokens.size() ? std::string_view(tokens[k + 1].lower) : "";
-        if (a.rules_.is_verb(tok.lower) ||
-            (tok.lower.size() > 5 && tok.lower.ends_with("ly"))) {
+        const std::string_view next =
+            k + 1 < tokens.size() ? std::string_view(tokens[k + 1].lower) : "";
+        if (a.rules_.is_verb(tok.lower) || (tok.lower.size() > 5 && tok.lower.ends_with("ly"))) {
           as_verb[it->second] += 2;  // a verb, or an adverb: not a noun either
         } else if (noun_context(prev) || next == "of") {
           as_noun[it->second] += 1;
@@ -192,9 +196,10 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
   for (std::size_t id = 0; id < df.size(); ++id) {
     a.idf_[id] = static_cast<float>(std::log((static_cast<double>(n) + 1) / (df[id] + 1)) + 1);
     const auto& counts = surface_counts[id];
-    const auto best = std::max_element(counts.begin(), counts.end(), [](const auto& x, const auto& y) {
-      return x.second < y.second || (x.second == y.second && x.first > y.first);
-    });
+    const auto best =
+        std::max_element(counts.begin(), counts.end(), [](const auto& x, const auto& y) {
+          return x.second < y.second || (x.second == y.second && x.first > y.first);
+        });
     a.surfaces_[id] = best->first;
   }
   for (auto& s : a.sentences_) {
@@ -280,16 +285,18 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
 
 std::optional<std::size_t> EpisodeAnalysis::sentence_at(Millis ms) const {
   if (!timed_ || sentences_.empty()) return std::nullopt;
-  auto it = std::upper_bound(sentences_.begin(), sentences_.end(), ms,
-                             [](Millis v, const AnalyzedSentence& s) { return v < s.sentence.start_ms; });
+  auto it =
+      std::upper_bound(sentences_.begin(), sentences_.end(), ms,
+                       [](Millis v, const AnalyzedSentence& s) { return v < s.sentence.start_ms; });
   if (it == sentences_.begin()) return std::nullopt;
   return static_cast<std::size_t>(it - sentences_.begin()) - 1;
 }
 
 std::optional<std::size_t> EpisodeAnalysis::sentence_from(Millis ms) const {
   if (!timed_) return std::nullopt;
-  auto it = std::upper_bound(sentences_.begin(), sentences_.end(), ms,
-                             [](Millis v, const AnalyzedSentence& s) { return v < s.sentence.end_ms; });
+  auto it =
+      std::upper_bound(sentences_.begin(), sentences_.end(), ms,
+                       [](Millis v, const AnalyzedSentence& s) { return v < s.sentence.end_ms; });
   if (it == sentences_.end()) return std::nullopt;
   return static_cast<std::size_t>(it - sentences_.begin());
 }

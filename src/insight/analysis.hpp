@@ -30,8 +30,8 @@ struct AnalyzedSentence {
   std::vector<TermId> terms;  // content terms (stemmed) in order, repeats kept
   TermVector vector;          // tf-idf, L2-normalised
   std::size_t word_count = 0;
-  std::size_t turn = 0;       // index into EpisodeAnalysis::turns()
-  bool question = false;      // ends with '?'
+  std::size_t turn = 0;   // index into EpisodeAnalysis::turns()
+  bool question = false;  // ends with '?'
 };
 
 // A run of sentences by one speaker. A `backchannel` is a short interjection ("Right.",
@@ -118,7 +118,7 @@ class EpisodeAnalysis {
   std::vector<float> nounness_;
   std::vector<bool> name_term_;
   std::unordered_map<std::string, TermId> ids_;  // stem → term
-  std::vector<float> cohesion_;     // by gap index
+  std::vector<float> cohesion_;                  // by gap index
   std::vector<float> depth_;
   float depth_scale_ = 1.0F;
   std::vector<float> centrality_;

@@ -56,8 +56,8 @@ std::optional<std::size_t> leading_question(const Passage& p) {
 
 bool is_determiner(std::string_view w) {
   return w == "the" || w == "a" || w == "an" || w == "my" || w == "your" || w == "our" ||
-         w == "their" || w == "his" || w == "her" || w == "this" || w == "these" ||
-         w == "those" || w == "some" || w == "its";
+         w == "their" || w == "his" || w == "her" || w == "this" || w == "these" || w == "those" ||
+         w == "some" || w == "its";
 }
 
 // Trims a phrase's surface text of punctuation at the ends.
@@ -94,7 +94,8 @@ std::vector<double> text_rank(const Passage& p) {
   return score;
 }
 
-std::string as_bullet(const LanguageRules& rules, std::string_view sentence, std::size_t max_words) {
+std::string as_bullet(const LanguageRules& rules, std::string_view sentence,
+                      std::size_t max_words) {
   std::string s = rules.strip_leading_markers(rules.clean_disfluencies(sentence));
   const auto tokens = tokenize(s);
   if (tokens.size() > max_words) {
@@ -102,8 +103,7 @@ std::string as_bullet(const LanguageRules& rules, std::string_view sentence, std
     std::size_t cut = std::string::npos;
     for (std::size_t i = max_words / 3; i < max_words && i < tokens.size(); ++i) {
       const std::size_t after = tokens[i].end;
-      if (after < s.size() && (s[after] == ',' || s[after] == ';' || s[after] == ':'))
-        cut = after;
+      if (after < s.size() && (s[after] == ',' || s[after] == ';' || s[after] == ':')) cut = after;
     }
     if (cut == std::string::npos) cut = tokens[max_words - 1].end;
     s = s.substr(0, cut);
@@ -160,9 +160,7 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
   }
   // A title names things: a phrase ends on a noun and holds no verb, adverb or name ("Sick
   // Days", not "Sick Days Fell"). Phrases that break the rule are kept as a last resort.
-  auto noun_like = [&](TermId t) {
-    return a.nounness(t) >= 0.5F && 2.0 * modifies[t] <= count[t];
-  };
+  auto noun_like = [&](TermId t) { return a.nounness(t) >= 0.5F && 2.0 * modifies[t] <= count[t]; };
   auto not_noun_like = [&](TermId t) { return a.nounness(t) < 0.34F || a.speaker_name_term(t); };
   // Candidate phrases: runs of up to three content words inside a sentence, with nothing
   // but a space between them ("sleep, memory" is two runs).
@@ -286,7 +284,9 @@ std::string with_subject(const Passage& p, std::string title) {
 
 }  // namespace
 
-std::string key_phrase_title(const Passage& p) { return key_phrase_title(p, p.first, p.last); }
+std::string key_phrase_title(const Passage& p) {
+  return key_phrase_title(p, p.first, p.last);
+}
 
 std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to) {
   if (!valid(p)) return {};
@@ -341,7 +341,8 @@ std::string titled_topic(const Passage& p) {
     for (std::size_t i = ask_from; i <= *q; ++i) {
       const std::string head = text::to_lower_ascii(
           rules.strip_leading_markers(rules.clean_disfluencies(a.sentence(i).sentence.text)));
-      if (a.sentence(i).question && (head.starts_with("what about ") || head.starts_with("how about "))) {
+      if (a.sentence(i).question &&
+          (head.starts_with("what about ") || head.starts_with("how about "))) {
         std::string topic = head.substr(std::string_view("what about ").size());
         while (!topic.empty() && (topic.back() == '?' || topic.back() == ',')) topic.pop_back();
         if (count_content(rules, topic) >= 1) return with_answer(topic, " and ");
@@ -406,13 +407,14 @@ PassageText extractive_text(const Passage& p, const WriteOptions& options) {
   std::sort(summary.begin(), summary.end());
   for (std::size_t i : summary) {
     if (!out.summary.empty()) out.summary += ' ';
-    out.summary += rules.strip_leading_markers(rules.clean_disfluencies(a.sentence(p.first + i).sentence.text));
+    out.summary += rules.strip_leading_markers(
+        rules.clean_disfluencies(a.sentence(p.first + i).sentence.text));
   }
 
   // Takeaways: maximal marginal relevance over the claims.
   const double top = rank[by_rank.front()] > 0 ? rank[by_rank.front()] : 1.0;
-  std::size_t target = std::clamp<std::size_t>(claims.size() / 3, options.min_takeaways,
-                                               options.max_takeaways);
+  std::size_t target =
+      std::clamp<std::size_t>(claims.size() / 3, options.min_takeaways, options.max_takeaways);
   target = std::min(target, claims.size());
   std::vector<std::size_t> picked;
   std::vector<bool> used(n, false);
@@ -435,8 +437,8 @@ PassageText extractive_text(const Passage& p, const WriteOptions& options) {
   }
   std::sort(picked.begin(), picked.end());
   for (std::size_t i : picked)
-    out.takeaways.push_back(as_bullet(rules, a.sentence(p.first + i).sentence.text,
-                                      options.max_takeaway_words));
+    out.takeaways.push_back(
+        as_bullet(rules, a.sentence(p.first + i).sentence.text, options.max_takeaway_words));
 
   // Quote: central, self-contained, a comfortable length.
   double best_quote = -1e9;
@@ -449,9 +451,9 @@ PassageText extractive_text(const Passage& p, const WriteOptions& options) {
     if (s.word_count >= 10 && s.word_count <= 28) score += 0.3;
     if (s.word_count > 40) score -= 0.4;
     const std::string lower = text::to_lower_ascii(t);
-    for (std::string_view marker : {"never", "always", "the best", "the most", "the key",
-                                    "the secret", "the problem", "the point", "if you",
-                                    "you have to", "isn't", "is not", "the real", "the only"})
+    for (std::string_view marker :
+         {"never", "always", "the best", "the most", "the key", "the secret", "the problem",
+          "the point", "if you", "you have to", "isn't", "is not", "the real", "the only"})
       if (lower.find(marker) != std::string::npos) {
         score += 0.15;
         break;

@@ -25,8 +25,8 @@ struct Passage {
 };
 
 struct PassageText {
-  std::string title;                   // ≤ kMaxTitleBytes, Title Case, never empty from the extractive writer
-  std::string summary;                 // 1–3 sentences
+  std::string title;    // ≤ kMaxTitleBytes, Title Case, never empty from the extractive writer
+  std::string summary;  // 1–3 sentences
   std::vector<std::string> takeaways;  // 2–4 bullets when the passage has that many claims
   std::string quote;
   std::string quote_speaker;  // display name ("" when the transcript names no speakers)

@@ -9,8 +9,12 @@
 namespace hark::insight {
 namespace {
 
-Millis start_of(const EpisodeAnalysis& a, std::size_t i) { return a.sentence(i).sentence.start_ms; }
-Millis end_of(const EpisodeAnalysis& a, std::size_t i) { return a.sentence(i).sentence.end_ms; }
+Millis start_of(const EpisodeAnalysis& a, std::size_t i) {
+  return a.sentence(i).sentence.start_ms;
+}
+Millis end_of(const EpisodeAnalysis& a, std::size_t i) {
+  return a.sentence(i).sentence.end_ms;
+}
 
 bool is_claim(const AnalyzedSentence& s) {
   return !s.question && s.word_count >= 8 && s.word_count <= 45 && s.terms.size() >= 3;
@@ -100,9 +104,11 @@ Result<std::vector<Chapter>> generated_chapters(const EpisodeAnalysis& a, const 
     const std::size_t last = c + 1 < starts.size() ? starts[c + 1] - 1 : a.size() - 1;
     Chapter ch;
     ch.start_ms = c == 0 ? 0 : start_of(a, first);
-    ch.end_ms = c + 1 < starts.size() ? start_of(a, starts[c + 1]) : std::max(a.duration_ms(), end_of(a, last));
+    ch.end_ms = c + 1 < starts.size() ? start_of(a, starts[c + 1])
+                                      : std::max(a.duration_ms(), end_of(a, last));
     const Passage passage{&a, first, last};
-    ch.title = writer != nullptr ? write_with_fallback(writer, passage).title : extractive_title(passage);
+    ch.title =
+        writer != nullptr ? write_with_fallback(writer, passage).title : extractive_title(passage);
     ch.source = "generated";
     out.push_back(std::move(ch));
   }
@@ -145,7 +151,8 @@ Result<std::vector<Highlight>> highlights(const EpisodeAnalysis& a,
     }
   }
   for (const auto& sb : soundbites)
-    if (auto b = range_bounds(a, sb.start_ms, sb.start_ms + std::max<Millis>(sb.duration_ms, 1), so))
+    if (auto b =
+            range_bounds(a, sb.start_ms, sb.start_ms + std::max<Millis>(sb.duration_ms, 1), so))
       add(*b);
   if (candidates.empty()) return std::vector<Highlight>{};
 
@@ -171,8 +178,10 @@ Result<std::vector<Highlight>> highlights(const EpisodeAnalysis& a,
     const Millis len = b.end_ms - b.start_ms;
     if (len >= 30000 && len <= o.max_ms) s += 0.1;
     for (const auto& sb : soundbites) {
-      const Millis overlap = std::min(b.end_ms, sb.start_ms + sb.duration_ms) - std::max(b.start_ms, sb.start_ms);
-      if (overlap > 0) s += 0.5 * static_cast<double>(overlap) / static_cast<double>(std::max<Millis>(1, len));
+      const Millis overlap =
+          std::min(b.end_ms, sb.start_ms + sb.duration_ms) - std::max(b.start_ms, sb.start_ms);
+      if (overlap > 0)
+        s += 0.5 * static_cast<double>(overlap) / static_cast<double>(std::max<Millis>(1, len));
     }
     int taps = 0;
     for (Millis t : o.snip_taps)
@@ -189,8 +198,9 @@ Result<std::vector<Highlight>> highlights(const EpisodeAnalysis& a,
   std::vector<int> per_bin(want, 0);
   auto bin_of = [&](const SnipBounds& b) {
     const Millis mid = (b.start_ms + b.end_ms) / 2 - begin;
-    return std::min<std::size_t>(want - 1, static_cast<std::size_t>(mid * static_cast<Millis>(want) /
-                                                                   std::max<Millis>(1, end - begin)));
+    return std::min<std::size_t>(want - 1,
+                                 static_cast<std::size_t>(mid * static_cast<Millis>(want) /
+                                                          std::max<Millis>(1, end - begin)));
   };
   std::vector<const Candidate*> chosen;
   std::vector<bool> taken(candidates.size(), false);
@@ -269,7 +279,8 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
         if (used[i]) continue;
         double redundancy = 0;
         for (std::size_t j : picked)
-          redundancy = std::max<double>(redundancy, cosine(a.sentence(i).vector, a.sentence(j).vector));
+          redundancy =
+              std::max<double>(redundancy, cosine(a.sentence(i).vector, a.sentence(j).vector));
         const double s = 0.7 * score[i] - 0.3 * redundancy - 0.1 * covered[part_of[i]];
         if (s > best) best = s, choice = i;
       }
@@ -287,9 +298,11 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
   const auto abstract = pick(12, o.abstract_words + o.abstract_words / 5, used);
   for (std::size_t i : abstract) {
     if (!out.abstract.empty()) out.abstract += ' ';
-    out.abstract += rules.strip_leading_markers(rules.clean_disfluencies(a.sentence(i).sentence.text));
+    out.abstract +=
+        rules.strip_leading_markers(rules.clean_disfluencies(a.sentence(i).sentence.text));
   }
-  const std::size_t count = std::clamp<std::size_t>(starts.size() + 1, o.min_takeaways, o.max_takeaways);
+  const std::size_t count =
+      std::clamp<std::size_t>(starts.size() + 1, o.min_takeaways, o.max_takeaways);
   std::vector<bool> used_for_takeaways(n, false);
   for (std::size_t i : pick(count, 100000, used_for_takeaways))
     out.takeaways.push_back(as_bullet(rules, a.sentence(i).sentence.text, 28));

@@ -50,8 +50,8 @@ double keyword_recall(const LanguageRules& rules, const std::string& title,
   for (const auto& kw : keywords) {
     bool hit = false;
     for (const auto& alt : text::split(kw, '|'))
-      if (std::find(stems.begin(), stems.end(), rules.stem(text::to_lower_ascii(text::trim(alt)))) !=
-          stems.end())
+      if (std::find(stems.begin(), stems.end(),
+                    rules.stem(text::to_lower_ascii(text::trim(alt)))) != stems.end())
         hit = true;
     hits += hit ? 1 : 0;
   }
@@ -117,8 +117,9 @@ double pk(const std::vector<std::size_t>& reference, const std::vector<std::size
   const auto ref = labels(reference), hyp = labels(hypothesis);
   if (k == 0) {
     const auto segments = static_cast<std::size_t>(ref.back() + 1);
-    k = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(
-                                     static_cast<double>(n) / (2.0 * static_cast<double>(segments)))));
+    k = std::max<std::size_t>(
+        1, static_cast<std::size_t>(
+               std::lround(static_cast<double>(n) / (2.0 * static_cast<double>(segments)))));
   }
   if (k >= n) return 0;
   std::size_t wrong = 0;
@@ -173,8 +174,10 @@ Report evaluate(const FixtureSet& fx, const SnipOptions& snip_options,
       r.got_end_ms = bounds->end_ms;
       r.reason = bounds->reason;
       r.title = draft.title;
-      r.start_off = static_cast<int>(bounds->first) - static_cast<int>(nearest_start(*a, c->expected_start_ms));
-      r.end_off = static_cast<int>(bounds->last) - static_cast<int>(nearest_end(*a, c->expected_end_ms));
+      r.start_off = static_cast<int>(bounds->first) -
+                    static_cast<int>(nearest_start(*a, c->expected_start_ms));
+      r.end_off =
+          static_cast<int>(bounds->last) - static_cast<int>(nearest_end(*a, c->expected_end_ms));
       r.start_ok = std::abs(r.start_off) <= 1;
       r.end_ok = std::abs(r.end_off) <= 1;
       r.keyword_recall = keyword_recall(a->rules(), draft.title, c->title_keywords);
@@ -219,7 +222,8 @@ Report evaluate(const FixtureSet& fx, const SnipOptions& snip_options,
   for (auto& [style, st] : report.by_style)
     if (st.cases > 0) st.keyword_recall /= st.cases;
   if (!report.snips.empty()) {
-    report.boundary_hit_rate = static_cast<double>(right) / static_cast<double>(report.snips.size());
+    report.boundary_hit_rate =
+        static_cast<double>(right) / static_cast<double>(report.snips.size());
     report.title_keyword_recall = recall / static_cast<double>(report.snips.size());
   }
   if (!report.chapters.empty()) {
@@ -240,12 +244,13 @@ std::string format_report(const Report& report) {
       out += line;
       continue;
     }
-    std::snprintf(line, sizeof line,
-                  "  %-4s %-30s %-9s start %+d (%s vs %s) end %+d (%s vs %s) %-14s kw %.2f  \"%s\"\n",
-                  r.start_ok && r.end_ok ? "ok" : "MISS", r.name.c_str(), r.style.c_str(),
-                  r.start_off, clock(r.got_start_ms).c_str(), clock(r.expected_start_ms).c_str(),
-                  r.end_off, clock(r.got_end_ms).c_str(), clock(r.expected_end_ms).c_str(),
-                  r.reason.c_str(), r.keyword_recall, r.title.c_str());
+    std::snprintf(
+        line, sizeof line,
+        "  %-4s %-30s %-9s start %+d (%s vs %s) end %+d (%s vs %s) %-14s kw %.2f  \"%s\"\n",
+        r.start_ok && r.end_ok ? "ok" : "MISS", r.name.c_str(), r.style.c_str(), r.start_off,
+        clock(r.got_start_ms).c_str(), clock(r.expected_start_ms).c_str(), r.end_off,
+        clock(r.got_end_ms).c_str(), clock(r.expected_end_ms).c_str(), r.reason.c_str(),
+        r.keyword_recall, r.title.c_str());
     out += line;
   }
   out += "chapter cases\n";
@@ -260,7 +265,8 @@ std::string format_report(const Report& report) {
   }
   out += "by style\n";
   for (const auto& [style, st] : report.by_style) {
-    std::snprintf(line, sizeof line, "  %-10s %2d cases  boundaries right %5.1f %%  title keyword recall %.2f\n",
+    std::snprintf(line, sizeof line,
+                  "  %-10s %2d cases  boundaries right %5.1f %%  title keyword recall %.2f\n",
                   style.c_str(), st.cases, 100.0 * st.boundaries_right / std::max(1, st.cases),
                   st.keyword_recall);
     out += line;

@@ -10,117 +10,180 @@ namespace hark::insight {
 namespace {
 
 // English function words plus the fillers of unscripted speech ("yeah", "kind", "stuff").
-constexpr auto kEnglishStopWords = std::to_array<std::string_view>({
-    "a", "about", "above", "actually", "after", "again", "against", "ago", "ah", "all",
-    "almost", "along", "already", "also", "although", "always", "am", "among", "an", "and",
-    "another", "any", "anybody", "anyone", "anything", "anyway", "are", "aren't", "around", "as",
-    "ask", "asked", "at", "away", "back", "basically", "be", "became", "because", "become",
-    "been", "before", "being", "below", "between", "big", "bit", "both", "but", "by",
-    "came", "can", "can't", "cannot", "come", "comes", "could", "couldn't", "did", "didn't",
-    "do", "does", "doesn't", "doing", "don't", "done", "down", "during", "each", "either",
-    "else", "enough", "even", "ever", "every", "everybody", "everyone", "everything", "exactly",
-    "few", "for", "from", "get", "gets", "getting", "give", "go", "goes", "going",
-    "gonna", "good", "got", "gotta", "great", "guess", "had", "hadn't", "has", "hasn't",
-    "have", "haven't", "having", "he", "he'd", "he's", "her", "here", "here's", "hers",
-    "herself", "him", "himself", "his", "hmm", "how", "however", "i", "i'd", "i'll",
-    "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it'd", "it'll",
-    "it's", "its", "itself", "just", "keep", "kind", "know", "last", "least", "less",
-    "let", "let's", "like", "likely", "little", "lot", "lots", "made", "make", "makes",
-    "many", "may", "maybe", "me", "mean", "means", "might", "mine", "more", "most",
-    "much", "must", "my", "myself", "need", "never", "new", "next", "no", "nobody",
-    "not", "nothing", "now", "of", "off", "often", "oh", "okay", "ok", "on",
-    "once", "one", "ones", "only", "or", "other", "others", "our", "ours", "ourselves",
-    "out", "over", "own", "part", "people", "perhaps", "pretty", "probably", "put", "quite",
-    "rather", "really", "right", "said", "same", "say", "saying", "says", "see", "seem",
-    "seems", "she", "she's", "should", "shouldn't", "since", "so", "some", "somebody", "someone",
-    "something", "sometimes", "sort", "still", "stuff", "such", "sure", "take", "tell", "than",
-    "thank", "thanks", "that", "that's", "the", "their", "theirs", "them", "themselves", "then",
-    "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "thing", "things",
-    "think", "this", "those", "though", "through", "to", "today", "too", "totally", "toward",
-    "truly", "try", "uh", "um", "under", "until", "up", "upon", "us", "use",
-    "used", "very", "want", "wanted", "was", "wasn't", "way", "we", "we'd", "we'll",
-    "we're", "we've", "well", "went", "were", "weren't", "what", "what's", "whatever", "when",
-    "where", "whether", "which", "while", "who", "who's", "whole", "whom", "whose", "why",
-    "will", "with", "within", "without", "won't", "would", "wouldn't", "yeah", "yes", "yet",
-    "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves"});
+constexpr auto kEnglishStopWords = std::to_array<std::string_view>(
+    {"a",          "about",    "above",     "actually",  "after",    "again",     "against",
+     "ago",        "ah",       "all",       "almost",    "along",    "already",   "also",
+     "although",   "always",   "am",        "among",     "an",       "and",       "another",
+     "any",        "anybody",  "anyone",    "anything",  "anyway",   "are",       "aren't",
+     "around",     "as",       "ask",       "asked",     "at",       "away",      "back",
+     "basically",  "be",       "became",    "because",   "become",   "been",      "before",
+     "being",      "below",    "between",   "big",       "bit",      "both",      "but",
+     "by",         "came",     "can",       "can't",     "cannot",   "come",      "comes",
+     "could",      "couldn't", "did",       "didn't",    "do",       "does",      "doesn't",
+     "doing",      "don't",    "done",      "down",      "during",   "each",      "either",
+     "else",       "enough",   "even",      "ever",      "every",    "everybody", "everyone",
+     "everything", "exactly",  "few",       "for",       "from",     "get",       "gets",
+     "getting",    "give",     "go",        "goes",      "going",    "gonna",     "good",
+     "got",        "gotta",    "great",     "guess",     "had",      "hadn't",    "has",
+     "hasn't",     "have",     "haven't",   "having",    "he",       "he'd",      "he's",
+     "her",        "here",     "here's",    "hers",      "herself",  "him",       "himself",
+     "his",        "hmm",      "how",       "however",   "i",        "i'd",       "i'll",
+     "i'm",        "i've",     "if",        "in",        "into",     "is",        "isn't",
+     "it",         "it'd",     "it'll",     "it's",      "its",      "itself",    "just",
+     "keep",       "kind",     "know",      "last",      "least",    "less",      "let",
+     "let's",      "like",     "likely",    "little",    "lot",      "lots",      "made",
+     "make",       "makes",    "many",      "may",       "maybe",    "me",        "mean",
+     "means",      "might",    "mine",      "more",      "most",     "much",      "must",
+     "my",         "myself",   "need",      "never",     "new",      "next",      "no",
+     "nobody",     "not",      "nothing",   "now",       "of",       "off",       "often",
+     "oh",         "okay",     "ok",        "on",        "once",     "one",       "ones",
+     "only",       "or",       "other",     "others",    "our",      "ours",      "ourselves",
+     "out",        "over",     "own",       "part",      "people",   "perhaps",   "pretty",
+     "probably",   "put",      "quite",     "rather",    "really",   "right",     "said",
+     "same",       "say",      "saying",    "says",      "see",      "seem",      "seems",
+     "she",        "she's",    "should",    "shouldn't", "since",    "so",        "some",
+     "somebody",   "someone",  "something", "sometimes", "sort",     "still",     "stuff",
+     "such",       "sure",     "take",      "tell",      "than",     "thank",     "thanks",
+     "that",       "that's",   "the",       "their",     "theirs",   "them",      "themselves",
+     "then",       "there",    "there's",   "these",     "they",     "they'd",    "they'll",
+     "they're",    "they've",  "thing",     "things",    "think",    "this",      "those",
+     "though",     "through",  "to",        "today",     "too",      "totally",   "toward",
+     "truly",      "try",      "uh",        "um",        "under",    "until",     "up",
+     "upon",       "us",       "use",       "used",      "very",     "want",      "wanted",
+     "was",        "wasn't",   "way",       "we",        "we'd",     "we'll",     "we're",
+     "we've",      "well",     "went",      "were",      "weren't",  "what",      "what's",
+     "whatever",   "when",     "where",     "whether",   "which",    "while",     "who",
+     "who's",      "whole",    "whom",      "whose",     "why",      "will",      "with",
+     "within",     "without",  "won't",     "would",     "wouldn't", "yeah",      "yes",
+     "yet",        "you",      "you'd",     "you'll",    "you're",   "you've",    "your",
+     "yours",      "yourself", "yourselves"});
 
 // Number words say "how much", not "what about".
-constexpr auto kNumberWords = std::to_array<std::string_view>({
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred",
-    "hundreds", "thousand", "thousands", "million", "half", "first", "second", "third"});
+constexpr auto kNumberWords = std::to_array<std::string_view>(
+    {"two",     "three", "four",   "five",    "six",      "seven",    "eight",
+     "nine",    "ten",   "eleven", "twelve",  "fifteen",  "twenty",   "thirty",
+     "forty",   "fifty", "sixty",  "hundred", "hundreds", "thousand", "thousands",
+     "million", "half",  "first",  "second",  "third"});
 
 // Nouns that name no topic: talk about talk, time and quantity.
-constexpr auto kGenericNouns = std::to_array<std::string_view>({
-    "question", "questions", "answer", "answers", "month", "months", "year", "years",
-    "minute", "minutes", "second", "seconds", "time", "times", "bit", "extra", "name",
-    "guy", "guys", "person", "fact", "case", "example", "number", "matter", "episode",
-    "show", "podcast", "listeners", "everyone", "thanks", "pleasure", "welcome"});
+constexpr auto kGenericNouns = std::to_array<std::string_view>(
+    {"question",  "questions", "answer",  "answers",  "month",   "months", "year",
+     "years",     "minute",    "minutes", "second",   "seconds", "time",   "times",
+     "bit",       "extra",     "name",    "guy",      "guys",    "person", "fact",
+     "case",      "example",   "number",  "matter",   "episode", "show",   "podcast",
+     "listeners", "everyone",  "thanks",  "pleasure", "welcome"});
 
 // Verbs that are rarely nouns: irregular past forms as written, and base forms (whose
 // -s/-ed/-ing forms stem to them). Regular past forms need no list: an "-ed" word with
 // nothing noun-like before it counts as a verb (see EpisodeAnalysis::nounness).
-constexpr auto kVerbs = std::to_array<std::string_view>({
-    "knew", "ran", "fell", "went", "came", "took", "told", "brought", "bought", "thought",
-    "found", "gave", "kept", "left", "lost", "met", "paid", "sat", "saw", "sent", "spent",
-    "stood", "stuck", "taught", "understood", "won", "wrote", "held", "heard", "grew", "drove",
-    "began", "broke", "chose", "drew", "felt", "fought", "flew", "forgot", "hid", "led",
-    "meant", "rode", "rang", "rose", "shook", "slept", "sold", "spoke", "stole", "threw",
-    "woke", "wore", "became", "overheard", "happen", "explain", "bring", "decide", "believe",
-    "remember", "realize", "realise", "consider", "appear", "expect", "suggest", "require",
-    "overtake", "assume", "agree", "admit", "pretend", "learn", "carry", "follow", "seem",
-    "become", "allow", "prefer", "manage", "notice", "mention", "describe", "discover",
-    "imagine", "wonder", "worry", "hope", "enjoy", "avoid", "refuse", "forget", "arrive",
-    "tend", "belong", "deserve", "depend", "persuade", "convince", "recommend", "reckon"});
+constexpr auto kVerbs = std::to_array<std::string_view>(
+    {"knew",     "ran",      "fell",      "went",       "came",     "took",      "told",
+     "brought",  "bought",   "thought",   "found",      "gave",     "kept",      "left",
+     "lost",     "met",      "paid",      "sat",        "saw",      "sent",      "spent",
+     "stood",    "stuck",    "taught",    "understood", "won",      "wrote",     "held",
+     "heard",    "grew",     "drove",     "began",      "broke",    "chose",     "drew",
+     "felt",     "fought",   "flew",      "forgot",     "hid",      "led",       "meant",
+     "rode",     "rang",     "rose",      "shook",      "slept",    "sold",      "spoke",
+     "stole",    "threw",    "woke",      "wore",       "became",   "overheard", "happen",
+     "explain",  "bring",    "decide",    "believe",    "remember", "realize",   "realise",
+     "consider", "appear",   "expect",    "suggest",    "require",  "overtake",  "assume",
+     "agree",    "admit",    "pretend",   "learn",      "carry",    "follow",    "seem",
+     "become",   "allow",    "prefer",    "manage",     "notice",   "mention",   "describe",
+     "discover", "imagine",  "wonder",    "worry",      "hope",     "enjoy",     "avoid",
+     "refuse",   "forget",   "arrive",    "tend",       "belong",   "deserve",   "depend",
+     "persuade", "convince", "recommend", "reckon"});
 
-constexpr auto kVagueNouns = std::to_array<std::string_view>({
-    "day", "week", "moment", "hour", "work", "way", "life", "world", "pair", "piece", "point",
-    "end", "start", "side", "place", "area", "level", "hand", "home", "job", "money", "problem",
-    "issue", "idea", "story", "reason", "result", "kind", "type", "sort", "bunch", "couple"});
+constexpr auto kVagueNouns = std::to_array<std::string_view>(
+    {"day",   "week",   "moment", "hour", "work",  "way",     "life",  "world",
+     "pair",  "piece",  "point",  "end",  "start", "side",    "place", "area",
+     "level", "hand",   "home",   "job",  "money", "problem", "issue", "idea",
+     "story", "reason", "result", "kind", "type",  "sort",    "bunch", "couple"});
 
-constexpr auto kFillers = std::to_array<std::string_view>({
-    "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "mhm", "eh", "ehm"});
+constexpr auto kFillers = std::to_array<std::string_view>(
+    {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "mhm", "eh", "ehm"});
 
 // Words that may stutter without a comma ("the the") and are never doubled on purpose.
-constexpr auto kStutterWords = std::to_array<std::string_view>({
-    "i", "the", "a", "an", "we", "it", "you", "they", "and", "to", "is", "so", "in", "my",
-    "but", "of"});
+constexpr auto kStutterWords =
+    std::to_array<std::string_view>({"i", "the", "a", "an", "we", "it", "you", "they", "and", "to",
+                                     "is", "so", "in", "my", "but", "of"});
 
-constexpr auto kLeadingMarkers = std::to_array<std::string_view>({
-    "so", "and", "but", "well", "okay", "ok", "now", "right", "alright", "yeah", "yes", "oh",
-    "look", "see", "um", "uh", "anyway", "also", "then", "like", "hey", "sure"});
+constexpr auto kLeadingMarkers = std::to_array<std::string_view>(
+    {"so", "and",  "but", "well", "okay", "ok",     "now",  "right", "alright", "yeah", "yes",
+     "oh", "look", "see", "um",   "uh",   "anyway", "also", "then",  "like",    "hey",  "sure"});
 
-constexpr auto kStrongContinuations = std::to_array<std::string_view>({
-    "and", "because", "'cause", "cause", "which", "or", "plus", "also", "otherwise",
-    "then", "too"});
+constexpr auto kStrongContinuations =
+    std::to_array<std::string_view>({"and", "because", "'cause", "cause", "which", "or", "plus",
+                                     "also", "otherwise", "then", "too"});
 // "But" contrasts with what came before and often opens a paragraph of narration ("But a
 // box only helps if…"), so it only leans on the past.
-constexpr auto kWeakContinuations = std::to_array<std::string_view>({
-    "that", "that's", "this", "it", "it's", "they", "they're", "those", "these", "he", "she",
-    "so", "there", "but"});
+constexpr auto kWeakContinuations =
+    std::to_array<std::string_view>({"that", "that's", "this", "it", "it's", "they", "they're",
+                                     "those", "these", "he", "she", "so", "there", "but"});
 
-constexpr auto kNewTopicOpeners = std::to_array<std::string_view>({
-    "let's talk about", "let's move", "let's turn", "let's get to", "let's switch",
-    "moving on", "switching gears", "changing gears", "another thing", "next up",
-    "okay so", "ok so", "all right so", "alright so", "so let's", "now let's",
-    "the next", "on to", "turning to", "speaking of", "let me tell you about",
-    "i want to talk about", "i want to turn", "i'd like to talk about", "second thing",
-    "the second", "the third", "the last thing", "let's look at", "so what is", "so what's",
-    "meanwhile", "here's the thing", "the thing is", "the big thing", "the main thing",
-    "the key thing", "next question", "let's start", "to understand", "what about",
-    "the other thing", "one more thing", "finally", "let's get", "before we finish",
-    "before we wrap", "before we go", "to wrap up", "we're almost out of time",
-    "we're nearly out of time", "we're running out of time", "last question",
-    "one last question", "final question"});
+constexpr auto kNewTopicOpeners = std::to_array<std::string_view>({"let's talk about",
+                                                                   "let's move",
+                                                                   "let's turn",
+                                                                   "let's get to",
+                                                                   "let's switch",
+                                                                   "moving on",
+                                                                   "switching gears",
+                                                                   "changing gears",
+                                                                   "another thing",
+                                                                   "next up",
+                                                                   "okay so",
+                                                                   "ok so",
+                                                                   "all right so",
+                                                                   "alright so",
+                                                                   "so let's",
+                                                                   "now let's",
+                                                                   "the next",
+                                                                   "on to",
+                                                                   "turning to",
+                                                                   "speaking of",
+                                                                   "let me tell you about",
+                                                                   "i want to talk about",
+                                                                   "i want to turn",
+                                                                   "i'd like to talk about",
+                                                                   "second thing",
+                                                                   "the second",
+                                                                   "the third",
+                                                                   "the last thing",
+                                                                   "let's look at",
+                                                                   "so what is",
+                                                                   "so what's",
+                                                                   "meanwhile",
+                                                                   "here's the thing",
+                                                                   "the thing is",
+                                                                   "the big thing",
+                                                                   "the main thing",
+                                                                   "the key thing",
+                                                                   "next question",
+                                                                   "let's start",
+                                                                   "to understand",
+                                                                   "what about",
+                                                                   "the other thing",
+                                                                   "one more thing",
+                                                                   "finally",
+                                                                   "let's get",
+                                                                   "before we finish",
+                                                                   "before we wrap",
+                                                                   "before we go",
+                                                                   "to wrap up",
+                                                                   "we're almost out of time",
+                                                                   "we're nearly out of time",
+                                                                   "we're running out of time",
+                                                                   "last question",
+                                                                   "one last question",
+                                                                   "final question"});
 
 // Connectives that may precede a topic cue without making the sentence a continuation
 // ("And another thing", "So, here's the thing", "But meanwhile").
-constexpr auto kCueLeads = std::to_array<std::string_view>({
-    "and", "but", "so", "okay", "ok", "well", "now", "right", "alright", "then", "also"});
+constexpr auto kCueLeads = std::to_array<std::string_view>(
+    {"and", "but", "so", "okay", "ok", "well", "now", "right", "alright", "then", "also"});
 
-constexpr auto kSmallTitleWords = std::to_array<std::string_view>({
-    "a",  "an",   "the", "and", "but", "or",  "nor", "for",  "of", "in",   "on",   "at",
-    "to", "by",   "with", "from", "as", "vs", "via", "per", "into", "over", "than", "up"});
+constexpr auto kSmallTitleWords = std::to_array<std::string_view>(
+    {"a",  "an", "the",  "and",  "but", "or", "nor", "for", "of",   "in",   "on",   "at",
+     "to", "by", "with", "from", "as",  "vs", "via", "per", "into", "over", "than", "up"});
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view w) {
@@ -151,7 +214,9 @@ std::pair<ByteKind, std::size_t> char_at(std::string_view text, std::size_t i) {
   return {ByteKind::Letter, len};
 }
 
-bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+bool is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
 
 bool is_consonant(const std::string& s, std::size_t i) {
   if (is_vowel(s[i])) return false;
@@ -253,7 +318,9 @@ std::vector<Piece> pieces_of(std::string_view sentence) {
   return out;
 }
 
-bool has_comma(const Piece& p) { return p.trail.find(',') != std::string::npos; }
+bool has_comma(const Piece& p) {
+  return p.trail.find(',') != std::string::npos;
+}
 
 std::string terminal_of(const std::string& trail) {
   std::string t;
@@ -343,11 +410,11 @@ std::string verb_third_person(std::string_view verb) {
   return v + "s";
 }
 
-constexpr auto kDeterminers = std::to_array<std::string_view>({
-    "the", "a", "an", "your", "my", "our", "their", "his", "her", "its", "this", "that",
-    "these", "those", "some"});
-constexpr auto kGenericSubjects = std::to_array<std::string_view>({
-    "you", "we", "i", "one", "someone", "somebody", "anyone", "anybody", "listeners"});
+constexpr auto kDeterminers =
+    std::to_array<std::string_view>({"the", "a", "an", "your", "my", "our", "their", "his", "her",
+                                     "its", "this", "that", "these", "those", "some"});
+constexpr auto kGenericSubjects = std::to_array<std::string_view>(
+    {"you", "we", "i", "one", "someone", "somebody", "anyone", "anybody", "listeners"});
 
 }  // namespace
 
@@ -368,9 +435,9 @@ std::vector<Token> tokenize(std::string_view text) {
       auto [k, l] = char_at(text, i);
       if (k == ByteKind::Letter) {
         for (std::size_t b = 0; b < l; ++b)
-          tok.lower.push_back(l == 1 ? static_cast<char>(std::tolower(
-                                           static_cast<unsigned char>(text[i + b])))
-                                     : text[i + b]);
+          tok.lower.push_back(
+              l == 1 ? static_cast<char>(std::tolower(static_cast<unsigned char>(text[i + b])))
+                     : text[i + b]);
         i += l;
         end = i;
         continue;
@@ -408,7 +475,8 @@ bool LanguageRules::is_stop_word(std::string_view lower) const {
 bool LanguageRules::is_content(std::string_view lower) const {
   if (lower.size() < 3 || is_stop_word(lower)) return false;
   return std::any_of(lower.begin(), lower.end(), [](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
+    return std::isalpha(static_cast<unsigned char>(c)) != 0 ||
+           static_cast<unsigned char>(c) >= 0x80;
   });
 }
 
@@ -509,7 +577,8 @@ std::string LanguageRules::clean_disfluencies(std::string_view sentence) const {
     }
     // Stutters: "I, I", "the the", "th- the", "it's, it's".
     if (i + 1 < n && !next.empty()) {
-      const bool dash = !w.trail.empty() && (w.trail.back() == '-' || ends_with(w.trail, "\xE2\x80\x94"));
+      const bool dash =
+          !w.trail.empty() && (w.trail.back() == '-' || ends_with(w.trail, "\xE2\x80\x94"));
       if (lw == next && (has_comma(w) || dash || contains(kStutterWords, lw))) {
         remove_piece(p, i);
         continue;
@@ -519,7 +588,8 @@ std::string LanguageRules::clean_disfluencies(std::string_view sentence) const {
         continue;
       }
       // Two-word repeats: "I was, I was going".
-      if (i + 3 < n && has_comma(at(i + 1)) && lw == lower_word(p, static_cast<std::size_t>(i) + 2) &&
+      if (i + 3 < n && has_comma(at(i + 1)) &&
+          lw == lower_word(p, static_cast<std::size_t>(i) + 2) &&
           next == lower_word(p, static_cast<std::size_t>(i) + 3) && w.trail.empty()) {
         remove_piece(p, i);
         remove_piece(p, i + 1);
@@ -548,8 +618,9 @@ std::string LanguageRules::title_case(std::string_view s) const {
   for (std::size_t i = 0; i < p.size(); ++i) {
     auto& w = p[i];
     const bool edge = i == 0 || i + 1 == p.size();
-    const bool inner_caps = std::any_of(w.core.begin() + (w.core.empty() ? 0 : 1), w.core.end(),
-                                        [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
+    const bool inner_caps =
+        std::any_of(w.core.begin() + (w.core.empty() ? 0 : 1), w.core.end(),
+                    [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
     if (!inner_caps) {
       const bool small = english_ && contains(kSmallTitleWords, w.lower);
       if (!small || edge) {
@@ -586,8 +657,8 @@ std::string LanguageRules::strip_leading_markers(std::string_view sentence) cons
       ++i;
       continue;
     }
-    if ((lw == "you" || lw == "i") && more &&
-        p[i + 1].lower == (lw == "you" ? "know" : "mean") && has_comma(p[i + 1])) {
+    if ((lw == "you" || lw == "i") && more && p[i + 1].lower == (lw == "you" ? "know" : "mean") &&
+        has_comma(p[i + 1])) {
       p[i].removed = p[i + 1].removed = true;
       i += 2;
       continue;
@@ -633,12 +704,14 @@ bool LanguageRules::starts_new_topic(std::string_view sentence) const {
     std::size_t words = 0;
     for (std::size_t pos = 0; pos != std::string::npos && words < 4; ++words) {
       const std::size_t next = head.find(' ', pos);
-      const std::string_view w = std::string_view(head).substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+      const std::string_view w = std::string_view(head).substr(
+          pos, next == std::string::npos ? std::string::npos : next - pos);
       if (w == "another" && (words == 0 || head.starts_with("there"))) return true;
       pos = next == std::string::npos ? next : next + 1;
     }
     const std::size_t sp = head.find(' ');
-    if (sp == std::string::npos || !contains(kCueLeads, std::string_view(head).substr(0, sp))) break;
+    if (sp == std::string::npos || !contains(kCueLeads, std::string_view(head).substr(0, sp)))
+      break;
     head.erase(0, sp + 1);
   }
   return false;
@@ -651,8 +724,8 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
   if (p.empty()) return {};
   // Start at the last clause that opens with a question word ("Given all that, how do
   // you …" → "how do you …").
-  constexpr auto kWh = std::to_array<std::string_view>({"how", "why", "what", "when",
-                                                   "where", "which", "who", "what's"});
+  constexpr auto kWh = std::to_array<std::string_view>(
+      {"how", "why", "what", "when", "where", "which", "who", "what's"});
   std::size_t start = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (contains(kWh, p[i].lower) && (i == 0 || has_comma(p[i - 1]) || i <= 6)) {
@@ -673,7 +746,9 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
     }
     return out;
   };
-  auto at = [&](std::size_t i) { return i < lw.size() ? std::string_view(lw[i]) : std::string_view(); };
+  auto at = [&](std::size_t i) {
+    return i < lw.size() ? std::string_view(lw[i]) : std::string_view();
+  };
   // Preambles that wrap the real question.
   std::size_t k = 0;
   if ((at(0) == "can" || at(0) == "could" || at(0) == "would") && at(1) == "you" &&
@@ -738,8 +813,7 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
       title = "Why " + subj + " " + verb_third_person(w[se]) +
               (se + 1 < w.size() ? " " + rest_from(se + 1) : "");
     }
-  } else if (a == "why" && (b == "is" || b == "are" || b == "was" || b == "were") &&
-             w.size() > 3) {
+  } else if (a == "why" && (b == "is" || b == "are" || b == "was" || b == "were") && w.size() > 3) {
     if (c == "it" && at(3) == "that") {
       title = "Why " + rest_from(4);
     } else {
@@ -762,14 +836,13 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
                (at(3) == "think" || at(3) == "make" || at(3) == "feel") &&
                (at(4) == "about" || at(4) == "of") && w.size() > 5) {
       title = rest_from(5);  // "what do you think about X" → "X"
-    } else if (r == 0 && (b == "should" || b == "do" || b == "can") && generic &&
-               w.size() > 3) {
+    } else if (r == 0 && (b == "should" || b == "do" || b == "can") && generic && w.size() > 3) {
       title = "What to " + rest_from(3);
     } else {
       title = rest_from(0);
     }
-  } else if ((a == "when" || a == "where") &&
-             (b == "should" || b == "do" || b == "can") && generic && w.size() > 3) {
+  } else if ((a == "when" || a == "where") && (b == "should" || b == "do" || b == "can") &&
+             generic && w.size() > 3) {
     title = std::string(a == "when" ? "When" : "Where") + " to " + rest_from(3);
   } else if (contains(kWh, a)) {
     title = rest_from(0);
@@ -778,9 +851,9 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
   }
   // Trailing filler ("…, exactly", "… in general", "… right").
   auto tp = pieces_of(title);
-  constexpr auto kTrailing = std::to_array<std::string_view>({
-      "exactly", "really", "anyway", "then", "though", "right", "actually", "generally",
-      "like", "there", "here", "now", "today", "again"});
+  constexpr auto kTrailing = std::to_array<std::string_view>(
+      {"exactly", "really", "anyway", "then", "though", "right", "actually", "generally", "like",
+       "there", "here", "now", "today", "again"});
   while (tp.size() > 2 &&
          (contains(kTrailing, tp.back().lower) || contains(kSmallTitleWords, tp.back().lower)))
     tp.pop_back();

@@ -5,8 +5,12 @@
 namespace hark::insight {
 namespace {
 
-Millis start_of(const EpisodeAnalysis& a, std::size_t i) { return a.sentence(i).sentence.start_ms; }
-Millis end_of(const EpisodeAnalysis& a, std::size_t i) { return a.sentence(i).sentence.end_ms; }
+Millis start_of(const EpisodeAnalysis& a, std::size_t i) {
+  return a.sentence(i).sentence.start_ms;
+}
+Millis end_of(const EpisodeAnalysis& a, std::size_t i) {
+  return a.sentence(i).sentence.end_ms;
+}
 
 // The speaker turn holding sentence i, widened over backchannels ("Right.", "Mm-hmm.") by
 // someone else, which do not take the floor. A backchannel itself belongs to the turn it
@@ -61,14 +65,15 @@ std::optional<std::size_t> answered_question(const EpisodeAnalysis& a, std::size
   while (s > turn.first && a.sentence(s - 1).question) --s;
   if (s > turn.first) {
     const auto& lead = a.sentence(s - 1);
-    if (lead.terms.size() >= 2 && lead.word_count <= 30 && shares_term(lead, a.sentence(*q)))
-      --s;
+    if (lead.terms.size() >= 2 && lead.word_count <= 30 && shares_term(lead, a.sentence(*q))) --s;
   }
   return s;
 }
 
 // A sentence that only takes the floor or reacts: "Thank you.", "Can I jump in there?"
-bool trivial(const AnalyzedSentence& s) { return s.word_count <= 6 && s.terms.size() < 2; }
+bool trivial(const AnalyzedSentence& s) {
+  return s.word_count <= 6 && s.terms.size() < 2;
+}
 
 // Does a speaker take the floor with sentence s? True at a turn start, and after a
 // floor-taking exchange ("Can I jump in?" "Go ahead." "Those companies volunteered…") or an
@@ -107,8 +112,9 @@ Shift best_shift(const EpisodeAnalysis& a, std::size_t lo, std::size_t e, std::s
     if (!fresh || continuation > 1) score -= 0.35 * continuation;
     if (sent.question) {
       // A question the speaker answers herself opens a thought as surely as a cue does.
-      const bool own = s + 1 < a.size() && a.sentence(s + 1).sentence.speaker == sent.sentence.speaker &&
-                       s > 0 && a.sentence(s - 1).sentence.speaker == sent.sentence.speaker;
+      const bool own = s + 1 < a.size() &&
+                       a.sentence(s + 1).sentence.speaker == sent.sentence.speaker && s > 0 &&
+                       a.sentence(s - 1).sentence.speaker == sent.sentence.speaker;
       score += own ? 0.5 : 0.25;
     }
     if (trivial(sent)) score -= 0.3;
@@ -122,7 +128,7 @@ Shift best_shift(const EpisodeAnalysis& a, std::size_t lo, std::size_t e, std::s
                static_cast<double>(std::max<Millis>(1, o.aim_max_ms - o.aim_min_ms));
     } else {
       score -= 0.4 + 0.6 * static_cast<double>(span - o.aim_max_ms) /
-                          static_cast<double>(std::max<Millis>(1, o.max_ms - o.aim_max_ms));
+                         static_cast<double>(std::max<Millis>(1, o.max_ms - o.aim_max_ms));
     }
     if (score > best.score) best = {s, score};
   }

@@ -80,10 +80,13 @@ Response handle_get_episode(const Request& request, Context& ctx) {
   if (!episode) return error_response(episode.error());
   auto extras = episode_extras(ctx, request.user_id(), *episode);
   if (!extras) return error_response(extras.error());
-  const std::string& notes = episode->content_html.empty() ? episode->description : episode->content_html;
+  const std::string& notes =
+      episode->content_html.empty() ? episode->description : episode->content_html;
   auto j = episode_json(*episode, *extras, sanitize_html(notes));
   if (auto podcast = ctx.app.store().podcasts().find(episode->podcast_id)) {
-    j["podcast"] = {{"id", podcast->id}, {"title", podcast->title}, {"image_url", podcast->image_url},
+    j["podcast"] = {{"id", podcast->id},
+                    {"title", podcast->title},
+                    {"image_url", podcast->image_url},
                     {"author", podcast->author}};
   }
   j["position"] = extras->position ? position_json(*extras->position) : json(nullptr);
@@ -96,7 +99,9 @@ Response handle_get_transcript(const Request& request, Context& ctx) {
   auto& store = ctx.app.store();
   auto transcript = store.transcripts().find(episode->id);
   if (!transcript) return error_response(transcript.error());
-  if (!*transcript) return error_response(not_found("episode " + std::to_string(episode->id) + " has no transcript yet"));
+  if (!*transcript)
+    return error_response(
+        not_found("episode " + std::to_string(episode->id) + " has no transcript yet"));
   const auto format = request.query_value("format").value_or("");
   if (!format.empty()) {
     Response r;
@@ -138,7 +143,8 @@ Response handle_get_peaks(const Request& request, Context& ctx) {
   if (!episode) return error_response(episode.error());
   std::error_code ec;
   if (episode->download_path.empty() || !fs::is_regular_file(episode->download_path, ec))
-    return error_response(conflict("the episode's audio is not downloaded; waveform peaks need the file"));
+    return error_response(
+        conflict("the episode's audio is not downloaded; waveform peaks need the file"));
   const auto cache = peaks_file(peaks_dir(ctx), episode->id);
   if (peaks_fresh(cache, episode->download_path)) {
     std::ifstream in(cache, std::ios::binary);
@@ -190,7 +196,8 @@ Response handle_get_audio(const Request& request, Context& ctx) {
                                         std::to_string(range.last) + "/" + std::to_string(size));
       r.file = FileBody{file, range.first, range.last - range.first + 1};
       return r;
-    case RangeRequest::Kind::Full: break;
+    case RangeRequest::Kind::Full:
+      break;
   }
   r.file = FileBody{file, 0, size};
   return r;

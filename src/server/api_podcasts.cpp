@@ -11,7 +11,8 @@ namespace {
 
 // Queues the newest of `added` for processing and wakes the worker; how many were queued.
 int queue_new_episodes(Context& ctx, Id podcast_id, const std::vector<Id>& added) {
-  auto jobs = app::enqueue_recent(ctx.app.store(), podcast_id, added, ctx.options.auto_process_recent);
+  auto jobs =
+      app::enqueue_recent(ctx.app.store(), podcast_id, added, ctx.options.auto_process_recent);
   if (!jobs || jobs->empty()) return 0;
   ctx.worker.notify();
   return static_cast<int>(jobs->size());
@@ -32,7 +33,8 @@ Response handle_subscribe(const Request& request, Context& ctx) {
   if (!body) return error_response(body.error());
   auto url = string_member(*body, "url");
   if (!url) return error_response(url.error());
-  if (!*url || (*url)->empty()) return error_response(invalid_input("send {\"url\": \"https://...\"}"));
+  if (!*url || (*url)->empty())
+    return error_response(invalid_input("send {\"url\": \"https://...\"}"));
   auto result = ctx.app.library().subscribe(**url, request.user_id());
   if (!result) return error_response(result.error());
   const int queued = queue_new_episodes(ctx, result->podcast.id, result->episodes.added_ids);
@@ -54,7 +56,8 @@ Response handle_import_opml(const Request& request, Context& ctx) {
     queued += queue_new_episodes(ctx, a.podcast.id, a.episodes.added_ids);
   }
   json failed = json::array();
-  for (const auto& [url, error] : result->failed) failed.push_back({{"feed_url", url}, {"error", error}});
+  for (const auto& [url, error] : result->failed)
+    failed.push_back({{"feed_url", url}, {"error", error}});
   return json_response(200, {{"added", added}, {"failed", failed}, {"queued", queued}});
 }
 

@@ -29,8 +29,9 @@ Response logged_in(Context& ctx, const Request& request, const app::LoginResult&
                    int status) {
   app::Principal who{result.user, result.session, std::nullopt};
   auto r = json_response(status, session_body(ctx, request, who));
-  r.set_header("Set-Cookie", session_cookie(result.session_token, ctx.options.accounts.session_ttl_ms,
-                                            wants_secure_cookie(ctx, request)));
+  r.set_header("Set-Cookie",
+               session_cookie(result.session_token, ctx.options.accounts.session_ttl_ms,
+                              wants_secure_cookie(ctx, request)));
   return r;
 }
 
@@ -59,9 +60,11 @@ Response handle_login(const Request& request, Context& ctx) {
   if (!result) return error_response(result.error());
   using Outcome = app::LoginResult::Outcome;
   if (result->outcome == Outcome::RateLimited) {
-    const auto seconds = static_cast<long long>(std::ceil(static_cast<double>(result->retry_after_ms) / 1000.0));
-    auto r = error_response(429, "rate_limited",
-                            "too many failed logins; try again in " + std::to_string(seconds) + " s");
+    const auto seconds =
+        static_cast<long long>(std::ceil(static_cast<double>(result->retry_after_ms) / 1000.0));
+    auto r =
+        error_response(429, "rate_limited",
+                       "too many failed logins; try again in " + std::to_string(seconds) + " s");
     r.set_header("Retry-After", std::to_string(std::max(1LL, seconds)));
     return r;
   }
@@ -72,7 +75,8 @@ Response handle_login(const Request& request, Context& ctx) {
 
 Response handle_logout(const Request& request, Context& ctx) {
   if (request.principal && request.principal->session) {
-    if (auto s = ctx.accounts.logout(*request.principal->session); !s) return error_response(s.error());
+    if (auto s = ctx.accounts.logout(*request.principal->session); !s)
+      return error_response(s.error());
   }
   auto r = no_content();
   r.set_header("Set-Cookie", expired_session_cookie(wants_secure_cookie(ctx, request)));
@@ -112,7 +116,8 @@ Response handle_change_password(const Request& request, Context& ctx) {
   auto next = string_member(*body, "new_password");
   if (!current) return error_response(current.error());
   if (!next) return error_response(next.error());
-  if (!*current || !*next) return error_response(invalid_input("send current_password and new_password"));
+  if (!*current || !*next)
+    return error_response(invalid_input("send current_password and new_password"));
   const auto& user = request.principal->user;
   if (!app::verify_password(user.password_hash, **current))
     return error_response(403, "forbidden", "the current password is wrong");

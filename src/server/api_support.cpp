@@ -25,7 +25,8 @@ Response no_content() {
 
 Result<json> json_body(const Request& request) {
   auto j = json::parse(request.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return invalid_input("the request body must be a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return invalid_input("the request body must be a JSON object");
   return j;
 }
 
@@ -42,7 +43,8 @@ Result<std::optional<std::int64_t>> int_member(const json& j, std::string_view k
   if (it->is_number_integer()) return std::optional<std::int64_t>(it->get<std::int64_t>());
   if (it->is_number_float()) {  // players report fractional milliseconds; round them
     const double d = it->get<double>();
-    if (d > -9e15 && d < 9e15) return std::optional<std::int64_t>(static_cast<std::int64_t>(d + (d < 0 ? -0.5 : 0.5)));
+    if (d > -9e15 && d < 9e15)
+      return std::optional<std::int64_t>(static_cast<std::int64_t>(d + (d < 0 ? -0.5 : 0.5)));
   }
   return invalid_input("'" + std::string(key) + "' must be a number");
 }
@@ -109,7 +111,8 @@ Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& ep
   if (!chapters) return chapters.error();
   x.chapter_count = static_cast<int>(chapters->size());
   std::error_code ec;
-  x.downloaded = !episode.download_path.empty() && std::filesystem::is_regular_file(episode.download_path, ec);
+  x.downloaded =
+      !episode.download_path.empty() && std::filesystem::is_regular_file(episode.download_path, ec);
   return x;
 }
 

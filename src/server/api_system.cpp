@@ -21,7 +21,8 @@ Response handle_list_jobs(const Request& request, Context& ctx) {
     auto j = job_json(job);
     if (!request.principal->user.is_admin) {
       if (!j["episode_id"].is_number_integer()) continue;
-      auto visible = store.subscriptions().can_see_episode(request.user_id(), j["episode_id"].get<Id>());
+      auto visible =
+          store.subscriptions().can_see_episode(request.user_id(), j["episode_id"].get<Id>());
       if (!visible) return error_response(visible.error());
       if (!*visible) continue;
     }
@@ -35,13 +36,14 @@ Response handle_feed_settings(const Request& request, Context& ctx) {
   if (!podcasts) return error_response(podcasts.error());
   json feeds = json::array();
   for (const auto& p : *podcasts) {
-    feeds.push_back({{"podcast_id", p.id},
-                     {"title", p.title},
-                     {"feed_url", p.feed_url},
-                     {"last_fetched_at", p.last_fetched_at ? json(*p.last_fetched_at) : json(nullptr)},
-                     {"last_success_at", p.last_success_at ? json(*p.last_success_at) : json(nullptr)},
-                     {"last_error", p.last_error},
-                     {"ok", p.last_error.empty()}});
+    feeds.push_back(
+        {{"podcast_id", p.id},
+         {"title", p.title},
+         {"feed_url", p.feed_url},
+         {"last_fetched_at", p.last_fetched_at ? json(*p.last_fetched_at) : json(nullptr)},
+         {"last_success_at", p.last_success_at ? json(*p.last_success_at) : json(nullptr)},
+         {"last_error", p.last_error},
+         {"ok", p.last_error.empty()}});
   }
   return json_response(200, {{"feeds", feeds}});
 }
@@ -51,9 +53,12 @@ Response handle_status(const Request&, Context& ctx) {
   const auto& schedule = ctx.schedule;
   json last = nullptr;
   if (auto round = schedule.last_round()) {
-    last = {{"started_at", round->started_at}, {"finished_at", round->finished_at},
-            {"feeds", round->feeds},           {"failed", round->failed},
-            {"new_episodes", round->new_episodes}, {"queued", round->queued},
+    last = {{"started_at", round->started_at},
+            {"finished_at", round->finished_at},
+            {"feeds", round->feeds},
+            {"failed", round->failed},
+            {"new_episodes", round->new_episodes},
+            {"queued", round->queued},
             {"error", round->error}};
   }
   const Millis next = schedule.next_round_at();
@@ -73,7 +78,8 @@ Response handle_status(const Request&, Context& ctx) {
         {"auto_process_recent", ctx.options.auto_process_recent},
         {"next_round_at", next > 0 ? json(next) : json(nullptr)},
         {"last_round", last}}},
-      {"network", {{"allow_private_networks", ctx.app.config().allow_private_networks.value_or(false)}}},
+      {"network",
+       {{"allow_private_networks", ctx.app.config().allow_private_networks.value_or(false)}}},
       // Speech and language model services appear here once hark's configuration knows
       // them ([asr], [llm]); until then the built-in engines do all the work.
       {"services", json::array()},

@@ -6,13 +6,20 @@ namespace hark::server {
 
 int http_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidInput: return 400;
-    case ErrorCode::Forbidden: return 403;
-    case ErrorCode::NotFound: return 404;
-    case ErrorCode::Conflict: return 409;
-    case ErrorCode::Cancelled: return 503;
-    case ErrorCode::Unavailable: return 503;
-    case ErrorCode::Internal: return 500;
+    case ErrorCode::InvalidInput:
+      return 400;
+    case ErrorCode::Forbidden:
+      return 403;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::Conflict:
+      return 409;
+    case ErrorCode::Cancelled:
+      return 503;
+    case ErrorCode::Unavailable:
+      return 503;
+    case ErrorCode::Internal:
+      return 500;
   }
   return 500;
 }

@@ -21,13 +21,13 @@ struct Request {
   std::string method;  // upper case: GET, HEAD, POST, PUT, DELETE, ...
   std::string path;    // percent-decoded, without the query string
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
-  HeaderList headers;  // names lower case
+  HeaderList headers;                                      // names lower case
   std::string body;
   std::string remote_addr;
 
   // Filled by the server before a handler runs.
   std::map<std::string, std::string, std::less<>> params;  // {name} segments of the route
-  std::optional<app::Principal> principal;                   // who is asking (API routes)
+  std::optional<app::Principal> principal;                 // who is asking (API routes)
 
   // First header with this (case-insensitive) name, or "".
   [[nodiscard]] std::string header(std::string_view name) const;

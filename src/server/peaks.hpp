@@ -23,7 +23,6 @@ bool peaks_fresh(const std::filesystem::path& cache, const std::filesystem::path
 // Registers the "peaks" job (payload from app::episode_job): decodes the downloaded file,
 // writes {"episode_id", "count", "peaks": [[min, max], ...]} atomically. An episode that
 // is not downloaded (or whose file has no audio) fails the job at once.
-void register_peaks_job(app::JobRegistry& registry, store::Store& store,
-                        std::filesystem::path dir);
+void register_peaks_job(app::JobRegistry& registry, store::Store& store, std::filesystem::path dir);
 
 }  // namespace hark::server

@@ -24,7 +24,8 @@ RangeRequest parse_range(std::string_view header, std::int64_t size) {
   RangeRequest full;
   header = text::trim(header);
   constexpr std::string_view kUnit = "bytes=";
-  if (header.size() <= kUnit.size() || text::to_lower_ascii(header.substr(0, kUnit.size())) != kUnit)
+  if (header.size() <= kUnit.size() ||
+      text::to_lower_ascii(header.substr(0, kUnit.size())) != kUnit)
     return full;
   const std::string_view spec = text::trim(header.substr(kUnit.size()));
   if (spec.find(',') != std::string_view::npos) return full;  // several ranges: send it all

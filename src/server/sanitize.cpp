@@ -32,25 +32,55 @@ enum class Action { Keep, Unwrap, Drop };
 // What to do with an element, and the tag it is written as when kept.
 Action classify(GumboTag tag, const char*& out_name) {
   switch (tag) {
-    case GUMBO_TAG_P: out_name = "p"; return Action::Keep;
-    case GUMBO_TAG_BR: out_name = "br"; return Action::Keep;
-    case GUMBO_TAG_UL: out_name = "ul"; return Action::Keep;
-    case GUMBO_TAG_OL: out_name = "ol"; return Action::Keep;
-    case GUMBO_TAG_LI: out_name = "li"; return Action::Keep;
-    case GUMBO_TAG_B: out_name = "b"; return Action::Keep;
-    case GUMBO_TAG_STRONG: out_name = "strong"; return Action::Keep;
-    case GUMBO_TAG_I: out_name = "i"; return Action::Keep;
-    case GUMBO_TAG_EM: out_name = "em"; return Action::Keep;
-    case GUMBO_TAG_BLOCKQUOTE: out_name = "blockquote"; return Action::Keep;
-    case GUMBO_TAG_CODE: out_name = "code"; return Action::Keep;
-    case GUMBO_TAG_PRE: out_name = "pre"; return Action::Keep;
-    case GUMBO_TAG_A: out_name = "a"; return Action::Keep;
+    case GUMBO_TAG_P:
+      out_name = "p";
+      return Action::Keep;
+    case GUMBO_TAG_BR:
+      out_name = "br";
+      return Action::Keep;
+    case GUMBO_TAG_UL:
+      out_name = "ul";
+      return Action::Keep;
+    case GUMBO_TAG_OL:
+      out_name = "ol";
+      return Action::Keep;
+    case GUMBO_TAG_LI:
+      out_name = "li";
+      return Action::Keep;
+    case GUMBO_TAG_B:
+      out_name = "b";
+      return Action::Keep;
+    case GUMBO_TAG_STRONG:
+      out_name = "strong";
+      return Action::Keep;
+    case GUMBO_TAG_I:
+      out_name = "i";
+      return Action::Keep;
+    case GUMBO_TAG_EM:
+      out_name = "em";
+      return Action::Keep;
+    case GUMBO_TAG_BLOCKQUOTE:
+      out_name = "blockquote";
+      return Action::Keep;
+    case GUMBO_TAG_CODE:
+      out_name = "code";
+      return Action::Keep;
+    case GUMBO_TAG_PRE:
+      out_name = "pre";
+      return Action::Keep;
+    case GUMBO_TAG_A:
+      out_name = "a";
+      return Action::Keep;
     case GUMBO_TAG_H1:
     case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3: out_name = "h3"; return Action::Keep;
+    case GUMBO_TAG_H3:
+      out_name = "h3";
+      return Action::Keep;
     case GUMBO_TAG_H4:
     case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6: out_name = "h4"; return Action::Keep;
+    case GUMBO_TAG_H6:
+      out_name = "h4";
+      return Action::Keep;
     case GUMBO_TAG_SCRIPT:
     case GUMBO_TAG_STYLE:
     case GUMBO_TAG_IFRAME:
@@ -86,22 +116,33 @@ Action classify(GumboTag tag, const char*& out_name) {
     case GUMBO_TAG_PLAINTEXT:
     case GUMBO_TAG_UNKNOWN:  // custom elements, <foo:bar>: unknown behaviour, drop
       return Action::Drop;
-    default: return Action::Unwrap;
+    default:
+      return Action::Unwrap;
   }
 }
 
 void escape_into(std::string& out, std::string_view s, bool attribute) {
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) out += "&quot;";
-        else out += c;
+      case '&':
+        out += "&amp;";
         break;
-      case '\0': break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        if (attribute)
+          out += "&quot;";
+        else
+          out += c;
+        break;
+      case '\0':
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -146,10 +187,14 @@ void write_fragment(const GumboNode* root, std::string& out) {
     switch (node->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_CDATA:
-      case GUMBO_NODE_WHITESPACE: escape_into(out, node->v.text.text, false); continue;
+      case GUMBO_NODE_WHITESPACE:
+        escape_into(out, node->v.text.text, false);
+        continue;
       case GUMBO_NODE_ELEMENT:
-      case GUMBO_NODE_TEMPLATE: break;
-      default: continue;  // comments, the document
+      case GUMBO_NODE_TEMPLATE:
+        break;
+      default:
+        continue;  // comments, the document
     }
     const GumboElement& el = node->v.element;
     const char* name = nullptr;
@@ -231,7 +276,8 @@ std::string sanitize_html(std::string_view html) {
         decoded += n->v.text.text;
       } else if (n->type == GUMBO_NODE_ELEMENT) {
         const auto& ch = n->v.element.children;
-        for (unsigned int i = ch.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
+        for (unsigned int i = ch.length; i-- > 0;)
+          stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
       }
     }
     return plain_text_to_html(decoded);

@@ -38,8 +38,7 @@ bool changes_state(std::string_view method) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 
@@ -105,7 +104,8 @@ Server::~Server() {
   if (worker_) worker_->stop();
 }
 
-Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions options, std::ostream& log) {
+Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions options,
+                                               std::ostream& log) {
   std::unique_ptr<Server> s(new Server(app, std::move(options), log));
   auto& o = s->options_;
   const auto peaks = o.peaks_dir.empty() ? app.config().data_dir / "cache" / "peaks" : o.peaks_dir;
@@ -125,8 +125,8 @@ Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions opti
   if (!has_login) return has_login.error();
   if (!*has_login) s->setup_code_ = s->setup_.issue();
 
-  s->context_ = std::make_unique<Context>(Context{app, s->accounts_, *s->worker_, *s->schedule_,
-                                                   s->options_, s->setup_, now_ms()});
+  s->context_ = std::make_unique<Context>(
+      Context{app, s->accounts_, *s->worker_, *s->schedule_, s->options_, s->setup_, now_ms()});
 
   TransportOptions to;
   to.host = o.host;
@@ -136,7 +136,8 @@ Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions opti
   to.max_body_bytes = std::max(o.max_opml_bytes, o.max_json_bytes) + (64 << 10);
   to.default_headers = security_headers();
   Server* raw = s.get();
-  s->transport_ = std::make_unique<Transport>(to, [raw](const Request& r) { return raw->dispatch(r); });
+  s->transport_ =
+      std::make_unique<Transport>(to, [raw](const Request& r) { return raw->dispatch(r); });
   auto port = s->transport_->bind();
   if (!port) return port.error();
   s->port_ = *port;
@@ -176,7 +177,9 @@ Response Server::dispatch(const Request& request) {
     log_line(log_, request.method + " " + request.path + " failed with an unknown exception");
     r = error_response(500, "internal", "the server failed to answer; see its log");
   }
-  if (r.status >= 500) log_line(log_, request.method + " " + request.path + " → " + std::to_string(r.status) + " " + r.body);
+  if (r.status >= 500)
+    log_line(log_,
+             request.method + " " + request.path + " → " + std::to_string(r.status) + " " + r.body);
   return r;
 }
 
@@ -199,8 +202,9 @@ Response Server::route_api(const Request& in) {
   }
   const Route& route = *match.route;
   if (in.body.size() > route.max_body)
-    return error_response(413, "payload_too_large",
-                          "the request body is larger than " + std::to_string(route.max_body >> 10) + " KiB");
+    return error_response(
+        413, "payload_too_large",
+        "the request body is larger than " + std::to_string(route.max_body >> 10) + " KiB");
 
   Request request = in;
   request.params = std::move(match.params);
@@ -210,7 +214,8 @@ Response Server::route_api(const Request& in) {
   if (!bearer.empty()) {
     auto who = accounts_.authenticate_token(bearer);
     if (!who) return error_response(who.error());
-    if (!*who) return error_response(401, "unauthorized", "the API token is unknown or was revoked");
+    if (!*who)
+      return error_response(401, "unauthorized", "the API token is unknown or was revoked");
     request.principal = std::move(*who);
   } else if (auto cookie = request.cookie(kSessionCookie); !cookie.empty()) {
     auto who = accounts_.authenticate_session(cookie);
@@ -227,7 +232,8 @@ Response Server::route_api(const Request& in) {
     if (request.principal && request.principal->session) {
       // A cookie rides along with any request the browser makes, a cross-site one too;
       // the CSRF token only reaches pages of this site.
-      if (!constant_time_equal(request.header("x-csrf-token"), request.principal->session->csrf_token))
+      if (!constant_time_equal(request.header("x-csrf-token"),
+                               request.principal->session->csrf_token))
         return error_response(403, "csrf", "missing or wrong X-CSRF-Token header");
     } else if (!request.principal && !is_json(request)) {
       // Login and setup: a cross-site form cannot send application/json.
@@ -258,7 +264,8 @@ Status serve(app::App& app, ServerOptions options, std::ostream& out) {
   log_line(out, "listening on " + base + " (web player from " + web_dir + ")");
   if (const auto code = s.setup_code(); !code.empty()) {
     log_line(out, "no account can log in yet. Create the administrator at " + base +
-                      "/setup?code=" + code + " (this code works once), or run: hark user add NAME --admin");
+                      "/setup?code=" + code +
+                      " (this code works once), or run: hark user add NAME --admin");
   }
 
   std::atomic<bool> done{false};
@@ -267,7 +274,8 @@ Status serve(app::App& app, ServerOptions options, std::ostream& out) {
     while (!done) {
       const int sig = sigtimedwait(&signals, nullptr, &tick);
       if (sig == SIGINT || sig == SIGTERM) {
-        log_line(out, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+        log_line(out, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                          ", shutting down");
         s.stop();
         return;
       }

@@ -35,7 +35,8 @@ class Server {
   // Binds the listening socket (so the port is known, and a port in use is an error now)
   // but serves nothing until run(). `app` must outlive the Server; `log` receives one-line
   // notes (first-run setup, errors).
-  static Result<std::unique_ptr<Server>> create(app::App& app, ServerOptions options, std::ostream& log);
+  static Result<std::unique_ptr<Server>> create(app::App& app, ServerOptions options,
+                                                std::ostream& log);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

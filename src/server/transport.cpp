@@ -55,13 +55,20 @@ void from_response(const Response& in, httplib::Response& out) {
 
 const char* status_word(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "payload_too_large";
-    case 414: return "uri_too_long";
-    case 416: return "range_not_satisfiable";
-    default: return status >= 500 ? "internal" : "bad_request";
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "payload_too_large";
+    case 414:
+      return "uri_too_long";
+    case 416:
+      return "range_not_satisfiable";
+    default:
+      return status >= 500 ? "internal" : "bad_request";
   }
 }
 
@@ -83,12 +90,15 @@ struct Transport::Impl {
   }
 };
 
-Transport::Transport(TransportOptions options, Dispatch dispatch) : impl_(std::make_unique<Impl>()) {
+Transport::Transport(TransportOptions options, Dispatch dispatch)
+    : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->dispatch = std::move(dispatch);
   auto& http = impl_->http;
   const int threads = std::max(1, impl_->options.threads);
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  http.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+  };
   http.set_payload_max_length(impl_->options.max_body_bytes);
   http.set_keep_alive_timeout(5);
   httplib::Headers defaults;
@@ -107,24 +117,26 @@ Transport::Transport(TransportOptions options, Dispatch dispatch) : impl_(std::m
 
   // Errors the library answers itself (body over the cap, bad request line, unknown
   // method) come without a body: give them the API's JSON error shape.
-  http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty() || res.content_length_ > 0) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string message = res.status == 413   ? "the request body is too large"
-                                : res.status == 416 ? "the Range header cannot be satisfied"
-                                                    : "the request could not be understood";
-    const auto e = error_response(res.status, status_word(res.status), message);
-    res.set_content(e.body, e.content_type);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  http.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty() || res.content_length_ > 0)
+          return httplib::Server::HandlerResponse::Unhandled;
+        const std::string message = res.status == 413   ? "the request body is too large"
+                                    : res.status == 416 ? "the Range header cannot be satisfied"
+                                                        : "the request could not be understood";
+        const auto e = error_response(res.status, status_word(res.status), message);
+        res.set_content(e.body, e.content_type);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   // The dispatcher never throws (it turns exceptions into 500s); this is the last resort.
-  http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                std::exception_ptr) {
-    std::cerr << "hark serve: unexpected error while answering " << req.method << " " << req.path
-              << "\n";
-    const auto e = error_response(500, "internal", "the server failed to answer; see its log");
-    res.status = 500;
-    res.set_content(e.body, e.content_type);
-  });
+  http.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        std::cerr << "hark serve: unexpected error while answering " << req.method << " "
+                  << req.path << "\n";
+        const auto e = error_response(500, "internal", "the server failed to answer; see its log");
+        res.status = 500;
+        res.set_content(e.body, e.content_type);
+      });
 }
 
 Transport::~Transport() {
@@ -138,8 +150,9 @@ Result<int> Transport::bind() {
     port = impl_->http.bind_to_any_port(o.host);
     if (port <= 0) return unavailable("cannot listen on " + o.host + " (any port)");
   } else if (!impl_->http.bind_to_port(o.host, port)) {
-    return unavailable("cannot listen on " + o.host + ":" + std::to_string(port) +
-                       " (in use, or not an address of this machine); choose another with --listen");
+    return unavailable(
+        "cannot listen on " + o.host + ":" + std::to_string(port) +
+        " (in use, or not an address of this machine); choose another with --listen");
   }
   impl_->bound = true;
   return port;

@@ -74,7 +74,8 @@ json episode_json(const Episode& e, const EpisodeExtras& x,
   if (show_notes_html) j["show_notes_html"] = *show_notes_html;
   json soundbites = json::array();
   for (const auto& s : e.soundbites)
-    soundbites.push_back({{"start_ms", s.start_ms}, {"duration_ms", s.duration_ms}, {"title", s.title}});
+    soundbites.push_back(
+        {{"start_ms", s.start_ms}, {"duration_ms", s.duration_ms}, {"title", s.title}});
   j["soundbites"] = soundbites;
   json persons = json::array();
   for (const auto& p : e.persons)
@@ -97,13 +98,14 @@ json job_json(const store::Job& job) {
             {"finished_at", job.finished_at > 0 ? json(job.finished_at) : json(nullptr)},
             {"episode_id", nullptr}};
   const auto payload = json::parse(job.payload, nullptr, false);
-  if (payload.is_object() && payload.contains("episode_id") && payload["episode_id"].is_number_integer())
+  if (payload.is_object() && payload.contains("episode_id") &&
+      payload["episode_id"].is_number_integer())
     j["episode_id"] = payload["episode_id"];
   return j;
 }
 
 json chapter_json(const Chapter& c) {
-  return {{"start_ms", c.start_ms}, {"end_ms", opt(c.end_ms)}, {"title", c.title},
+  return {{"start_ms", c.start_ms}, {"end_ms", opt(c.end_ms)},  {"title", c.title},
           {"url", c.url},           {"image_url", c.image_url}, {"toc", c.toc},
           {"source", c.source}};
 }
@@ -111,10 +113,12 @@ json chapter_json(const Chapter& c) {
 json transcript_json(Id episode_id, const Transcript& t,
                      const std::optional<store::TranscriptInfo>& info, bool words) {
   json speakers = json::array();
-  for (const auto& s : t.speakers) speakers.push_back({{"id", s.id}, {"name", s.name}, {"role", s.role}});
+  for (const auto& s : t.speakers)
+    speakers.push_back({{"id", s.id}, {"name", s.name}, {"role", s.role}});
   json segments = json::array();
   for (const auto& s : t.segments) {
-    json seg = {{"start_ms", s.start_ms}, {"end_ms", s.end_ms}, {"speaker", s.speaker}, {"text", s.text}};
+    json seg = {
+        {"start_ms", s.start_ms}, {"end_ms", s.end_ms}, {"speaker", s.speaker}, {"text", s.text}};
     if (words) {
       json w = json::array();
       for (const auto& word : s.words) w.push_back({word.start_ms, word.end_ms, word.text});
@@ -122,8 +126,8 @@ json transcript_json(Id episode_id, const Transcript& t,
     }
     segments.push_back(std::move(seg));
   }
-  json j = {{"episode_id", episode_id}, {"source", t.source},     {"language", t.language},
-            {"timed", t.timed},         {"speakers", speakers},   {"segments", segments}};
+  json j = {{"episode_id", episode_id}, {"source", t.source},   {"language", t.language},
+            {"timed", t.timed},         {"speakers", speakers}, {"segments", segments}};
   if (info) {
     j["engine"] = info->origin.engine;
     j["model"] = info->origin.model;
@@ -136,17 +140,16 @@ json refresh_json(const app::RefreshResult& r) {
   const char* outcome = r.outcome == app::RefreshOutcome::Updated       ? "updated"
                         : r.outcome == app::RefreshOutcome::NotModified ? "not_modified"
                                                                         : "failed";
-  return {{"podcast_id", r.podcast_id},
-          {"outcome", outcome},
-          {"added", r.episodes.added},
-          {"updated", r.episodes.updated},
-          {"error", r.error},
-          {"moved_to", r.moved_to},
+  return {{"podcast_id", r.podcast_id},    {"outcome", outcome}, {"added", r.episodes.added},
+          {"updated", r.episodes.updated}, {"error", r.error},   {"moved_to", r.moved_to},
           {"warnings", r.warnings}};
 }
 
 json token_json(const store::ApiToken& t) {
-  return {{"id", t.id}, {"name", t.name}, {"created_at", t.created_at}, {"last_used_at", opt(t.last_used_at)}};
+  return {{"id", t.id},
+          {"name", t.name},
+          {"created_at", t.created_at},
+          {"last_used_at", opt(t.last_used_at)}};
 }
 
 }  // namespace hark::server

@@ -133,8 +133,8 @@ class SessionRepo {
   virtual Result<std::optional<Session>> find_by_token_hash(const std::string& token_hash) = 0;
   // Records activity and slides the expiry. Idempotent; an unknown id is not an error.
   virtual Status touch(Id session_id, Millis last_seen_at, Millis expires_at) = 0;
-  virtual Status remove(Id session_id) = 0;         // idempotent (logout)
-  virtual Status remove_for_user(Id user_id) = 0;   // every session (a password change)
+  virtual Status remove(Id session_id) = 0;            // idempotent (logout)
+  virtual Status remove_for_user(Id user_id) = 0;      // every session (a password change)
   virtual Result<int> remove_expired(Millis now) = 0;  // how many were removed
 };
 
@@ -155,7 +155,7 @@ class ApiTokenRepo {
   // NotFound for an unknown user.
   virtual Result<ApiToken> create(const ApiToken& token) = 0;
   virtual Result<std::optional<ApiToken>> find_by_hash(const std::string& token_hash) = 0;
-  virtual Status touch(Id token_id, Millis at) = 0;          // sets last_used_at
+  virtual Status touch(Id token_id, Millis at) = 0;            // sets last_used_at
   virtual Result<std::vector<ApiToken>> list(Id user_id) = 0;  // oldest first
   // Revokes one of the user's tokens; NotFound when the user has no token with this id.
   virtual Status remove(Id user_id, Id token_id) = 0;
@@ -360,7 +360,8 @@ class SnipRepo {
   // NotFound when the user has no snip with this id (another user's snip included).
   virtual Result<Snip> find(Id user_id, Id snip_id) = 0;
   // The user's snips (of one episode, when given), newest first.
-  virtual Result<std::vector<Snip>> list(Id user_id, std::optional<Id> episode_id = std::nullopt) = 0;
+  virtual Result<std::vector<Snip>> list(Id user_id,
+                                         std::optional<Id> episode_id = std::nullopt) = 0;
   virtual Status update_note(Id user_id, Id snip_id, const std::string& note) = 0;  // NotFound
   virtual Status remove(Id user_id, Id snip_id) = 0;                                // NotFound
 };

@@ -1,7 +1,6 @@
 // Sessions, API tokens and login attempts (migration 3).
-#include "store/sqlite/repos.hpp"
-
 #include "core/time.hpp"
+#include "store/sqlite/repos.hpp"
 
 namespace hark::store::sqlite {
 namespace {
@@ -175,8 +174,7 @@ Status SqliteApiTokenRepo::remove(Id user_id, Id token_id) {
 Status SqliteLoginAttemptRepo::record(const std::string& name, const std::string& ip, Millis at,
                                       bool succeeded) {
   return db_.write([&](Connection& conn) -> Status {
-    return conn
-        .prepare("INSERT INTO login_attempts (name, ip, at, succeeded) VALUES (?, ?, ?, ?)")
+    return conn.prepare("INSERT INTO login_attempts (name, ip, at, succeeded) VALUES (?, ?, ?, ?)")
         .bind_all(name, ip, at, succeeded)
         .run();
   });

@@ -167,16 +167,14 @@ Status SqliteSnipRepo::remove(Id user_id, Id snip_id) {
 Status SqliteHighlightRepo::replace(Id episode_id, const std::vector<StoredHighlight>& highlights) {
   return db_.write([&](Connection& conn) -> Status {
     HARK_TRY(require_episode(conn, episode_id));
-    HARK_TRY(
-        conn.prepare("DELETE FROM highlights WHERE episode_id = ?").bind(1, episode_id).run());
+    HARK_TRY(conn.prepare("DELETE FROM highlights WHERE episode_id = ?").bind(1, episode_id).run());
     for (std::size_t i = 0; i < highlights.size(); ++i) {
       const auto& h = highlights[i];
-      HARK_TRY(conn.prepare(
-                       "INSERT INTO highlights (episode_id, seq, start_ms, end_ms, title, summary, "
+      HARK_TRY(
+          conn.prepare("INSERT INTO highlights (episode_id, seq, start_ms, end_ms, title, summary, "
                        "score, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                   .bind_all(episode_id, i, h.start_ms, h.end_ms, h.title, h.summary, h.score,
-                             h.engine)
-                   .run());
+              .bind_all(episode_id, i, h.start_ms, h.end_ms, h.title, h.summary, h.score, h.engine)
+              .run());
     }
     return ok();
   });

@@ -33,12 +33,11 @@ Result<Position> SqlitePositionRepo::save(const Position& position) {
     HARK_TRY(require_episode(conn, position.episode_id));
     Position stored = position;
     stored.updated_at = now_ms();
-    HARK_TRY(conn.prepare(
-                     "INSERT INTO positions (user_id, episode_id, position_ms, duration_ms, "
-                     "played, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-                     "ON CONFLICT (user_id, episode_id) DO UPDATE SET "
-                     "position_ms = excluded.position_ms, duration_ms = excluded.duration_ms, "
-                     "played = excluded.played, updated_at = excluded.updated_at")
+    HARK_TRY(conn.prepare("INSERT INTO positions (user_id, episode_id, position_ms, duration_ms, "
+                          "played, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT (user_id, episode_id) DO UPDATE SET "
+                          "position_ms = excluded.position_ms, duration_ms = excluded.duration_ms, "
+                          "played = excluded.played, updated_at = excluded.updated_at")
                  .bind_all(stored.user_id, stored.episode_id, stored.position_ms,
                            stored.duration_ms, stored.played, stored.updated_at)
                  .run());

@@ -155,8 +155,7 @@ class SqlitePositionRepo final : public PositionRepo {
 class SqliteLoginAttemptRepo final : public LoginAttemptRepo {
  public:
   explicit SqliteLoginAttemptRepo(Database& db) : db_(db) {}
-  Status record(const std::string& name, const std::string& ip, Millis at,
-                bool succeeded) override;
+  Status record(const std::string& name, const std::string& ip, Millis at, bool succeeded) override;
   Result<Window> failures_for_name(const std::string& name, Millis since) override;
   Result<Window> failures_for_ip(const std::string& ip, Millis since) override;
   Status prune(Millis before) override;

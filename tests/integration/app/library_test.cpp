@@ -1,11 +1,11 @@
 // The library use cases against a real HTTP server on loopback and a real SQLite store.
 #include "app/library.hpp"
 
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <gtest/gtest.h>
 #include <map>
 #include <mutex>
 
@@ -124,9 +124,9 @@ TEST_F(LibraryTest, VolatileEnclosureQueriesDoNotDuplicateGuidlessEpisodes) {
 
 TEST_F(LibraryTest, FollowsNewFeedUrl) {
   server_.set("/new.xml", rss("Moved show", item("a", "A", "https://cdn.test/a.mp3")));
-  server_.set("/old.xml", rss("Moved show", item("a", "A", "https://cdn.test/a.mp3"),
-                              "<itunes:new-feed-url>" + server_.url("/new.xml") +
-                                  "</itunes:new-feed-url>"));
+  server_.set("/old.xml",
+              rss("Moved show", item("a", "A", "https://cdn.test/a.mp3"),
+                  "<itunes:new-feed-url>" + server_.url("/new.xml") + "</itunes:new-feed-url>"));
   auto sub = library_->subscribe(server_.url("/old.xml"), user_);
   ASSERT_TRUE(sub) << sub.error().message;
   EXPECT_EQ(sub->podcast.feed_url, server_.url("/new.xml"));

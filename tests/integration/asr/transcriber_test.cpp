@@ -1,8 +1,6 @@
 // ChunkedTranscriber against real HTTP servers on loopback that speak the two wire formats.
 // The servers parse the multipart requests they get and answer with the documented response
 // shapes; chunks are a few seconds of synthetic PCM so the whole suite stays fast.
-#include "asr/chunked_transcriber.hpp"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,13 +9,14 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "asr/chunked_transcriber.hpp"
 #include "asr/chunking.hpp"
 #include "asr/wav.hpp"
 #include "loopback_server.hpp"
@@ -127,7 +126,8 @@ class TaggingClient final : public net::HttpClient {
  public:
   explicit TaggingClient(std::unique_ptr<net::HttpClient> inner) : inner_(std::move(inner)) {}
 
-  Result<net::Response> fetch(const net::Request& request, const net::ProgressFn& progress) override {
+  Result<net::Response> fetch(const net::Request& request,
+                              const net::ProgressFn& progress) override {
     net::Request tagged = request;
     std::string type;
     for (const auto& [name, value] : request.headers) {
@@ -142,8 +142,9 @@ class TaggingClient final : public net::HttpClient {
     return inner_->fetch(tagged, progress);
   }
 
-  Result<net::DownloadResult> download(const net::Request& request, const std::filesystem::path& file,
-                                       std::int64_t resume_from, const net::ProgressFn& progress,
+  Result<net::DownloadResult> download(const net::Request& request,
+                                       const std::filesystem::path& file, std::int64_t resume_from,
+                                       const net::ProgressFn& progress,
                                        std::int64_t max_bytes) override {
     return inner_->download(request, file, resume_from, progress, max_bytes);
   }
@@ -184,8 +185,10 @@ std::vector<float> speech(double seconds) {
   const auto total = static_cast<std::size_t>(seconds * kRate);
   const int bursts_ms[] = {900, 1300, 700, 1100, 1500};
   for (int i = 0; out.size() < total; ++i) {
-    for (int s = 0; s < bursts_ms[i % 5] * kRate / 1000 && out.size() < total; ++s) out.push_back(noise() * 0.3f);
-    for (int s = 0; s < 350 * kRate / 1000 && out.size() < total; ++s) out.push_back(noise() * 0.001f);
+    for (int s = 0; s < bursts_ms[i % 5] * kRate / 1000 && out.size() < total; ++s)
+      out.push_back(noise() * 0.3f);
+    for (int s = 0; s < 350 * kRate / 1000 && out.size() < total; ++s)
+      out.push_back(noise() * 0.001f);
   }
   return out;
 }
@@ -234,10 +237,18 @@ std::string edge_answer(Millis ms) {
       {{"word", "middle"}, {"start", 0.5}, {"end", 0.9}},
       {{"word", "edge"}, {"start", d - 0.2}, {"end", d + 0.15}},
   });
-  json segment = {{"id", 0}, {"start", 0.0}, {"end", d}, {"text", " edge middle edge"},
-                  {"avg_logprob", -0.2}, {"no_speech_prob", 0.01}};
-  return json{{"task", "transcribe"}, {"language", "english"}, {"duration", d},
-              {"text", " edge middle edge"}, {"segments", json::array({segment})}, {"words", words}}
+  json segment = {{"id", 0},
+                  {"start", 0.0},
+                  {"end", d},
+                  {"text", " edge middle edge"},
+                  {"avg_logprob", -0.2},
+                  {"no_speech_prob", 0.01}};
+  return json{{"task", "transcribe"},
+              {"language", "english"},
+              {"duration", d},
+              {"text", " edge middle edge"},
+              {"segments", json::array({segment})},
+              {"words", words}}
       .dump();
 }
 
@@ -277,7 +288,8 @@ class AsrTest : public ::testing::Test {
  protected:
   Result<Transcript> run(const std::vector<Endpoint>& endpoints, const AudioInput& audio,
                          const ChunkedOptions& options = fast_options(),
-                         const TranscribeOptions& transcribe = {}, const ProgressFn& progress = {}) {
+                         const TranscribeOptions& transcribe = {},
+                         const ProgressFn& progress = {}) {
     auto transcriber = ChunkedTranscriber::create(*http_, endpoints, options);
     if (!transcriber) return transcriber.error();
     return (*transcriber)->transcribe(audio, transcribe, progress, cancel_);
@@ -303,9 +315,8 @@ class AsrTest : public ::testing::Test {
 // ---- the wire formats ----
 
 TEST_F(AsrTest, OpenAIRequestIsWellFormedMultipart) {
-  server_.on("/v1/audio/transcriptions", [](const ServerRequest&) {
-    return json_response(fixture("openai_verbose.json"));
-  });
+  server_.on("/v1/audio/transcriptions",
+             [](const ServerRequest&) { return json_response(fixture("openai_verbose.json")); });
   const std::vector<float> audio = speech(7.0);
   Endpoint e = openai_endpoint(server_);
   e.api_key = "sk-test";
@@ -322,7 +333,8 @@ TEST_F(AsrTest, OpenAIRequestIsWellFormedMultipart) {
   const auto form = parts(r);
   EXPECT_EQ(fields(form, "model"), std::vector<std::string>{"whisper-test"});
   EXPECT_EQ(fields(form, "response_format"), std::vector<std::string>{"verbose_json"});
-  EXPECT_EQ(fields(form, "timestamp_granularities[]"), (std::vector<std::string>{"segment", "word"}));
+  EXPECT_EQ(fields(form, "timestamp_granularities[]"),
+            (std::vector<std::string>{"segment", "word"}));
   EXPECT_EQ(fields(form, "prompt"), std::vector<std::string>{"The Garden Hour, with Ada Lovelace"});
   EXPECT_TRUE(fields(form, "language").empty()) << "auto-detect sends no language";
   const Part* file = file_part(form);
@@ -466,12 +478,14 @@ TEST_F(AsrTest, AnEndpointsConcurrencyHoldsAcrossEpisodes) {
     return edge_response(parts(r));
   });
   const std::vector<float> audio = speech(16.0);
-  auto transcriber = ChunkedTranscriber::create(*http_, {openai_endpoint(server_, 2)}, fast_options());
+  auto transcriber =
+      ChunkedTranscriber::create(*http_, {openai_endpoint(server_, 2)}, fast_options());
   ASSERT_TRUE(transcriber);
   // Two episodes at once share the endpoint's two slots.
   std::optional<Result<Transcript>> first;
   {
-    std::jthread other([&] { first = (*transcriber)->transcribe(AudioInput::pcm(audio), {}, {}, cancel_); });
+    std::jthread other(
+        [&] { first = (*transcriber)->transcribe(AudioInput::pcm(audio), {}, {}, cancel_); });
     const auto second = (*transcriber)->transcribe(AudioInput::pcm(audio), {}, {}, cancel_);
     ASSERT_TRUE(second) << second.error().message;
   }
@@ -484,8 +498,9 @@ TEST_F(AsrTest, OnlyTheFailedChunkIsRetried) {
   const std::vector<float> audio = speech(14.0);
   const auto plan = plan_chunks(audio, short_chunks());
   ASSERT_GE(plan.size(), 3u);
-  const std::string second = encode_wav(std::span<const float>(audio).subspan(
-      static_cast<std::size_t>(plan[1].begin), static_cast<std::size_t>(plan[1].end - plan[1].begin)));
+  const std::string second = encode_wav(
+      std::span<const float>(audio).subspan(static_cast<std::size_t>(plan[1].begin),
+                                            static_cast<std::size_t>(plan[1].end - plan[1].begin)));
   std::mutex mutex;
   std::map<std::string, int> seen;  // uploads per WAV
   server_.on("/v1/audio/transcriptions", [&](const ServerRequest& r) {
@@ -532,7 +547,8 @@ TEST_F(AsrTest, RetriesRunOutWithAMessageSayingWhere) {
   const auto t = run({openai_endpoint(server_)}, AudioInput::pcm(audio), fast_options(3));
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ErrorCode::Unavailable);
-  EXPECT_TRUE(contains(t.error().message, "the audio from 0:00 to 0:03 failed 3 times")) << t.error().message;
+  EXPECT_TRUE(contains(t.error().message, "the audio from 0:00 to 0:03 failed 3 times"))
+      << t.error().message;
   EXPECT_TRUE(contains(t.error().message, "HTTP 503: model is loading")) << t.error().message;
   EXPECT_EQ(server_.requests().size(), 3u);
 }
@@ -573,7 +589,9 @@ TEST_F(AsrTest, AServerThatAlwaysHangsFailsAfterTheConfiguredAttempts) {
 
 TEST_F(AsrTest, UnauthorisedIsAClearErrorAndNotRetried) {
   server_.on("/v1/audio/transcriptions", [](const ServerRequest&) {
-    return json_response(R"({"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}})", 401);
+    return json_response(
+        R"({"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}})",
+        401);
   });
   Endpoint e = openai_endpoint(server_);
   e.api_key = "sk-wrong";
@@ -581,8 +599,9 @@ TEST_F(AsrTest, UnauthorisedIsAClearErrorAndNotRetried) {
   const auto t = run({e}, AudioInput::pcm(audio));
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ErrorCode::Forbidden);
-  EXPECT_TRUE(contains(t.error().message, "the speech-to-text service at " + server_.url("") +
-                                              " refused the API key")) << t.error().message;
+  EXPECT_TRUE(contains(t.error().message,
+                       "the speech-to-text service at " + server_.url("") + " refused the API key"))
+      << t.error().message;
   EXPECT_TRUE(contains(t.error().message, "[asr] api_key")) << t.error().message;
   EXPECT_TRUE(contains(t.error().message, "api_key_env")) << t.error().message;
   EXPECT_TRUE(contains(t.error().message, "Incorrect API key provided")) << t.error().message;
@@ -597,7 +616,8 @@ TEST_F(AsrTest, BadRequestIsInvalidInputAndNotRetried) {
   const auto t = run({openai_endpoint(server_)}, AudioInput::pcm(audio));
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ErrorCode::InvalidInput);
-  EXPECT_TRUE(contains(t.error().message, "rejected the audio (HTTP 400: Invalid file format.)")) << t.error().message;
+  EXPECT_TRUE(contains(t.error().message, "rejected the audio (HTTP 400: Invalid file format.)"))
+      << t.error().message;
   EXPECT_EQ(server_.requests().size(), 1u);
 }
 
@@ -613,7 +633,8 @@ TEST_F(AsrTest, InvalidJsonNamesTheEndpoint) {
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ErrorCode::Unavailable);
   EXPECT_TRUE(contains(t.error().message, "the speech-to-text service at " + server_.url("") +
-                                              " returned invalid JSON (")) << t.error().message;
+                                              " returned invalid JSON ("))
+      << t.error().message;
   EXPECT_EQ(server_.requests().size(), 1u);
 }
 
@@ -623,7 +644,8 @@ TEST_F(AsrTest, WrongRouteSaysToCheckTheUrlAndKind) {
   const std::vector<float> audio = speech(3.0);
   const auto t = run({openai_endpoint(server_)}, AudioInput::pcm(audio));
   ASSERT_FALSE(t);
-  EXPECT_TRUE(contains(t.error().message, "has no /v1/audio/transcriptions endpoint")) << t.error().message;
+  EXPECT_TRUE(contains(t.error().message, "has no /v1/audio/transcriptions endpoint"))
+      << t.error().message;
   EXPECT_TRUE(contains(t.error().message, "check [asr] url and kind")) << t.error().message;
   EXPECT_EQ(server_.requests().size(), 1u);
 }

@@ -15,24 +15,26 @@ using Words = std::vector<std::string>;
 TEST(WerNormalize, SpokenFormsOfTheScriptMatchWhatWhisperWrites) {
   // The sample's scripts say "Dr.", "3.5", "U.S."; espeak-ng reads them out and Whisper
   // writes what it heard, in either form.
-  const Words expected = {"doctor", "priya", "raman", "said", "three",  "point", "five",
-                          "percent", "of",   "u",     "s",    "students", "sleep", "twenty",
-                          "hours",  "on",    "the",   "third", "day"};
-  EXPECT_EQ(normalize_words(
-                "Dr. Priya Raman said 3.5% of U.S. students sleep 20 hours on the 3rd day."),
-            expected);
+  const Words expected = {"doctor",  "priya", "raman", "said",  "three",    "point", "five",
+                          "percent", "of",    "u",     "s",     "students", "sleep", "twenty",
+                          "hours",   "on",    "the",   "third", "day"};
+  EXPECT_EQ(
+      normalize_words("Dr. Priya Raman said 3.5% of U.S. students sleep 20 hours on the 3rd day."),
+      expected);
   EXPECT_EQ(normalize_words("Doctor Priya Raman said three point five percent of US students "
                             "sleep twenty hours on the third day."),
             expected);
 }
 
 TEST(WerNormalize, QuotesContractionsAcronymsThousandsHyphensFillers) {
-  const Words expected = {"i",     "am", "sure", "it",       "is",       "fine",  "r",    "e",
-                          "m",     "sleep", "one", "thousand", "times", "well", "known"};
-  EXPECT_EQ(normalize_words("I\u2019m sure it\u2019s fine \u2014 REM sleep, 1,000 times; well-known."),
-            expected);
-  EXPECT_EQ(normalize_words("Um, I am sure it is fine, R E M sleep one thousand times, uh, well known"),
-            expected);
+  const Words expected = {"i", "am",    "sure", "it",       "is",    "fine", "r",    "e",
+                          "m", "sleep", "one",  "thousand", "times", "well", "known"};
+  EXPECT_EQ(
+      normalize_words("I\u2019m sure it\u2019s fine \u2014 REM sleep, 1,000 times; well-known."),
+      expected);
+  EXPECT_EQ(
+      normalize_words("Um, I am sure it is fine, R E M sleep one thousand times, uh, well known"),
+      expected);
   EXPECT_EQ(normalize_words("21st 42 1999 0.25"),
             (Words{"twenty", "first", "forty", "two", "one", "thousand", "nine", "hundred",
                    "ninety", "nine", "zero", "point", "two", "five"}));
@@ -44,7 +46,8 @@ TEST(WordErrorRate, CountsSubstitutionsDeletionsAndInsertions) {
   EXPECT_EQ(same.rate, 0.0);
   EXPECT_EQ(same.hits, 3);
 
-  const auto names = word_error_rate("Lantern Hour, with Theo Marsh.", "Lenter Hauer with Theo Marsh");
+  const auto names =
+      word_error_rate("Lantern Hour, with Theo Marsh.", "Lenter Hauer with Theo Marsh");
   EXPECT_EQ(names.substitutions, 2);
   EXPECT_EQ(names.reference_words, 5);
   EXPECT_DOUBLE_EQ(names.rate, 0.4);

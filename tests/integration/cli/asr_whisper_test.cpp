@@ -52,7 +52,8 @@ TEST(RealWhisper, SampleEpisodeIsTranscribedWithinTheWerBound) {
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   long long id = 0;
   for (const auto& e : nlohmann::json::parse(listed.out)) {
-    if (e["enclosure_url"].get<std::string>().ends_with("episode3.mp3")) id = e["id"].get<long long>();
+    if (e["enclosure_url"].get<std::string>().ends_with("episode3.mp3"))
+      id = e["id"].get<long long>();
   }
   ASSERT_NE(id, 0) << listed.out;
   const std::string episode = std::to_string(id);
@@ -86,7 +87,8 @@ TEST(RealWhisper, SampleEpisodeIsTranscribedWithinTheWerBound) {
   // The stored transcript is still the publisher's.
   auto again = hark({"process", episode, "--json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_EQ(nlohmann::json::parse(again.out)["episodes"][0]["transcript"]["source"], "publisher:vtt");
+  EXPECT_EQ(nlohmann::json::parse(again.out)["episodes"][0]["transcript"]["source"],
+            "publisher:vtt");
 }
 
 }  // namespace

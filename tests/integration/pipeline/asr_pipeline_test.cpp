@@ -58,9 +58,12 @@ ServerResponse body(std::string bytes, std::string type) {
 
 // What the OpenAI API answers for speech, and for silence (no segments).
 std::string speech_answer() {
-  json segment = {{"id", 0},           {"start", 0.2},       {"end", 2.5},
+  json segment = {{"id", 0},
+                  {"start", 0.2},
+                  {"end", 2.5},
                   {"text", " Hello from the speech service."},
-                  {"avg_logprob", -0.2}, {"no_speech_prob", 0.01}};
+                  {"avg_logprob", -0.2},
+                  {"no_speech_prob", 0.01}};
   return json{{"task", "transcribe"},
               {"language", "english"},
               {"duration", 4.0},
@@ -75,15 +78,17 @@ constexpr const char* kSilenceAnswer =
 class RecordingClient final : public net::HttpClient {
  public:
   explicit RecordingClient(std::unique_ptr<net::HttpClient> inner) : inner_(std::move(inner)) {}
-  Result<net::Response> fetch(const net::Request& request, const net::ProgressFn& progress) override {
+  Result<net::Response> fetch(const net::Request& request,
+                              const net::ProgressFn& progress) override {
     {
       std::lock_guard lock(mutex_);
       last_body_ = request.body;
     }
     return inner_->fetch(request, progress);
   }
-  Result<net::DownloadResult> download(const net::Request& request, const std::filesystem::path& file,
-                                       std::int64_t resume_from, const net::ProgressFn& progress,
+  Result<net::DownloadResult> download(const net::Request& request,
+                                       const std::filesystem::path& file, std::int64_t resume_from,
+                                       const net::ProgressFn& progress,
                                        std::int64_t max_bytes) override {
     return inner_->download(request, file, resume_from, progress, max_bytes);
   }
@@ -136,11 +141,11 @@ class AsrPipelineTest : public ::testing::Test {
   // nothing here, but the ASR client allows only the configured host.
   void use_asr(const std::string& url, bool auto_transcribe = true) {
     AsrConfig asr;
-    const std::string toml = "[asr]\nurl = \"" + url +
-                             "\"\nmodel = \"base\"\nauto_transcribe = " +
+    const std::string toml = "[asr]\nurl = \"" + url + "\"\nmodel = \"base\"\nauto_transcribe = " +
                              (auto_transcribe ? "true" : "false") + "\n";
     ASSERT_TRUE(apply_asr_toml(toml, "hark.toml", asr));
-    auto recording = std::make_unique<RecordingClient>(net::make_http_client(asr_http_policy(asr, Config{})));
+    auto recording =
+        std::make_unique<RecordingClient>(net::make_http_client(asr_http_policy(asr, Config{})));
     recording_ = recording.get();
     asr_http_ = std::move(recording);
     asr::ChunkedOptions chunked;
@@ -255,7 +260,8 @@ TEST_F(AsrPipelineTest, NoPublisherTranscriptMeansSpeechToTextStoredWithItsOrigi
   // The prompt names the podcast and its people; the language comes from the feed.
   const auto body = recording_->last_body();
   const auto fields = body.substr(std::min(body.size(), body.find("name=\"model\"")));
-  EXPECT_NE(fields.find("Lantern Hour. With Priya Raman, Theo Marsh."), std::string::npos) << fields;
+  EXPECT_NE(fields.find("Lantern Hour. With Priya Raman, Theo Marsh."), std::string::npos)
+      << fields;
   EXPECT_NE(fields.find("name=\"language\"\r\n\r\nen\r\n"), std::string::npos) << fields;
 
   auto info = store_->transcripts().info(id);
@@ -274,8 +280,9 @@ TEST_F(AsrPipelineTest, NoPublisherTranscriptMeansSpeechToTextStoredWithItsOrigi
   EXPECT_TRUE(std::filesystem::exists(e.download_path));
   const auto job = transcript_job();
   EXPECT_EQ(job.state, store::JobState::Done);
-  EXPECT_NE(job.progress_message.find("stored the speech-to-text transcript (asr:openai, model base"),
-            std::string::npos)
+  EXPECT_NE(
+      job.progress_message.find("stored the speech-to-text transcript (asr:openai, model base"),
+      std::string::npos)
       << job.progress_message;
 }
 
@@ -317,7 +324,8 @@ TEST_F(AsrPipelineTest, CorruptAudioFailsForGoodAndLeavesTheLibraryAsItWas) {
   const auto summary = process(id);
   EXPECT_EQ(summary.failed, 1);
   EXPECT_EQ(asr_requests_.load(), 0);
-  expect_failed_cleanly(id, "speech-to-text of episode " + std::to_string(id) + " failed: cannot decode");
+  expect_failed_cleanly(
+      id, "speech-to-text of episode " + std::to_string(id) + " failed: cannot decode");
 }
 
 TEST_F(AsrPipelineTest, AudioWithoutSpeechFailsWithNoSpeechFound) {
@@ -422,17 +430,22 @@ TEST(AsrConfig, MistakesAreErrorsNamingTheSetting) {
     auto s = apply_asr_toml(toml, "hark.toml", c);
     return s ? std::string("ok") : s.error().message;
   };
-  EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\nmodle = \"base\"\n").find("'asr.modle'"), std::string::npos);
-  EXPECT_NE(error_of("[asr]\nendpoints = [{ url = \"http://x\", speed = 2 }]\n").find("asr.endpoints[1].speed"),
+  EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\nmodle = \"base\"\n").find("'asr.modle'"),
+            std::string::npos);
+  EXPECT_NE(error_of("[asr]\nendpoints = [{ url = \"http://x\", speed = 2 }]\n")
+                .find("asr.endpoints[1].speed"),
             std::string::npos);
   EXPECT_NE(error_of("[asr]\nurl = \"ftp://x\"\n").find("http://"), std::string::npos);
-  EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\nkind = \"kaldi\"\n").find("whisper.cpp"), std::string::npos);
-  EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\nconcurrency = 0\n").find("concurrency"), std::string::npos);
+  EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\nkind = \"kaldi\"\n").find("whisper.cpp"),
+            std::string::npos);
+  EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\nconcurrency = 0\n").find("concurrency"),
+            std::string::npos);
   EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\napi_key_env = \"HARK_NO_SUCH_VAR_42\"\n")
                 .find("HARK_NO_SUCH_VAR_42"),
             std::string::npos);
-  EXPECT_NE(error_of("[asr]\nurl = \"http://x\"\nendpoints = [{ url = \"http://y\" }]\n").find("both"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("[asr]\nurl = \"http://x\"\nendpoints = [{ url = \"http://y\" }]\n").find("both"),
+      std::string::npos);
   EXPECT_NE(error_of("[asr]\nlanguage = \"english\"\n").find("asr.language"), std::string::npos);
   EXPECT_NE(error_of("[asr]\nmodel = \"base\"\n").find("'asr.url' is required"), std::string::npos);
 }

@@ -69,11 +69,13 @@ TEST_F(ApiTest, SubscribeListAndReadEpisodes) {
   ASSERT_EQ(list["podcasts"].size(), 1u);
 
   const Id pid = podcast["id"];
-  auto page = json_of(as(alice_, "GET", "/api/podcasts/" + std::to_string(pid) + "/episodes?limit=1&offset=1"));
+  auto page = json_of(
+      as(alice_, "GET", "/api/podcasts/" + std::to_string(pid) + "/episodes?limit=1&offset=1"));
   ASSERT_EQ(page["episodes"].size(), 1u);
   EXPECT_EQ(page["episodes"][0]["title"], "First");
   EXPECT_EQ(page["total"], 2);
-  EXPECT_EQ(as(alice_, "GET", "/api/podcasts/" + std::to_string(pid) + "/episodes?limit=x").status, 400);
+  EXPECT_EQ(as(alice_, "GET", "/api/podcasts/" + std::to_string(pid) + "/episodes?limit=x").status,
+            400);
 
   const auto ids = episode_ids(pid);
   ASSERT_EQ(ids.size(), 2u);
@@ -88,7 +90,8 @@ TEST_F(ApiTest, SubscribeListAndReadEpisodes) {
   EXPECT_EQ(notes.find("onerror"), std::string::npos) << notes;
   EXPECT_EQ(notes.find("javascript"), std::string::npos) << notes;
   EXPECT_EQ(notes.find("onclick"), std::string::npos) << notes;
-  EXPECT_NE(notes.find(R"(<a href="https://example.com/x" rel="noopener nofollow">good</a>)"), std::string::npos)
+  EXPECT_NE(notes.find(R"(<a href="https://example.com/x" rel="noopener nofollow">good</a>)"),
+            std::string::npos)
       << notes;
   auto first = json_of(as(alice_, "GET", "/api/episodes/" + std::to_string(ids[1])));
   EXPECT_EQ(first["show_notes_html"], "<p>Plain notes</p>");
@@ -102,7 +105,8 @@ TEST_F(ApiTest, PositionsGiveTheEpisodeState) {
   const Id pid = subscribe_alice()["id"];
   const auto ids = episode_ids(pid);
   const auto path = "/api/episodes/" + std::to_string(ids[0]);
-  auto put = as(alice_, "PUT", path + "/position", R"({"position_ms": 61000.4, "duration_ms": 3600000})");
+  auto put =
+      as(alice_, "PUT", path + "/position", R"({"position_ms": 61000.4, "duration_ms": 3600000})");
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(json_of(put)["position_ms"], 61000);
   auto e = json_of(as(alice_, "GET", path));
@@ -113,7 +117,8 @@ TEST_F(ApiTest, PositionsGiveTheEpisodeState) {
   ASSERT_EQ(progress["episodes"].size(), 1u);
   EXPECT_EQ(progress["episodes"][0]["id"], ids[0]);
 
-  ASSERT_EQ(as(alice_, "PUT", path + "/position", R"({"position_ms": 0, "played": true})").status, 200);
+  ASSERT_EQ(as(alice_, "PUT", path + "/position", R"({"position_ms": 0, "played": true})").status,
+            200);
   EXPECT_EQ(json_of(as(alice_, "GET", path))["state"], "played");
   EXPECT_EQ(as(alice_, "PUT", path + "/position", R"({"position_ms": -5})").status, 400);
   EXPECT_EQ(as(alice_, "PUT", path + "/position", R"({"played": "yes"})").status, 400);
@@ -210,11 +215,16 @@ TEST_F(ApiTest, TranscriptAndChaptersOfAnEpisode) {
   t.source = "publisher:vtt";
   t.language = "en";
   t.speakers = {{"S1", "Ada", "host"}};
-  t.segments = {{0, 1500, "S1", "Hello there.", {{0, 700, "Hello", std::nullopt}, {700, 1500, "there.", 0.9}}},
+  t.segments = {{0,
+                 1500,
+                 "S1",
+                 "Hello there.",
+                 {{0, 700, "Hello", std::nullopt}, {700, 1500, "there.", 0.9}}},
                 {1500, 3000, "S1", "Welcome.", {}}};
   ASSERT_TRUE(app_->store().transcripts().replace(id, t));
-  ASSERT_TRUE(app_->store().chapters().replace(id, {{0, 1500, "Intro", "", "", true, "publisher"},
-                                                    {1500, std::nullopt, "Main", "", "", true, "publisher"}}));
+  ASSERT_TRUE(app_->store().chapters().replace(
+      id, {{0, 1500, "Intro", "", "", true, "publisher"},
+           {1500, std::nullopt, "Main", "", "", true, "publisher"}}));
   auto tr = json_of(as(alice_, "GET", e + "/transcript"));
   ASSERT_EQ(tr["segments"].size(), 2u);
   EXPECT_EQ(tr["segments"][0]["speaker"], "S1");
@@ -303,9 +313,12 @@ std::string make_wav(int seconds) {
     return std::string{static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff),
                        static_cast<char>((v >> 16) & 0xff), static_cast<char>((v >> 24) & 0xff)};
   };
-  auto le16 = [](std::uint16_t v) { return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; };
-  return "RIFF" + le32(36 + static_cast<std::uint32_t>(data.size())) + "WAVEfmt " + le32(16) + le16(1) + le16(1) +
-         le32(rate) + le32(rate * 2) + le16(2) + le16(16) + "data" + le32(static_cast<std::uint32_t>(data.size())) + data;
+  auto le16 = [](std::uint16_t v) {
+    return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)};
+  };
+  return "RIFF" + le32(36 + static_cast<std::uint32_t>(data.size())) + "WAVEfmt " + le32(16) +
+         le16(1) + le16(1) + le32(rate) + le32(rate * 2) + le16(2) + le16(16) + "data" +
+         le32(static_cast<std::uint32_t>(data.size())) + data;
 }
 
 TEST_F(ApiTest, PeaksAreComputedInTheBackgroundAndCached) {
@@ -331,9 +344,11 @@ TEST_F(ApiTest, PeaksAreComputedInTheBackgroundAndCached) {
   ASSERT_EQ(body["peaks"].size(), 1000u);
   EXPECT_LE(body["peaks"][10][0].get<double>(), 0.0);
   double loudest_late = 0;  // the sweep gets louder towards the end
-  for (int i = 900; i < 1000; ++i) loudest_late = std::max(loudest_late, body["peaks"][i][1].get<double>());
+  for (int i = 900; i < 1000; ++i)
+    loudest_late = std::max(loudest_late, body["peaks"][i][1].get<double>());
   EXPECT_GE(loudest_late, 0.3);
-  EXPECT_TRUE(std::filesystem::exists(app_->config().data_dir / "cache" / "peaks" / (std::to_string(id) + ".json")));
+  EXPECT_TRUE(std::filesystem::exists(app_->config().data_dir / "cache" / "peaks" /
+                                      (std::to_string(id) + ".json")));
 }
 
 TEST_F(ApiTest, SubscribingToAPrivateAddressIsRefusedByDefault) {
@@ -360,11 +375,14 @@ TEST_F(ApiTest, SubscribingToAPrivateAddressIsRefusedByDefault) {
 }
 
 TEST_F(ApiTest, OversizedBodiesAre413) {
-  const std::string big_json = R"({"name":"alice","password":")" + std::string(2 << 20, 'x') + "\"}";
-  auto login_big = http_request(port_, "POST", "/api/login", {{"Content-Type", "application/json"}}, big_json);
+  const std::string big_json =
+      R"({"name":"alice","password":")" + std::string(2 << 20, 'x') + "\"}";
+  auto login_big =
+      http_request(port_, "POST", "/api/login", {{"Content-Type", "application/json"}}, big_json);
   EXPECT_EQ(login_big.status, 413);
   EXPECT_EQ(json_of(login_big)["error"]["code"], "payload_too_large");
-  auto opml_big = as(alice_, "POST", "/api/podcasts/import", std::string(6 << 20, ' '), "text/x-opml");
+  auto opml_big =
+      as(alice_, "POST", "/api/podcasts/import", std::string(6 << 20, ' '), "text/x-opml");
   EXPECT_EQ(opml_big.status, 413);
   EXPECT_FALSE(opml_big.header("content-security-policy").empty());
 }

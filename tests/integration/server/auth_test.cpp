@@ -41,7 +41,8 @@ TEST_F(AuthTest, SecureCookieBehindAnHttpsProxy) {
   add_user("alice");
   const nlohmann::json body = {{"name", "alice"}, {"password", "correct horse battery"}};
   auto r = http_request(port_, "POST", "/api/login",
-                        {{"Content-Type", "application/json"}, {"X-Forwarded-Proto", "https"}}, body.dump());
+                        {{"Content-Type", "application/json"}, {"X-Forwarded-Proto", "https"}},
+                        body.dump());
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.header("set-cookie").find("; Secure"), std::string::npos);
 }
@@ -59,14 +60,16 @@ TEST_F(AuthTest, WrongPasswordAndUnknownUserAreTheSame401) {
 
 TEST_F(AuthTest, LoginNeedsJson) {
   add_user("alice");
-  auto r = http_request(port_, "POST", "/api/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+  auto r = http_request(port_, "POST", "/api/login",
+                        {{"Content-Type", "application/x-www-form-urlencoded"}},
                         "name=alice&password=correct+horse+battery");
   EXPECT_EQ(r.status, 415);
 }
 
 TEST_F(AuthTest, FailedLoginsAreRateLimitedPerName) {
   add_user("alice");
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(login_raw("alice", "wrong password " + std::to_string(i)).status, 401);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(login_raw("alice", "wrong password " + std::to_string(i)).status, 401);
   auto limited = login_raw("alice", "correct horse battery");  // even the right password
   EXPECT_EQ(limited.status, 429) << limited.body;
   EXPECT_EQ(json_of(limited)["error"]["code"], "rate_limited");
@@ -77,7 +80,8 @@ TEST_F(AuthTest, FailedLoginsAreRateLimitedPerName) {
 
 TEST_F(AuthTest, FailedLoginsAreRateLimitedPerAddress) {
   add_user("alice");
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(login_raw("user" + std::to_string(i), "whatever pass").status, 401);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(login_raw("user" + std::to_string(i), "whatever pass").status, 401);
   EXPECT_EQ(login_raw("alice", "correct horse battery").status, 429);
 }
 
@@ -85,12 +89,14 @@ TEST_F(AuthTest, ChangesWithACookieNeedTheCsrfToken) {
   add_user("alice");
   auto alice = login("alice");
   const std::string body = R"({"url":"https://example.invalid/feed.xml"})";
-  auto without = http_request(port_, "POST", "/api/podcasts",
-                              {{"Cookie", alice.cookie}, {"Content-Type", "application/json"}}, body);
+  auto without =
+      http_request(port_, "POST", "/api/podcasts",
+                   {{"Cookie", alice.cookie}, {"Content-Type", "application/json"}}, body);
   EXPECT_EQ(without.status, 403);
   EXPECT_EQ(json_of(without)["error"]["code"], "csrf");
   auto wrong = http_request(port_, "POST", "/api/podcasts",
-                            {{"Cookie", alice.cookie}, {"Content-Type", "application/json"},
+                            {{"Cookie", alice.cookie},
+                             {"Content-Type", "application/json"},
                              {"X-CSRF-Token", "not-the-token"}},
                             body);
   EXPECT_EQ(wrong.status, 403);
@@ -110,21 +116,25 @@ TEST_F(AuthTest, ABearerTokenWorksWithoutCookieOrCsrf) {
   EXPECT_EQ(session["auth"], "token");
   EXPECT_TRUE(session["csrf_token"].is_null());
   // A change without X-CSRF-Token: fine with a token (it gets as far as the handler).
-  auto put = http_request(port_, "PUT", "/api/episodes/999/position",
-                          {{"Authorization", "Bearer " + token->first}, {"Content-Type", "application/json"}},
-                          R"({"position_ms": 1000})");
+  auto put = http_request(
+      port_, "PUT", "/api/episodes/999/position",
+      {{"Authorization", "Bearer " + token->first}, {"Content-Type", "application/json"}},
+      R"({"position_ms": 1000})");
   EXPECT_EQ(put.status, 404);
-  EXPECT_EQ(http_request(port_, "GET", "/api/podcasts", {{"Authorization", "Bearer nope"}}).status, 401);
+  EXPECT_EQ(http_request(port_, "GET", "/api/podcasts", {{"Authorization", "Bearer nope"}}).status,
+            401);
   // Tokens made through the API work too, and can be revoked.
   auto alice = login("alice");
   auto made = as(alice, "POST", "/api/tokens", R"({"name":"phone"})");
   ASSERT_EQ(made.status, 201) << made.body;
   const std::string t2 = json_of(made)["token"];
   const Id id = json_of(made)["info"]["id"];
-  EXPECT_EQ(http_request(port_, "GET", "/api/podcasts", {{"Authorization", "Bearer " + t2}}).status, 200);
+  EXPECT_EQ(http_request(port_, "GET", "/api/podcasts", {{"Authorization", "Bearer " + t2}}).status,
+            200);
   EXPECT_EQ(json_of(as(alice, "GET", "/api/tokens"))["tokens"].size(), 2u);
   EXPECT_EQ(as(alice, "DELETE", "/api/tokens/" + std::to_string(id)).status, 204);
-  EXPECT_EQ(http_request(port_, "GET", "/api/podcasts", {{"Authorization", "Bearer " + t2}}).status, 401);
+  EXPECT_EQ(http_request(port_, "GET", "/api/podcasts", {{"Authorization", "Bearer " + t2}}).status,
+            401);
 }
 
 TEST_F(AuthTest, FirstRunSetupCodeCreatesTheAdministratorOnce) {
@@ -151,8 +161,9 @@ TEST_F(AuthTest, ChangingThePasswordEndsSessions) {
   auto wrong = as(alice, "POST", "/api/account/password",
                   R"({"current_password":"nope nope","new_password":"a new password"})");
   EXPECT_EQ(wrong.status, 403);
-  auto changed = as(alice, "POST", "/api/account/password",
-                    R"({"current_password":"correct horse battery","new_password":"a new password"})");
+  auto changed =
+      as(alice, "POST", "/api/account/password",
+         R"({"current_password":"correct horse battery","new_password":"a new password"})");
   EXPECT_EQ(changed.status, 204) << changed.body;
   EXPECT_EQ(as(alice, "GET", "/api/podcasts").status, 401);
   EXPECT_EQ(login_raw("alice", "a new password").status, 200);

@@ -93,7 +93,8 @@ std::string cookie_value(const std::string& set_cookie, std::string_view name) {
   const std::string prefix = std::string(name) + "=";
   if (set_cookie.rfind(prefix, 0) != 0) return "";
   const auto end = set_cookie.find(';');
-  return set_cookie.substr(prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
+  return set_cookie.substr(prefix.size(),
+                           end == std::string::npos ? std::string::npos : end - prefix.size());
 }
 
 }  // namespace hark::testing

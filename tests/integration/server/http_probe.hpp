@@ -13,7 +13,7 @@ namespace hark::testing {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpReply {
-  int status = 0;  // 0: no answer (connection failed or closed early)
+  int status = 0;   // 0: no answer (connection failed or closed early)
   Headers headers;  // names lower case
   std::string body;
   [[nodiscard]] std::string header(std::string_view name) const;

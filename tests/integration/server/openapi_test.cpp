@@ -30,7 +30,8 @@ std::set<std::string> documented_routes(const std::string& file) {
     const auto key_end = line.find(':', indent);
     if (key_end == std::string::npos) continue;
     std::string key = line.substr(indent, key_end - indent);
-    if (key.size() >= 2 && (key.front() == '\'' || key.front() == '"')) key = key.substr(1, key.size() - 2);
+    if (key.size() >= 2 && (key.front() == '\'' || key.front() == '"'))
+      key = key.substr(1, key.size() - 2);
     if (indent == 2 && key.rfind("/", 0) == 0) {
       path = key;
     } else if (indent == 4 && !path.empty()) {
@@ -53,7 +54,8 @@ TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedRouteExists) {
   for (const auto& r : server::api_routes())
     registered.insert(std::string(r.method) + " " + std::string(r.pattern));
   for (const auto& r : registered) EXPECT_TRUE(documented.count(r)) << "undocumented route: " << r;
-  for (const auto& d : documented) EXPECT_TRUE(registered.count(d)) << "documented but not served: " << d;
+  for (const auto& d : documented)
+    EXPECT_TRUE(registered.count(d)) << "documented but not served: " << d;
 }
 
 TEST(OpenApi, IsOpenApi3) {

@@ -1,7 +1,7 @@
 // Range header interpretation (pure).
-#include <gtest/gtest.h>
-
 #include "server/range.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hark::server {
 namespace {
@@ -37,8 +37,8 @@ TEST(Range, Unsatisfiable) {
 }
 
 TEST(Range, IgnoredHeadersServeEverything) {
-  for (const char* h : {"", "items=0-1", "bytes=", "bytes=abc", "bytes=5-1", "bytes=0-1,5-6", "bytes=--1",
-                        "bytes=1-2-3"})
+  for (const char* h : {"", "items=0-1", "bytes=", "bytes=abc", "bytes=5-1", "bytes=0-1,5-6",
+                        "bytes=--1", "bytes=1-2-3"})
     EXPECT_EQ(parse_range(h, 1000).kind, Kind::Full) << h;
 }
 

@@ -75,7 +75,8 @@ class ServerTest : public ::testing::Test {
 
   HttpReply login_raw(const std::string& name, const std::string& password) {
     const nlohmann::json body = {{"name", name}, {"password", password}};
-    return http_request(port_, "POST", "/api/login", {{"Content-Type", "application/json"}}, body.dump());
+    return http_request(port_, "POST", "/api/login", {{"Content-Type", "application/json"}},
+                        body.dump());
   }
 
   LoggedIn login(const std::string& name, const std::string& password = "correct horse battery") {
@@ -97,7 +98,9 @@ class ServerTest : public ::testing::Test {
     return http_request(port_, method, target, h, body);
   }
 
-  static nlohmann::json json_of(const HttpReply& r) { return nlohmann::json::parse(r.body, nullptr, false); }
+  static nlohmann::json json_of(const HttpReply& r) {
+    return nlohmann::json::parse(r.body, nullptr, false);
+  }
 
   TempDir dir_;
   std::ostringstream log_;

@@ -29,7 +29,8 @@ std::string make_vtt(int cues) {
   std::string vtt = "WEBVTT\n\n";
   for (int i = 0; i < cues; ++i) {
     char ts[64];
-    std::snprintf(ts, sizeof ts, "00:%02d:%02d.000 --> 00:%02d:%02d.900\n", i / 60, i % 60, i / 60, i % 60);
+    std::snprintf(ts, sizeof ts, "00:%02d:%02d.000 --> 00:%02d:%02d.900\n", i / 60, i % 60, i / 60,
+                  i % 60);
     vtt += ts + std::string("Sentence number ") + std::to_string(i) + ".\n\n";
   }
   return vtt;
@@ -54,15 +55,18 @@ TEST(ShutdownTest, SigtermReleasesTheLeasedJobAndExitsCleanly) {
   LoopbackServer feeds;
   const std::string vtt = make_vtt(300);
   const std::string feed =
-      "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:podcast=\"https://podcastindex.org/namespace/1.0\">"
+      "<?xml version=\"1.0\"?><rss version=\"2.0\" "
+      "xmlns:podcast=\"https://podcastindex.org/namespace/1.0\">"
       "<channel><title>Slow</title><item><title>Episode</title><guid>ep-1</guid>"
       "<enclosure url=\"https://cdn.example.com/ep.mp3\" type=\"audio/mpeg\" length=\"1\"/>"
-      "<podcast:transcript url=\"" + feeds.url("/ep.vtt") + "\" type=\"text/vtt\"/></item></channel></rss>";
+      "<podcast:transcript url=\"" +
+      feeds.url("/ep.vtt") + "\" type=\"text/vtt\"/></item></channel></rss>";
   feeds.on("/feed.xml", [&](const ServerRequest&) {
     return ServerResponse{.content_type = "application/rss+xml", .body = feed};
   });
   feeds.on("/ep.vtt", [&](const ServerRequest&) {
-    return ServerResponse{.content_type = "text/vtt", .body = vtt, .chunk_bytes = 256, .chunk_delay = 50ms};
+    return ServerResponse{
+        .content_type = "text/vtt", .body = vtt, .chunk_bytes = 256, .chunk_delay = 50ms};
   });
   ASSERT_EQ(run_hark(data, {"add", feeds.url("/feed.xml")}).exit_code, 0);
   // The server may fetch from loopback (the test's feed server), and refreshes never.
@@ -117,7 +121,8 @@ TEST(ShutdownTest, SigtermReleasesTheLeasedJobAndExitsCleanly) {
 }
 
 // Runs hark with standard input from `input` (a file); returns exit code and stdout.
-std::pair<int, std::string> run_with_stdin(const fs::path& data, const std::vector<std::string>& args,
+std::pair<int, std::string> run_with_stdin(const fs::path& data,
+                                           const std::vector<std::string>& args,
                                            const fs::path& input) {
   std::vector<std::string> argv_s = {HARK_BINARY_DIR "/hark", "--data", data.string()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
@@ -147,10 +152,14 @@ TEST(UserCommandTest, AccountsMadeOnTheCommandLineWorkOnTheServer) {
   write_file(data / "short.txt", "short\n");
   write_file(data / "empty.txt", "");
 
-  auto added = run_with_stdin(data, {"user", "add", "alice", "--admin", "--password-stdin"}, data / "pw.txt");
+  auto added = run_with_stdin(data, {"user", "add", "alice", "--admin", "--password-stdin"},
+                              data / "pw.txt");
   ASSERT_EQ(added.first, 0) << added.second;
-  EXPECT_EQ(run_with_stdin(data, {"user", "add", "alice", "--password-stdin"}, data / "pw.txt").first, 1);
-  EXPECT_EQ(run_with_stdin(data, {"user", "add", "bob", "--password-stdin"}, data / "short.txt").first, 1);
+  EXPECT_EQ(
+      run_with_stdin(data, {"user", "add", "alice", "--password-stdin"}, data / "pw.txt").first, 1);
+  EXPECT_EQ(
+      run_with_stdin(data, {"user", "add", "bob", "--password-stdin"}, data / "short.txt").first,
+      1);
   // No terminal and no --password-stdin: a clear error, not a hang.
   auto no_tty = run_with_stdin(data, {"user", "add", "carol"}, data / "empty.txt");
   EXPECT_EQ(no_tty.first, 1);
@@ -159,11 +168,13 @@ TEST(UserCommandTest, AccountsMadeOnTheCommandLineWorkOnTheServer) {
   auto listed = run_with_stdin(data, {"user", "list", "--json"}, data / "empty.txt");
   ASSERT_EQ(listed.first, 0);
   EXPECT_NE(listed.second.find(R"("can_log_in": true)"), std::string::npos) << listed.second;
-  auto token = run_with_stdin(data, {"user", "token", "alice", "--name", "script"}, data / "empty.txt");
+  auto token =
+      run_with_stdin(data, {"user", "token", "alice", "--name", "script"}, data / "empty.txt");
   ASSERT_EQ(token.first, 0) << token.second;
   const std::string secret = read_file(data / "user-out.txt").substr(0, 43);
   ASSERT_EQ(secret.size(), 43u);
-  auto passwd = run_with_stdin(data, {"user", "passwd", "alice", "--password-stdin"}, data / "pw.txt");
+  auto passwd =
+      run_with_stdin(data, {"user", "passwd", "alice", "--password-stdin"}, data / "pw.txt");
   EXPECT_EQ(passwd.first, 0) << passwd.second;
 
   const pid_t pid = spawn_hark(data, {"serve", "--listen", "127.0.0.1:0"});

@@ -37,9 +37,8 @@ TEST(SnipsCli, SnipSnipsHighlightsSummary) {
   auto snipped = run({"snip", "1", "--at", "1:35", "--json"});
   ASSERT_EQ(snipped.exit_code, 0) << snipped.err;
   const auto snip = nlohmann::json::parse(snipped.out);
-  for (const char* key : {"id", "episode_id", "start_ms", "end_ms", "title", "summary",
-                          "takeaways", "quote", "quote_speaker", "speakers", "engine",
-                          "created_at"})
+  for (const char* key : {"id", "episode_id", "start_ms", "end_ms", "title", "summary", "takeaways",
+                          "quote", "quote_speaker", "speakers", "engine", "created_at"})
     EXPECT_TRUE(snip.contains(key)) << key;
   EXPECT_EQ(snip["episode_id"], 1);
   EXPECT_FALSE(snip["title"].get<std::string>().empty());

@@ -1,4 +1,6 @@
 // The insights step and the snip service over real SQLite and the sample podcast.
+#include "app/snips.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,7 +9,6 @@
 
 #include "app/jobs.hpp"
 #include "app/pipeline.hpp"
-#include "app/snips.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "temp_dir.hpp"
 #include "transcript/parse.hpp"
@@ -74,7 +75,11 @@ TEST_F(SnipsTest, InsightsStepStoresHighlightsSummaryAndChaptersIdempotently) {
   store::Job job = episode_job(std::string(kInsightsJob), episode_);
   std::atomic<bool> cancel{false};
   std::string message;
-  JobContext context{job, [&](double, std::string m) -> Status { message = std::move(m); return ok(); },
+  JobContext context{job,
+                     [&](double, std::string m) -> Status {
+                       message = std::move(m);
+                       return ok();
+                     },
                      cancel};
   auto next = run_insights_step(*store_, context);
   ASSERT_TRUE(next) << next.error().message;
@@ -104,8 +109,9 @@ TEST_F(SnipsTest, InsightsStepStoresHighlightsSummaryAndChaptersIdempotently) {
 
 TEST_F(SnipsTest, PublisherChaptersAreKept) {
   store_sample_transcript(episode_);
-  const std::vector<Chapter> publisher = {{0, 30'000, "Intro", "", "", true, "publisher"},
-                                          {30'000, std::nullopt, "Talk", "", "", true, "publisher"}};
+  const std::vector<Chapter> publisher = {
+      {0, 30'000, "Intro", "", "", true, "publisher"},
+      {30'000, std::nullopt, "Talk", "", "", true, "publisher"}};
   ASSERT_TRUE(store_->chapters().replace(episode_, publisher));
   auto outcome = compute_insights(*store_, episode_);
   ASSERT_TRUE(outcome) << outcome.error().message;

@@ -22,8 +22,12 @@ TEST_F(AccountStoreTest, PasswordHashIsStoredAndFoundById) {
 TEST_F(AccountStoreTest, SessionsAreFoundByHashTouchedAndRemoved) {
   auto alice = store_->users().create("alice", false);
   ASSERT_TRUE(alice);
-  Session s{.user_id = alice->id, .token_hash = "h1", .csrf_token = "c1", .created_at = 10,
-            .expires_at = 100, .last_seen_at = 10};
+  Session s{.user_id = alice->id,
+            .token_hash = "h1",
+            .csrf_token = "c1",
+            .created_at = 10,
+            .expires_at = 100,
+            .last_seen_at = 10};
   auto created = store_->sessions().create(s);
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_GT(created->id, 0);
@@ -98,8 +102,8 @@ TEST_F(AccountStoreTest, PositionsAreUpsertedPerUserAndEpisode) {
   EXPECT_EQ(store_->positions().list_for_podcast(alice->id, podcast)->size(), 1u);
   EXPECT_TRUE(store_->positions().list_for_podcast(bob->id, podcast)->empty());
   EXPECT_TRUE(store_->positions().in_progress(alice->id, 10)->empty());  // played
-  ASSERT_TRUE(store_->positions().save(
-      {.user_id = bob->id, .episode_id = episode, .position_ms = 100}));
+  ASSERT_TRUE(
+      store_->positions().save({.user_id = bob->id, .episode_id = episode, .position_ms = 100}));
   EXPECT_EQ(store_->positions().in_progress(bob->id, 10)->size(), 1u);
 
   EXPECT_EQ(store_->positions()

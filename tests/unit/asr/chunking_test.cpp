@@ -83,7 +83,8 @@ TEST(ChunkPlan, PrefersALongPauseNearTheTarget) {
   // 6 s of speech with a short pause at 2.5 s and a long one at 3.5 s: the long one wins.
   std::vector<float> samples(6 * kRate, 0.3f);
   auto quiet = [&](double from_s, double to_s) {
-    for (auto i = static_cast<std::size_t>(from_s * kRate); i < static_cast<std::size_t>(to_s * kRate); ++i) {
+    for (auto i = static_cast<std::size_t>(from_s * kRate);
+         i < static_cast<std::size_t>(to_s * kRate); ++i) {
       samples[i] = 0.0f;
     }
   };
@@ -169,7 +170,8 @@ TEST(ChunkPlan, InconsistentOptionsAreMadeConsistent) {
 
 std::uint32_t u32(const std::string& s, std::size_t at) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[at + static_cast<std::size_t>(i)]);
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(s[at + static_cast<std::size_t>(i)]);
   return v;
 }
 std::uint16_t u16(const std::string& s, std::size_t at) {

@@ -49,7 +49,8 @@ std::string all_text(const Transcript& t) {
 TEST(Merge, ShiftsEverythingByTheChunkOffset) {
   const Transcript t = merge_chunks({
       chunk(0, 10'000, {seg("Hello there.", {{100, 400, "Hello", 0.9}, {400, 900, "there.", {}}})}),
-      chunk(10'000, 8'000, {seg("General remarks.", {{200, 700, "General", {}}, {700, 1500, "remarks.", {}}})}),
+      chunk(10'000, 8'000,
+            {seg("General remarks.", {{200, 700, "General", {}}, {700, 1500, "remarks.", {}}})}),
   });
   ASSERT_EQ(t.segments.size(), 2u);
   EXPECT_EQ(t.segments[1].start_ms, 10'200);
@@ -64,9 +65,13 @@ TEST(Merge, ShiftsEverythingByTheChunkOffset) {
 TEST(Merge, AWordSpanningTheCutIsKeptOnce) {
   // "podcast" straddles the cut at 10 s: chunk A ends it past its end, chunk B starts with it.
   const Transcript t = merge_chunks({
-      chunk(0, 10'000, {seg("Welcome to the podcast", {{9'000, 9'300, "Welcome", {}}, {9'300, 9'450, "to", {}},
-                                                        {9'450, 9'600, "the", {}}, {9'650, 10'300, "podcast", {}}})}),
-      chunk(10'000, 10'000, {seg("podcast, everyone.", {{0, 300, "podcast,", {}}, {500, 1'000, "everyone.", {}}})}),
+      chunk(0, 10'000,
+            {seg("Welcome to the podcast", {{9'000, 9'300, "Welcome", {}},
+                                            {9'300, 9'450, "to", {}},
+                                            {9'450, 9'600, "the", {}},
+                                            {9'650, 10'300, "podcast", {}}})}),
+      chunk(10'000, 10'000,
+            {seg("podcast, everyone.", {{0, 300, "podcast,", {}}, {500, 1'000, "everyone.", {}}})}),
   });
   EXPECT_EQ(all_words(t), "Welcome to the podcast everyone.");
   EXPECT_EQ(all_text(t), "Welcome to the podcast | everyone.");
@@ -75,11 +80,17 @@ TEST(Merge, AWordSpanningTheCutIsKeptOnce) {
 
 TEST(Merge, AHallucinatedRepeatAtTheStartOfAChunkIsDropped) {
   const Transcript t = merge_chunks({
-      chunk(0, 10'000, {seg("Thanks for listening.", {{8'600, 8'900, "Thanks", {}}, {8'900, 9'100, "for", {}},
-                                                        {9'100, 9'600, "listening.", {}}})}),
-      chunk(10'000, 10'000, {seg("Thanks for listening. Now the news.",
-                                 {{0, 200, "Thanks", {}}, {200, 400, "for", {}}, {400, 800, "listening.", {}},
-                                  {1'500, 1'700, "Now", {}}, {1'700, 1'800, "the", {}}, {1'800, 2'200, "news.", {}}})}),
+      chunk(0, 10'000,
+            {seg("Thanks for listening.", {{8'600, 8'900, "Thanks", {}},
+                                           {8'900, 9'100, "for", {}},
+                                           {9'100, 9'600, "listening.", {}}})}),
+      chunk(10'000, 10'000,
+            {seg("Thanks for listening. Now the news.", {{0, 200, "Thanks", {}},
+                                                         {200, 400, "for", {}},
+                                                         {400, 800, "listening.", {}},
+                                                         {1'500, 1'700, "Now", {}},
+                                                         {1'700, 1'800, "the", {}},
+                                                         {1'800, 2'200, "news.", {}}})}),
   });
   EXPECT_EQ(all_words(t), "Thanks for listening. Now the news.");
   EXPECT_EQ(t.segments.back().text, "Now the news.");
@@ -87,9 +98,15 @@ TEST(Merge, AHallucinatedRepeatAtTheStartOfAChunkIsDropped) {
 
 TEST(Merge, ASingleRepeatedWordWithoutOverlapIsKept) {
   const Transcript t = merge_chunks({
-      chunk(0, 10'000, {seg("We said no.", {{8'000, 8'300, "We", {}}, {8'300, 8'600, "said", {}}, {8'600, 9'000, "no.", {}}})}),
-      chunk(10'000, 10'000, {seg("No, we did not.", {{100, 400, "No,", {}}, {400, 600, "we", {}}, {600, 800, "did", {}},
-                                                     {800, 1'200, "not.", {}}})}),
+      chunk(
+          0, 10'000,
+          {seg("We said no.",
+               {{8'000, 8'300, "We", {}}, {8'300, 8'600, "said", {}}, {8'600, 9'000, "no.", {}}})}),
+      chunk(10'000, 10'000,
+            {seg("No, we did not.", {{100, 400, "No,", {}},
+                                     {400, 600, "we", {}},
+                                     {600, 800, "did", {}},
+                                     {800, 1'200, "not.", {}}})}),
   });
   EXPECT_EQ(all_words(t), "We said no. No, we did not.");
 }
@@ -97,7 +114,8 @@ TEST(Merge, ASingleRepeatedWordWithoutOverlapIsKept) {
 TEST(Merge, SegmentsWithoutWordsAreDedupedByText) {
   const Transcript t = merge_chunks({
       chunk(0, 10'000, {timed("It was a dark night.", 7'000, 9'900)}),
-      chunk(10'000, 10'000, {timed("It was a dark night.", 0, 1'000), timed("The end.", 2'000, 3'000)}),
+      chunk(10'000, 10'000,
+            {timed("It was a dark night.", 0, 1'000), timed("The end.", 2'000, 3'000)}),
   });
   EXPECT_EQ(all_text(t), "It was a dark night. | The end.");
 }
@@ -112,14 +130,16 @@ TEST(Merge, NoSpeechHallucinationsAreDropped) {
   WireSegment unsure_speech = timed("Mumbled words.", 4'000, 5'000);
   unsure_speech.no_speech_prob = 0.1;  // speech, however unsure: kept
   unsure_speech.avg_logprob = -1.5;
-  const Transcript t = merge_chunks({chunk(0, 10'000, {hallucination, confident_quiet, unsure_speech})});
+  const Transcript t =
+      merge_chunks({chunk(0, 10'000, {hallucination, confident_quiet, unsure_speech})});
   EXPECT_EQ(all_text(t), "Quiet words. | Mumbled words.");
 }
 
 TEST(Merge, SegmentsAndWordsPastTheChunkEndAreDropped) {
   const Transcript t = merge_chunks({
-      chunk(0, 5'000, {seg("Last words", {{4'000, 4'500, "Last", {}}, {5'000, 5'400, "words", {}}}),
-                       timed("Phantom.", 5'200, 6'000)}),
+      chunk(0, 5'000,
+            {seg("Last words", {{4'000, 4'500, "Last", {}}, {5'000, 5'400, "words", {}}}),
+             timed("Phantom.", 5'200, 6'000)}),
   });
   EXPECT_EQ(all_text(t), "Last");
   EXPECT_EQ(all_words(t), "Last");

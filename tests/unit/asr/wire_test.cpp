@@ -81,7 +81,8 @@ TEST(Wire, BareTextIsOneUntimedSegment) {
 }
 
 TEST(Wire, EmptyTranscriptIsFine) {
-  const auto t = parse_verbose_json(R"({"language":"german","text":"","segments":[]})", WireFormat::OpenAI);
+  const auto t =
+      parse_verbose_json(R"({"language":"german","text":"","segments":[]})", WireFormat::OpenAI);
   ASSERT_TRUE(t);
   EXPECT_TRUE(t->segments.empty());
   EXPECT_EQ(t->language, "de");
@@ -97,7 +98,8 @@ TEST(Wire, MalformedBodiesAreErrorsThatSayWhy) {
            Case{"", "parse error"},
            Case{"[1,2]", "expected a JSON object"},
            Case{R"({"segments": {}})", "segments is not an array"},
-           Case{R"({"segments": [{"text": "x", "start": "0", "end": 1}]})", "segments[0].start is not a number"},
+           Case{R"({"segments": [{"text": "x", "start": "0", "end": 1}]})",
+                "segments[0].start is not a number"},
            Case{R"({"segments": [{"text": "x", "end": 1}]})", "segments[0] has no start or end"},
            Case{R"({"segments": [], "words": [{"word": "x"}]})", "words[0] has no start or end"},
            Case{R"({"language": 3, "segments": []})", "language is not a string"},

@@ -44,7 +44,9 @@ TEST(ParseDate, GarbageIsRejected) {
   EXPECT_FALSE(parse_date("2003-13-10T00:00:00Z"));
 }
 
-TEST(FormatIso8601, Utc) { EXPECT_EQ(format_iso8601(kJun10_2003_04h), "2003-06-10T04:00:00Z"); }
+TEST(FormatIso8601, Utc) {
+  EXPECT_EQ(format_iso8601(kJun10_2003_04h), "2003-06-10T04:00:00Z");
+}
 
 TEST(ParseDuration, AllNotations) {
   EXPECT_EQ(parse_duration("3600"), 3600000);

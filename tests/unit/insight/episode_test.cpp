@@ -16,8 +16,8 @@ EpisodeAnalysis analyse(const std::string& name) {
 }
 
 TEST(Highlights, NonOverlappingOrderedAndTitled) {
-  for (const char* name : {"interview-bees.vtt", "panel-workweek.vtt", "solo-containers.vtt",
-                           "ramble-camping.vtt"}) {
+  for (const char* name :
+       {"interview-bees.vtt", "panel-workweek.vtt", "solo-containers.vtt", "ramble-camping.vtt"}) {
     const auto a = analyse(name);
     auto h = highlights(a, {});
     ASSERT_TRUE(h) << name;

@@ -36,7 +36,9 @@ TEST_F(Quality, SnipBoundariesAreRightInFourCasesOutOfFive) {
   EXPECT_GE(report_->boundary_hit_rate, 0.8) << format_report(*report_);
 }
 
-TEST_F(Quality, ChapterPk) { EXPECT_LE(report_->mean_pk, 0.35) << format_report(*report_); }
+TEST_F(Quality, ChapterPk) {
+  EXPECT_LE(report_->mean_pk, 0.35) << format_report(*report_);
+}
 
 // The target is 0.6; extractive titles reach 0.46 on the 46 cases today (see
 // docs/PERFORMANCE.md: most misses are words a person abstracts — "volunteer" for "not
