@@ -1,12 +1,9 @@
 #include "app/asr_config.hpp"
 
-#include <toml++/toml.h>
-
 #include <cstdlib>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
+#include "app/toml_input.hpp"
 #include "core/text.hpp"
 
 namespace hark::app {
@@ -126,15 +123,9 @@ std::string host_port_of(std::string_view url) {
 }
 
 Status apply_asr_toml(std::string_view toml_text, const std::string& source_name, AsrConfig& out) {
-  // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error.
-  toml::table parsed;
-  try {
-    parsed = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& err) {
-    std::ostringstream msg;
-    msg << source_name << ":" << err.source().begin.line << ": " << err.description();
-    return invalid_input(msg.str());
-  }
+  auto parsed_or = parse_toml(toml_text, source_name);
+  if (!parsed_or) return parsed_or.error();
+  toml::table parsed = std::move(*parsed_or);
   const auto* table = parsed["asr"].as_table();
   if (table == nullptr) {
     if (parsed.contains("asr")) return invalid_input(source_name + ": 'asr' must be a table");
@@ -249,12 +240,9 @@ Status override_endpoint(AsrConfig& config, const std::string& url, std::string_
 Result<AsrConfig> load_asr_config(const Config& config) {
   AsrConfig out;
   if (!config.config_file.empty()) {
-    std::ifstream in(config.config_file, std::ios::binary);
-    if (!in)
-      return invalid_input("cannot read the configuration file " + config.config_file.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    HARK_TRY(apply_asr_toml(ss.str(), config.config_file.string(), out));
+    auto text = read_config_text(config.config_file);
+    if (!text) return text.error();
+    HARK_TRY(apply_asr_toml(*text, config.config_file.string(), out));
   }
   if (auto url = env("HARK_ASR_URL")) HARK_TRY(override_endpoint(out, *url, "HARK_ASR_URL"));
   return out;

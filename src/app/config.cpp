@@ -1,11 +1,8 @@
 #include "app/config.hpp"
 
-#include <toml++/toml.h>
-
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
+#include "app/toml_input.hpp"
 #include "core/text.hpp"
 
 namespace hark::app {
@@ -97,15 +94,9 @@ Status apply_refresh(const toml::table& t, const std::string& source, Config& co
 }  // namespace
 
 Status apply_toml(std::string_view toml_text, const std::string& source_name, Config& config) {
-  // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error.
-  toml::table parsed;
-  try {
-    parsed = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& err) {
-    std::ostringstream msg;
-    msg << source_name << ":" << err.source().begin.line << ": " << err.description();
-    return invalid_input(msg.str());
-  }
+  auto parsed_or = parse_toml(toml_text, source_name);
+  if (!parsed_or) return parsed_or.error();
+  toml::table parsed = std::move(*parsed_or);
   for (const auto& [key, node] : parsed) {
     const auto k = key.str();
     const auto* table = node.as_table();
@@ -143,11 +134,9 @@ Result<Config> load_config(const ConfigSources& sources) {
   }
   std::error_code ec;
   if (std::filesystem::exists(file, ec)) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return invalid_input("cannot read the configuration file " + file.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    HARK_TRY(apply_toml(ss.str(), file.string(), config));
+    auto text = read_config_text(file);
+    if (!text) return text.error();
+    HARK_TRY(apply_toml(*text, file.string(), config));
     config.config_file = file;
   } else if (required) {
     return not_found("the configuration file " + file.string() + " does not exist");

@@ -1,11 +1,9 @@
 #include "app/server_config.hpp"
 
-#include <toml++/toml.h>
-
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+
+#include "app/toml_input.hpp"
 
 namespace hark::app {
 namespace {
@@ -33,14 +31,9 @@ Status read_bool(const toml::node& node, const std::string& source, std::string_
 
 Status apply_server_toml(std::string_view toml_text, const std::string& source_name,
                          ServerConfig& out) {
-  toml::table parsed;
-  try {
-    parsed = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& err) {
-    std::ostringstream msg;
-    msg << source_name << ":" << err.source().begin.line << ": " << err.description();
-    return invalid_input(msg.str());
-  }
+  auto parsed_or = parse_toml(toml_text, source_name);
+  if (!parsed_or) return parsed_or.error();
+  toml::table parsed = std::move(*parsed_or);
   const auto* server = parsed["server"].as_table();
   if (server == nullptr) return ok();
   for (const auto& [key, node] : *server) {
@@ -77,12 +70,9 @@ Status apply_server_toml(std::string_view toml_text, const std::string& source_n
 Result<ServerConfig> load_server_config(const Config& config) {
   ServerConfig out;
   if (!config.config_file.empty()) {
-    std::ifstream in(config.config_file, std::ios::binary);
-    if (!in)
-      return invalid_input("cannot read the configuration file " + config.config_file.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    HARK_TRY(apply_server_toml(ss.str(), config.config_file.string(), out));
+    auto text = read_config_text(config.config_file);
+    if (!text) return text.error();
+    HARK_TRY(apply_server_toml(*text, config.config_file.string(), out));
   }
   if (const char* v = std::getenv("HARK_LISTEN"); v && *v) {
     if (!parse_listen(v))
