@@ -120,6 +120,39 @@ std::string sanitize_utf8(std::string_view s) {
   return out;
 }
 
+void append_escaped_html(std::string& out, std::string_view s, bool attribute) {
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        if (attribute)
+          out += "&quot;";
+        else
+          out += c;
+        break;
+      case '\0':
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+std::string escape_html(std::string_view s, bool attribute) {
+  std::string out;
+  out.reserve(s.size());
+  append_escaped_html(out, s, attribute);
+  return out;
+}
+
 std::string truncate_utf8(std::string_view s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
   const std::string_view ellipsis = "\xE2\x80\xA6";

@@ -20,6 +20,10 @@ bool is_valid_utf8(std::string_view s);
 // Length in bytes of the valid UTF-8 sequence starting at s[i] (1–4), or 0 when the bytes
 // there are not valid UTF-8 (overlong forms, surrogates and truncated sequences included).
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+// Escapes text for HTML/XML: & < > always, " too when `attribute` (the text goes inside a
+// double-quoted attribute value). NUL characters are dropped.
+void append_escaped_html(std::string& out, std::string_view s, bool attribute = false);
+std::string escape_html(std::string_view s, bool attribute = false);
 // Truncates to at most `max_bytes` without splitting a UTF-8 sequence; appends "…" if cut.
 std::string truncate_utf8(std::string_view s, std::size_t max_bytes);
 

@@ -121,32 +121,6 @@ Action classify(GumboTag tag, const char*& out_name) {
   }
 }
 
-void escape_into(std::string& out, std::string_view s, bool attribute) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        if (attribute)
-          out += "&quot;";
-        else
-          out += c;
-        break;
-      case '\0':
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
 // The href to keep, or "" when the link must lose it. Browsers skip leading whitespace and
 // strip tabs and newlines anywhere in a URL, so "java\tscript:" and " javascript:" must
 // not pass as something else; entities were already decoded by the parser.
@@ -188,7 +162,7 @@ void write_fragment(const GumboNode* root, std::string& out) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_CDATA:
       case GUMBO_NODE_WHITESPACE:
-        escape_into(out, node->v.text.text, false);
+        text::append_escaped_html(out, node->v.text.text, false);
         continue;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE:
@@ -216,7 +190,7 @@ void write_fragment(const GumboNode* root, std::string& out) {
         continue;
       }
       out += "<a href=\"";
-      escape_into(out, url, true);
+      text::append_escaped_html(out, url, true);
       out += "\" rel=\"noopener nofollow\">";
     } else {
       out += '<';
@@ -253,7 +227,7 @@ std::string plain_text_to_html(std::string_view text) {
     }
     last_blank = false;
     if (!paragraph.empty()) paragraph += "<br>";
-    escape_into(paragraph, line, false);
+    text::append_escaped_html(paragraph, line, false);
   }
   flush();
   return out;

@@ -2,31 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "transcript/detail/cues.hpp"
 
 namespace hark::transcript {
 namespace {
-
-std::string escape_markup(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // A voice name must not close the <v …> tag early or break the cue.
 std::string voice_name(std::string_view name) {
@@ -37,14 +17,14 @@ std::string voice_name(std::string_view name) {
 }
 
 std::string vtt_cue_text(const Segment& seg) {
-  if (seg.words.empty()) return escape_markup(seg.text);
+  if (seg.words.empty()) return text::escape_html(seg.text);
   std::string out;
   for (std::size_t i = 0; i < seg.words.size(); ++i) {
     const auto& w = seg.words[i];
     if (i > 0) out += ' ';
     if (i > 0 || w.start_ms != seg.start_ms)
       out += '<' + detail::format_cue_time(w.start_ms, '.') + '>';
-    out += escape_markup(w.text);
+    out += text::escape_html(w.text);
   }
   return out;
 }
@@ -138,17 +118,18 @@ std::string to_json(const Transcript& t) {
 
 std::string to_html(const Transcript& t) {
   std::string out = "<!DOCTYPE html>\n<html";
-  if (!t.language.empty()) out += " lang=\"" + escape_markup(t.language) + '"';
+  if (!t.language.empty())
+    out += " lang=\"" + text::escape_html(t.language, /*attribute=*/true) + '"';
   out += ">\n<body>\n";
   std::optional<std::string> previous;
   for (const auto& seg : t.segments) {
     if (previous != seg.speaker) {
-      out += "<cite>" + escape_markup(speaker_name(t, seg.speaker)) +
+      out += "<cite>" + text::escape_html(speaker_name(t, seg.speaker)) +
              (seg.speaker.empty() ? "" : ":") + "</cite>\n";
       previous = seg.speaker;
     }
     if (t.timed) out += "<time>" + detail::format_cue_time(seg.start_ms, '.') + "</time>\n";
-    out += "<p>" + escape_markup(seg.text) + "</p>\n";
+    out += "<p>" + text::escape_html(seg.text) + "</p>\n";
   }
   out += "</body>\n</html>\n";
   return out;

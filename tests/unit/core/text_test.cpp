@@ -33,6 +33,12 @@ TEST(Text, TruncateNeverSplitsACharacter) {
   EXPECT_EQ(truncate_utf8("short", 10), "short");
 }
 
+TEST(Text, EscapeHtml) {
+  EXPECT_EQ(escape_html("a<b> & \"c\""), "a&lt;b&gt; &amp; \"c\"");
+  EXPECT_EQ(escape_html("say \"hi\"", /*attribute=*/true), "say &quot;hi&quot;");
+  EXPECT_EQ(escape_html(std::string("a\0b", 3)), "ab");
+}
+
 TEST(Text, Split) {
   EXPECT_EQ(split("a,b,,c", ','), (std::vector<std::string>{"a", "b", "", "c"}));
 }
