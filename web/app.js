@@ -415,7 +415,10 @@ async function pageEpisode(token, id) {
     tbox.appendChild(h('p', { class: 'empty' }, job ? (job.state === 'running' ? `Transcribing… ${Math.round((job.progress || 0) * 100)}%${job.message ? ` — ${job.message}` : ''}` : 'Transcript pending — queued for transcription.') : 'No transcript yet. “Make transcript” creates one on this server.'));
   }
   if (!render(token, ...nodes)) return;
-  if (!player.currentEpisodeId()) player.load(ep); // docked and ready at the saved position
+  // ?t=<seconds> (player links in exports and share pages) opens the episode at that moment.
+  const t = Number(new URLSearchParams(location.search).get('t'));
+  if (Number.isFinite(t) && t >= 0 && new URLSearchParams(location.search).has('t')) player.load(ep, { startMs: Math.round(t * 1000) });
+  else if (!player.currentEpisodeId()) player.load(ep); // docked and ready at the saved position
   if (transcript && (transcript.segments || []).length) {
     tview = createTranscript(tbox, transcript, { onSeek: seek });
     cleanup.push(() => tview.destroy());

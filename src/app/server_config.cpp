@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "app/toml_input.hpp"
+#include "export/links.hpp"
 
 namespace hark::app {
 namespace {
@@ -59,6 +60,11 @@ Status apply_server_toml(std::string_view toml_text, const std::string& source_n
       out.allow_private_networks = b;
     } else if (k == "secure_cookies") {
       HARK_TRY(read_bool(node, source_name, k, out.secure_cookies));
+    } else if (k == "public_url") {
+      const auto v = node.value<std::string>();
+      auto url = exports::normalize_public_url(v ? *v : std::string());
+      if (!url) return url.error().with_context(source_name + ": 'server.public_url'");
+      out.public_url = std::move(*url);
     } else {
       return invalid_input(source_name + ": unknown setting 'server." + std::string(k) +
                            "' (see README.md for the settings hark knows)");
@@ -81,6 +87,11 @@ Result<ServerConfig> load_server_config(const Config& config) {
     out.listen = v;
   }
   if (const char* v = std::getenv("HARK_WEB_DIR"); v && *v) out.web_dir = v;
+  if (const char* v = std::getenv("HARK_PUBLIC_URL"); v && *v) {
+    auto url = exports::normalize_public_url(v);
+    if (!url) return url.error().with_context("HARK_PUBLIC_URL");
+    out.public_url = std::move(*url);
+  }
   return out;
 }
 

@@ -9,8 +9,10 @@
 //   workers = 2                      # job worker threads
 //   allow_private_networks = false   # feeds on the LAN (also [network])
 //   secure_cookies = false           # mark the session cookie Secure (behind HTTPS)
+//   public_url = "http://127.0.0.1:8080"  # where people reach hark: player and share links
 //
-// Precedence: hark.toml < environment (HARK_LISTEN, HARK_WEB_DIR) < flags (applied by
+// Precedence: hark.toml < environment (HARK_LISTEN, HARK_WEB_DIR, HARK_PUBLIC_URL) < flags
+// (applied by
 // the CLI). Unknown keys are errors, as everywhere in hark.toml.
 #pragma once
 
@@ -32,6 +34,8 @@ struct ServerConfig {
   int workers = 2;
   std::optional<bool> allow_private_networks;
   bool secure_cookies = false;
+  // Normalised (no trailing slash); links in exports, share intents and feeds start with it.
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 // Parses the [server] table of `toml_text` (other tables are ignored) into `out`.

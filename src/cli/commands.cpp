@@ -426,6 +426,7 @@ Status cmd_serve(app::Config config, const ServeFlags& flags) {
   options.refresh_interval_ms = static_cast<Millis>(sc->refresh_minutes) * 60'000;
   options.auto_process_recent = sc->auto_process_recent;
   options.secure_cookies = sc->secure_cookies;
+  options.public_url = sc->public_url;
   return server::serve(**opened, std::move(options), std::cerr);
 }
 

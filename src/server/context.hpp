@@ -25,7 +25,9 @@ struct ServerOptions {
   int auto_process_recent = 3;
   std::size_t max_json_bytes = 1 << 20;
   std::size_t max_opml_bytes = 5 << 20;
-  bool secure_cookies = false;      // also when a proxy says X-Forwarded-Proto: https
+  bool secure_cookies = false;  // also when a proxy says X-Forwarded-Proto: https
+  // Where people reach hark ([server] public_url): player and share links start with it.
+  std::string public_url = "http://127.0.0.1:8080";
   std::filesystem::path peaks_dir;  // cached waveform peaks; "" : <data>/cache/peaks
   app::AccountOptions accounts;
   app::WorkerOptions worker;  // threads is taken from `workers`

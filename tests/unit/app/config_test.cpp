@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "app/server_config.hpp"
+
 namespace hark::app {
 namespace {
 
@@ -52,6 +54,19 @@ TEST(Config, TyposAndBadValuesAreErrorsThatNameTheSetting) {
   EXPECT_NE(s.error().message.find("hark.toml:1"), std::string::npos);
   s = apply_toml("[netwrok]\n", "hark.toml", c);
   ASSERT_FALSE(s);
+}
+
+TEST(ServerConfig, PublicUrlDefaultsToTheLocalServerAndIsNormalised) {
+  ServerConfig c;
+  EXPECT_EQ(c.public_url, "http://127.0.0.1:8080");
+  ASSERT_TRUE(
+      apply_server_toml("[server]\npublic_url = \"https://pods.example.org/\"\n", "hark.toml", c));
+  EXPECT_EQ(c.public_url, "https://pods.example.org");
+  const auto bad =
+      apply_server_toml("[server]\npublic_url = \"pods.example.org\"\n", "hark.toml", c);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("server.public_url"), std::string::npos);
+  EXPECT_EQ(c.public_url, "https://pods.example.org");  // a bad value changes nothing
 }
 
 }  // namespace
