@@ -43,7 +43,8 @@ struct RetryPolicy {
 struct TranscribeStats {
   double total_seconds = 0;         // the whole call
   double plan_seconds = 0;          // decoding the input once and planning the cuts
-  double chunk_decode_seconds = 0;  // decoding each chunk again before it is sent (summed)
+  double chunk_decode_seconds = 0;  // getting each chunk's audio again before it is sent:
+                                    // read back from the spill file, or decoded (summed)
   double encode_seconds = 0;        // WAV encoding (summed)
   double request_seconds = 0;       // HTTP requests, i.e. waiting for the services (summed)
   double merge_seconds = 0;         // merging the chunks' results

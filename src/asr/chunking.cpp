@@ -29,6 +29,9 @@ ChunkPlanner::ChunkPlanner(ChunkingOptions options) : options_(options) {
   auto& o = options_;
   if (o.sample_rate <= 0) o.sample_rate = 16000;
   o.frame_ms = std::max<Millis>(o.frame_ms, 1);
+  o.parallel = std::max(o.parallel, 1);
+  o.balance_min_ms = std::max(o.balance_min_ms, o.frame_ms);
+  o.balance_window_ms = std::max(o.balance_window_ms, o.frame_ms);
   o.min_ms = std::max(o.min_ms, o.frame_ms);
   o.max_ms = std::max(o.max_ms, o.min_ms);
   o.target_ms = std::clamp(o.target_ms, o.min_ms, o.max_ms);
@@ -50,10 +53,51 @@ void ChunkPlanner::add(std::span<const float> samples) {
     }
   }
   samples_ += static_cast<std::int64_t>(samples.size());
+  cut_planned(false);
   const auto frames = static_cast<std::int64_t>(rms_.size());
+  if (next_planned_ < planned_.size()) return;  // the plan decides until its last cut
   while (frames - start_frame_ >= max_frames_ + min_frames_) {
     cut_at(choose_cut(start_frame_ + min_frames_, start_frame_ + max_frames_,
                       start_frame_ + target_frames_));
+  }
+}
+
+void ChunkPlanner::expect_total(Millis total_ms) {
+  if (expected_) return;
+  expected_ = true;
+  const auto& o = options_;
+  if (o.parallel <= 1 || total_ms <= 0 || start_frame_ > 0 || !ready_.empty()) return;
+  const std::int64_t total = total_ms / o.frame_ms;
+  if (total <= max_frames_ && total < 2 * std::max<Millis>(1, o.balance_min_ms) / o.frame_ms) {
+    return;  // one chunk, too short to split for the workers
+  }
+  std::int64_t n = std::max<std::int64_t>(1, (total + target_frames_ - 1) / target_frames_);
+  const std::int64_t rounded = (n + o.parallel - 1) / o.parallel * o.parallel;
+  const std::int64_t floor_frames = std::max<Millis>(o.frame_ms, o.balance_min_ms) / o.frame_ms;
+  if (total / rounded >= floor_frames) n = rounded;
+  if (n <= 1) return;
+  const std::int64_t length = total / n;
+  window_frames_ = std::clamp<std::int64_t>(o.balance_window_ms / o.frame_ms, 1,
+                                            std::max<std::int64_t>(1, length / 4));
+  // Each cut may move by the window, so a chunk can be length + 2 windows long: keep that
+  // within max.
+  window_frames_ = std::min(window_frames_, std::max<std::int64_t>(1, (max_frames_ - length) / 2));
+  for (std::int64_t k = 1; k < n; ++k) planned_.push_back(total * k / n);
+}
+
+void ChunkPlanner::cut_planned(bool all) {
+  const auto frames = static_cast<std::int64_t>(rms_.size());
+  while (next_planned_ < planned_.size()) {
+    const std::int64_t target = planned_[next_planned_];
+    const std::int64_t lo = std::max(target - window_frames_, start_frame_ + 1);
+    std::int64_t hi = std::min(target + window_frames_, start_frame_ + max_frames_);
+    if (!all && frames < hi) return;  // the window is not complete yet
+    hi = std::min(hi, frames - 1);
+    ++next_planned_;
+    // Past the real end (the expected length was too long), or too close to it to leave
+    // a chunk worth sending: the usual rules take over.
+    if (hi <= lo || frames - target < window_frames_) continue;
+    cut_at(choose_cut(lo, hi, target));
   }
 }
 
@@ -68,6 +112,7 @@ std::vector<ChunkSpan> ChunkPlanner::finish() {
     partial_sum_ = 0;
     partial_count_ = 0;
   }
+  cut_planned(true);
   const auto frames = static_cast<std::int64_t>(rms_.size());
   while (frames - start_frame_ > max_frames_) {
     const std::int64_t left = frames - start_frame_;
@@ -139,6 +184,7 @@ std::int64_t ChunkPlanner::choose_cut(std::int64_t lo, std::int64_t hi, std::int
 
 std::vector<ChunkSpan> plan_chunks(std::span<const float> samples, const ChunkingOptions& options) {
   ChunkPlanner planner(options);
+  planner.expect_total(static_cast<Millis>(samples.size()) * 1000 / planner.options().sample_rate);
   planner.add(samples);
   std::vector<ChunkSpan> chunks = planner.take_ready();
   for (ChunkSpan& c : planner.finish()) chunks.push_back(c);

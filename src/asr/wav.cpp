@@ -17,10 +17,10 @@ void put_u16(std::string& out, std::uint16_t v) {
 
 }  // namespace
 
-std::string encode_wav(std::span<const float> samples, int sample_rate) {
+std::string wav_header(std::size_t samples, int sample_rate) {
   constexpr std::uint16_t kChannels = 1;
   constexpr std::uint16_t kBits = 16;
-  const auto data_bytes = static_cast<std::uint32_t>(samples.size() * 2);
+  const auto data_bytes = static_cast<std::uint32_t>(samples * 2);
   const auto rate = static_cast<std::uint32_t>(sample_rate);
   std::string out;
   out.reserve(44 + data_bytes);
@@ -37,11 +37,17 @@ std::string encode_wav(std::span<const float> samples, int sample_rate) {
   put_u16(out, kBits);
   out += "data";
   put_u32(out, data_bytes);
-  for (const float x : samples) {
-    const float clipped = std::isfinite(x) ? std::clamp(x, -1.0f, 1.0f) : 0.0f;
-    const auto v = static_cast<std::int16_t>(std::lrint(clipped * 32767.0f));
-    put_u16(out, static_cast<std::uint16_t>(v));
-  }
+  return out;
+}
+
+std::int16_t to_pcm16(float sample) {
+  const float clipped = std::isfinite(sample) ? std::clamp(sample, -1.0f, 1.0f) : 0.0f;
+  return static_cast<std::int16_t>(std::lrint(clipped * 32767.0f));
+}
+
+std::string encode_wav(std::span<const float> samples, int sample_rate) {
+  std::string out = wav_header(samples.size(), sample_rate);
+  for (const float x : samples) put_u16(out, static_cast<std::uint16_t>(to_pcm16(x)));
   return out;
 }
 

@@ -193,8 +193,12 @@ std::vector<float> speech(double seconds) {
   return out;
 }
 
-ChunkingOptions short_chunks() {
+// `parallel`: the endpoints' concurrency summed, which the transcriber plans chunks for.
+ChunkingOptions short_chunks(int parallel = 1) {
   ChunkingOptions o;
+  o.parallel = parallel;
+  o.balance_min_ms = 1'000;
+  o.balance_window_ms = 500;
   o.min_ms = 2'000;
   o.target_ms = 3'000;
   o.max_ms = 4'000;
@@ -401,7 +405,7 @@ TEST_F(AsrTest, WhisperCppInferenceShape) {
 TEST_F(AsrTest, ChunksAreMergedWithAbsoluteTimesAndEdgeWordsOnce) {
   server_.on("/v1/audio/transcriptions", edge_handler());
   const std::vector<float> audio = speech(16.0);
-  const auto plan = plan_chunks(audio, short_chunks());
+  const auto plan = plan_chunks(audio, short_chunks(2));
   ASSERT_GE(plan.size(), 4u);
   std::vector<Progress> progress;
   const auto caller = std::this_thread::get_id();
@@ -449,7 +453,7 @@ TEST_F(AsrTest, TwoEndpointsShareTheChunks) {
   b.url = other_.url("");
   b.kind = EngineKind::WhisperCpp;
   const std::vector<float> audio = speech(20.0);
-  const auto plan = plan_chunks(audio, short_chunks());
+  const auto plan = plan_chunks(audio, short_chunks(2));
   auto transcriber = ChunkedTranscriber::create(*http_, {a, b}, fast_options());
   ASSERT_TRUE(transcriber);
   EXPECT_EQ((*transcriber)->engine().kind, "mixed");
@@ -491,12 +495,12 @@ TEST_F(AsrTest, AnEndpointsConcurrencyHoldsAcrossEpisodes) {
   }
   ASSERT_TRUE(first && *first);
   EXPECT_EQ(most.load(), 2);
-  EXPECT_EQ(server_.requests().size(), 2 * plan_chunks(audio, short_chunks()).size());
+  EXPECT_EQ(server_.requests().size(), 2 * plan_chunks(audio, short_chunks(2)).size());
 }
 
 TEST_F(AsrTest, OnlyTheFailedChunkIsRetried) {
   const std::vector<float> audio = speech(14.0);
-  const auto plan = plan_chunks(audio, short_chunks());
+  const auto plan = plan_chunks(audio, short_chunks(2));
   ASSERT_GE(plan.size(), 3u);
   const std::string second = encode_wav(
       std::span<const float>(audio).subspan(static_cast<std::size_t>(plan[1].begin),
@@ -718,6 +722,36 @@ TEST_F(AsrTest, AFileIsDecodedChunkByChunk) {
     offset += wav_ms(wav);
   }
   EXPECT_EQ(samples, audio.size());
+}
+
+TEST_F(AsrTest, AFileForTwoWorkersIsCutIntoAnEvenNumberOfEqualChunksDecodedOnce) {
+  hark::testing::TempDir dir;
+  const std::vector<float> audio = speech(19.0);  // 7 chunks at a 3 s target: 8 for two
+  hark::testing::write_file(dir / "episode.wav", encode_wav(audio));
+  server_.on("/v1/audio/transcriptions", edge_handler());
+  auto transcriber =
+      ChunkedTranscriber::create(*http_, {openai_endpoint(server_, 2)}, fast_options());
+  ASSERT_TRUE(transcriber);
+  TranscribeStats stats;
+  const auto t =
+      (*transcriber)->transcribe(AudioInput::file(dir / "episode.wav"), {}, {}, cancel_, &stats);
+  ASSERT_TRUE(t) << t.error().message;
+  const auto requests = server_.requests();
+  ASSERT_GE(requests.size(), 4u);
+  EXPECT_EQ(requests.size() % 2, 0u);
+  EXPECT_EQ(stats.chunks, static_cast<int>(requests.size()));
+  std::size_t samples = 0;
+  const double mean = 19'000.0 / static_cast<double>(requests.size());
+  for (const auto& r : requests) {
+    const auto form = parts(r);
+    ASSERT_NE(file_part(form), nullptr);
+    const std::string& wav = file_part(form)->data;
+    samples += (wav.size() - 44) / 2;
+    // Balanced cuts move at most a quarter of a chunk to find a pause.
+    EXPECT_NEAR(static_cast<double>(wav_ms(wav)), mean, mean / 2 + 50);
+  }
+  EXPECT_EQ(samples, audio.size());
+  EXPECT_EQ(t->segments.size(), requests.size());
 }
 
 TEST_F(AsrTest, AnUnreadableFileIsAnError) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <utility>
 #include <vector>
@@ -24,10 +25,10 @@ struct Synthetic {
   std::vector<std::pair<std::int64_t, std::int64_t>> bursts;
 };
 
-Synthetic speech_like(double seconds, unsigned seed) {
+Synthetic speech_like(double seconds, unsigned seed, int longest_burst_ms = 1500) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> noise(-1.0f, 1.0f);
-  std::uniform_int_distribution<int> burst_ms(300, 1500);
+  std::uniform_int_distribution<int> burst_ms(300, longest_burst_ms);
   std::uniform_int_distribution<int> pause_ms(120, 700);
   Synthetic s;
   const auto total = static_cast<std::int64_t>(seconds * kRate);
@@ -158,6 +159,82 @@ TEST(ChunkPlan, StreamingInBlocksGivesTheSamePlanAndReleasesChunksEarly) {
   EXPECT_TRUE(early) << "chunks should be released while audio still streams in";
 }
 
+// Options for the balancing tests: short chunks, two workers, a 0.5 s window.
+ChunkingOptions balanced(int parallel) {
+  ChunkingOptions o = short_chunks();
+  o.parallel = parallel;
+  o.balance_min_ms = 1'000;
+  o.balance_window_ms = 500;
+  return o;
+}
+
+bool inside_a_burst(const Synthetic& audio, std::int64_t sample) {
+  for (const auto& [b, e] : audio.bursts) {
+    if (sample > b && sample < e) return true;
+  }
+  return false;
+}
+
+TEST(ChunkPlan, BalancedPlanGivesEveryWorkerTheSameNumberOfEqualChunks) {
+  // 39 s at a 3 s target is 13 chunks: one worker of two would get 7. Balanced: 14 of ~2.8 s.
+  // Short bursts, so that every (narrow) balancing window holds a pause.
+  const Synthetic audio = speech_like(39, 21, 500);
+  const auto total = static_cast<std::int64_t>(audio.samples.size());
+  const auto unbalanced = plan_chunks(audio.samples, short_chunks());
+  const auto chunks = plan_chunks(audio.samples, balanced(2));
+  expect_contiguous(chunks, total);
+  EXPECT_EQ(chunks.size() % 2, 0u) << "unbalanced plan had " << unbalanced.size();
+  EXPECT_EQ(chunks.size(), 14u);
+  const double mean = 39'000.0 / static_cast<double>(chunks.size());
+  for (const ChunkSpan& c : chunks) {
+    EXPECT_NEAR(static_cast<double>(c.duration_ms()), mean, 2 * 500 + 60) << c.start_ms();
+    EXPECT_LE(c.duration_ms(), 4'000);
+  }
+  for (std::size_t i = 1; i < chunks.size(); ++i) {
+    EXPECT_FALSE(inside_a_burst(audio, chunks[i].begin))
+        << "cut inside speech at " << chunks[i].start_ms() << " ms";
+  }
+}
+
+TEST(ChunkPlan, ShortAudioIsSplitForTwoWorkersWhenThePiecesAreLongEnough) {
+  const Synthetic audio = speech_like(3.5, 22);  // one chunk unbalanced
+  ASSERT_EQ(plan_chunks(audio.samples, short_chunks()).size(), 1u);
+  const auto chunks = plan_chunks(audio.samples, balanced(2));
+  ASSERT_EQ(chunks.size(), 2u);
+  expect_contiguous(chunks, static_cast<std::int64_t>(audio.samples.size()));
+  // Pieces shorter than balance_min_ms are not worth a request: 1.5 s stays whole.
+  const Synthetic tiny = speech_like(1.5, 23);
+  EXPECT_EQ(plan_chunks(tiny.samples, balanced(2)).size(), 1u);
+}
+
+TEST(ChunkPlan, AWrongExpectedLengthStillCoversTheAudioWithinMax) {
+  const Synthetic audio = speech_like(30, 24);
+  const auto total = static_cast<std::int64_t>(audio.samples.size());
+  for (const Millis expected : {15'000, 45'000}) {  // half and one and a half times the truth
+    ChunkPlanner planner(balanced(2));
+    planner.add(std::span<const float>(audio.samples).first(100));
+    planner.expect_total(expected);
+    planner.add(std::span<const float>(audio.samples).subspan(100));
+    std::vector<ChunkSpan> chunks = planner.take_ready();
+    for (const ChunkSpan& c : planner.finish()) chunks.push_back(c);
+    expect_contiguous(chunks, total);
+    for (const ChunkSpan& c : chunks) {
+      EXPECT_LE(c.duration_ms(), 4'000) << "expected " << expected;
+      EXPECT_GT(c.duration_ms(), 0) << "expected " << expected;
+    }
+  }
+}
+
+TEST(ChunkPlan, ExpectedLengthAfterTheFirstCutChangesNothing) {
+  const Synthetic audio = speech_like(20, 25);
+  ChunkPlanner planner(balanced(2));
+  planner.add(audio.samples);
+  planner.expect_total(20'000);  // too late: cuts were already made
+  std::vector<ChunkSpan> chunks = planner.take_ready();
+  for (const ChunkSpan& c : planner.finish()) chunks.push_back(c);
+  EXPECT_EQ(chunks, plan_chunks(audio.samples, short_chunks()));
+}
+
 TEST(ChunkPlan, InconsistentOptionsAreMadeConsistent) {
   ChunkingOptions o;
   o.min_ms = 5'000;
@@ -177,6 +254,15 @@ std::uint32_t u32(const std::string& s, std::size_t at) {
 std::uint16_t u16(const std::string& s, std::size_t at) {
   return static_cast<std::uint16_t>(static_cast<unsigned char>(s[at]) |
                                     (static_cast<unsigned char>(s[at + 1]) << 8));
+}
+
+TEST(Wav, HeaderMatchesTheEncoder) {
+  const std::vector<float> samples{0.0f, 0.5f, -1.0f, 2.0f};
+  const std::string wav = encode_wav(samples, 8000);
+  EXPECT_EQ(wav.substr(0, 44), wav_header(samples.size(), 8000));
+  EXPECT_EQ(to_pcm16(2.0f), 32767);
+  EXPECT_EQ(to_pcm16(-1.0f), -32767);
+  EXPECT_EQ(to_pcm16(std::numeric_limits<float>::quiet_NaN()), 0);
 }
 
 TEST(Wav, HeaderAndSamples) {
