@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "app/accounts.hpp"
 #include "app/pipeline.hpp"
 #include "core/time.hpp"
 #include "insight/analysis.hpp"
@@ -171,6 +172,15 @@ Result<store::Snip> SnipService::snip_range(Id user_id, Id episode_id, Millis fr
   auto draft = insight::make_snip_range(*analysis, from_ms, to_ms);
   if (!draft) return draft.error();
   return store_.snips().insert(to_snip(user_id, episode_id, std::nullopt, std::move(*draft)));
+}
+
+Result<store::Snip> SnipService::share(Id user_id, Id snip_id) {
+  auto snip = store_.snips().find(user_id, snip_id);
+  if (!snip) return snip.error();
+  if (snip->share_id) return std::move(*snip);
+  // random_token() is 32 libsodium random bytes in URL-safe base64; 22 characters of it
+  // carry 132 bits, far beyond guessing, and keep the link short.
+  return store_.snips().set_share_id(user_id, snip_id, random_token().substr(0, 22));
 }
 
 }  // namespace hark::app

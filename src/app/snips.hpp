@@ -47,6 +47,10 @@ class SnipService {
   Result<store::Snip> snip_at(Id user_id, Id episode_id, Millis tap_ms);
   // The selection [from_ms, to_ms] snapped to whole sentences. InvalidInput for a bad range.
   Result<store::Snip> snip_range(Id user_id, Id episode_id, Millis from_ms, Millis to_ms);
+  // Makes the snip readable by anyone with its link: gives it an unguessable share id
+  // (22 URL-safe characters, 132 random bits from libsodium) unless it already has one, in
+  // which case that one is returned again (idempotent). NotFound for another user's snip.
+  Result<store::Snip> share(Id user_id, Id snip_id);
 
  private:
   store::Store& store_;

@@ -1,6 +1,7 @@
 #include "server/api_support.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 
@@ -114,6 +115,27 @@ Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& ep
   x.downloaded =
       !episode.download_path.empty() && std::filesystem::is_regular_file(episode.download_path, ec);
   return x;
+}
+
+std::string public_base_url(const Context& ctx, const Request& request) {
+  std::string url = ctx.options.public_url;
+  if (!url.empty()) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
+  const bool https = ctx.options.secure_cookies || request.header("x-forwarded-proto") == "https";
+  std::string host = request.header("host");
+  const bool plain =
+      !host.empty() && host.size() < 256 && std::all_of(host.begin(), host.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+               c == '[' || c == ']';
+      });
+  if (!plain) {
+    const auto& h = ctx.options.host;
+    host = (h == "0.0.0.0" || h.empty() ? std::string("localhost") : h) + ":" +
+           std::to_string(ctx.options.port);
+  }
+  return std::string(https ? "https://" : "http://") + host;
 }
 
 }  // namespace hark::server

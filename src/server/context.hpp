@@ -2,8 +2,10 @@
 // Handlers get it by reference; everything in it is thread-safe (see each class).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -29,6 +31,9 @@ struct ServerOptions {
   // Where people reach hark ([server] public_url): player and share links start with it.
   std::string public_url = "http://127.0.0.1:8080";
   std::filesystem::path peaks_dir;  // cached waveform peaks; "" : <data>/cache/peaks
+  // The address people reach this server at ("https://hark.example.org"), for absolute
+  // links on share pages; "" : taken from the request's Host header.
+  std::string public_url;
   app::AccountOptions accounts;
   app::WorkerOptions worker;  // threads is taken from `workers`
 };
@@ -55,6 +60,8 @@ struct Context {
   const ServerOptions& options;
   SetupCode& setup;
   Millis started_at = 0;
+  // Event streams (GET /api/events) open now; shared so a stream can outlive a request.
+  std::shared_ptr<std::atomic<int>> open_streams = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace hark::server

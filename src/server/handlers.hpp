@@ -42,6 +42,19 @@ Response handle_get_audio(const Request&, Context&);
 Response handle_put_position(const Request&, Context&);
 Response handle_process_episode(const Request&, Context&);
 
+// snips, highlights, episode summaries (api_snips.cpp)
+Response handle_list_snips(const Request&, Context&);
+Response handle_create_snip(const Request&, Context&);
+Response handle_get_snip(const Request&, Context&);
+Response handle_update_snip(const Request&, Context&);
+Response handle_delete_snip(const Request&, Context&);
+Response handle_share_snip(const Request&, Context&);
+Response handle_get_highlights(const Request&, Context&);
+Response handle_get_summary(const Request&, Context&);
+
+// server-sent events about the user's snips (api_events.cpp)
+Response handle_events(const Request&, Context&);
+
 // jobs, settings, status (api_system.cpp)
 Response handle_list_jobs(const Request&, Context&);
 Response handle_feed_settings(const Request&, Context&);

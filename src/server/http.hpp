@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,12 +47,23 @@ struct FileBody {
   std::int64_t length = 0;
 };
 
+// A body written for as long as the response lasts (server-sent events). The transport
+// calls `produce` again and again until it returns false; each call writes what it has
+// through `write` (which returns false once the client has gone) and may wait, but only
+// briefly (about a second), so that shutdown never waits long on an open stream. When
+// the server stops, the transport ends the stream between two calls.
+using StreamWrite = std::function<bool(std::string_view)>;
+struct StreamBody {
+  std::function<bool(const StreamWrite& write)> produce;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  HeaderList headers;            // besides Content-Type and Content-Length
-  std::optional<FileBody> file;  // when set, the body is this file range
+  HeaderList headers;                // besides Content-Type and Content-Length
+  std::optional<FileBody> file;      // when set, the body is this file range
+  std::optional<StreamBody> stream;  // when set, the body is streamed (chunked) from it
 
   // Replaces a header of the same name (case-insensitive), or adds it.
   void set_header(std::string name, std::string value);

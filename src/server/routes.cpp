@@ -46,6 +46,16 @@ constexpr std::array kRoutes = {
     Route{"GET", "/api/episodes/{id}/audio", U, kNoBody, handle_get_audio},
     Route{"PUT", "/api/episodes/{id}/position", U, kJson, handle_put_position},
     Route{"POST", "/api/episodes/{id}/process", U, kNoBody, handle_process_episode},
+    Route{"GET", "/api/episodes/{id}/highlights", U, kNoBody, handle_get_highlights},
+    Route{"GET", "/api/episodes/{id}/summary", U, kNoBody, handle_get_summary},
+
+    Route{"GET", "/api/snips", U, kNoBody, handle_list_snips},
+    Route{"POST", "/api/snips", U, kJson, handle_create_snip},
+    Route{"GET", "/api/snips/{id}", U, kNoBody, handle_get_snip},
+    Route{"PATCH", "/api/snips/{id}", U, kJson, handle_update_snip},
+    Route{"DELETE", "/api/snips/{id}", U, kNoBody, handle_delete_snip},
+    Route{"POST", "/api/snips/{id}/share", U, kNoBody, handle_share_snip},
+    Route{"GET", "/api/events", U, kNoBody, handle_events},
 
     Route{"GET", "/api/jobs", U, kNoBody, handle_list_jobs},
     Route{"GET", "/api/settings/feeds", U, kNoBody, handle_feed_settings},

@@ -125,8 +125,9 @@ Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions opti
   if (!has_login) return has_login.error();
   if (!*has_login) s->setup_code_ = s->setup_.issue();
 
-  s->context_ = std::make_unique<Context>(
-      Context{app, s->accounts_, *s->worker_, *s->schedule_, s->options_, s->setup_, now_ms()});
+  s->context_ = std::make_unique<Context>(Context{app, s->accounts_, *s->worker_, *s->schedule_,
+                                                  s->options_, s->setup_, now_ms(),
+                                                  std::make_shared<std::atomic<int>>(0)});
 
   TransportOptions to;
   to.host = o.host;

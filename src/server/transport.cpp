@@ -43,10 +43,27 @@ void write_file_body(const FileBody& file, const std::string& content_type,
       });
 }
 
-void from_response(const Response& in, httplib::Response& out) {
+void write_stream_body(const StreamBody& stream, const std::string& content_type,
+                       const std::atomic<bool>& stopping, httplib::Response& out) {
+  out.set_chunked_content_provider(content_type, [produce = stream.produce, &stopping](
+                                                     std::size_t, httplib::DataSink& sink) {
+    if (stopping) {
+      sink.done();
+      return true;
+    }
+    const bool more =
+        produce([&sink](std::string_view data) { return sink.write(data.data(), data.size()); });
+    if (!more) sink.done();
+    return true;
+  });
+}
+
+void from_response(const Response& in, httplib::Response& out, const std::atomic<bool>& stopping) {
   out.status = in.status;
   for (const auto& [k, v] : in.headers) out.set_header(k, v);
-  if (in.file) {
+  if (in.stream) {
+    write_stream_body(*in.stream, in.content_type, stopping, out);
+  } else if (in.file) {
     write_file_body(*in.file, in.content_type, out);
   } else {
     out.set_content(in.body, in.content_type);
@@ -86,7 +103,7 @@ struct Transport::Impl {
     // library would otherwise slice every response a second time, so its parsed ranges are
     // cleared. The object is the library's own non-const local, so this is well-defined.
     const_cast<httplib::Request&>(req).ranges.clear();
-    from_response(dispatch(to_request(req)), res);
+    from_response(dispatch(to_request(req)), res, stopping);
   }
 };
 

@@ -35,5 +35,9 @@ nlohmann::json transcript_json(Id episode_id, const Transcript& transcript,
                                const std::optional<store::TranscriptInfo>& info, bool words);
 nlohmann::json refresh_json(const app::RefreshResult& result);
 nlohmann::json token_json(const store::ApiToken& token);
+// A snip as its owner sees it (share_url is "/s/<share_id>" once shared, else null).
+nlohmann::json snip_json(const store::Snip& snip);
+nlohmann::json highlight_json(const store::StoredHighlight& highlight);
+nlohmann::json summary_json(const store::StoredSummary& summary);
 
 }  // namespace hark::server

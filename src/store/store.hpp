@@ -364,6 +364,17 @@ class SnipRepo {
                                          std::optional<Id> episode_id = std::nullopt) = 0;
   virtual Status update_note(Id user_id, Id snip_id, const std::string& note) = 0;  // NotFound
   virtual Status remove(Id user_id, Id snip_id) = 0;                                // NotFound
+  // Changes the title and/or the note (whichever is given) and bumps updated_at; returns
+  // the snip as stored. NotFound (another user's snip included).
+  virtual Result<Snip> update_text(Id user_id, Id snip_id, const std::optional<std::string>& title,
+                                   const std::optional<std::string>& note) = 0;
+  // Gives the snip `share_id` unless it already has one (then that one is kept); returns
+  // the snip as stored. NotFound (another user's snip included).
+  virtual Result<Snip> set_share_id(Id user_id, Id snip_id, const std::string& share_id) = 0;
+  // The snip shared under this id (whoever owns it), or nullopt.
+  virtual Result<std::optional<Snip>> find_shared(const std::string& share_id) = 0;
+  // The user's snips with updated_at >= since, oldest change first (for change feeds).
+  virtual Result<std::vector<Snip>> changed_since(Id user_id, Millis since) = 0;
 };
 
 // One of an episode's best moments, as the insights step found it.

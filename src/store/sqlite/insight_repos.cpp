@@ -22,9 +22,12 @@ Result<std::vector<std::string>> decode_strings(const std::string& text) {
   return items;
 }
 
-constexpr std::string_view kSelectSnip =
-    "SELECT id, user_id, episode_id, start_ms, end_ms, tap_ms, title, summary, takeaways, "
-    "quote, quote_speaker, speakers, engine, note, share_id, created_at, updated_at FROM snips ";
+#define HARK_SNIP_COLUMNS                                                                 \
+  "id, user_id, episode_id, start_ms, end_ms, tap_ms, title, summary, takeaways, quote, " \
+  "quote_speaker, speakers, engine, note, share_id, created_at, updated_at"
+constexpr std::string_view kSelectSnip = "SELECT " HARK_SNIP_COLUMNS " FROM snips ";
+constexpr std::string_view kReturningSnip = " RETURNING " HARK_SNIP_COLUMNS;
+#undef HARK_SNIP_COLUMNS
 
 Result<Snip> read_snip(Row& row) {
   Snip s;
@@ -159,6 +162,54 @@ Status SqliteSnipRepo::remove(Id user_id, Id snip_id) {
     if (!row) return row.error();
     if (!*row) return no_snip(snip_id);
     return ok();
+  });
+}
+
+Result<Snip> SqliteSnipRepo::update_text(Id user_id, Id snip_id,
+                                         const std::optional<std::string>& title,
+                                         const std::optional<std::string>& note) {
+  return db_.write([&](Connection& conn) -> Result<Snip> {
+    auto stmt = conn.prepare(
+        std::string("UPDATE snips SET title = coalesce(?, title), note = coalesce(?, note), "
+                    "updated_at = ? WHERE id = ? AND user_id = ?") +
+        std::string(kReturningSnip));
+    stmt.bind_all(title, note, now_ms(), snip_id, user_id);
+    auto found = collect_one(stmt, read_snip);
+    if (!found) return found.error();
+    if (!*found) return no_snip(snip_id);
+    return std::move(**found);
+  });
+}
+
+Result<Snip> SqliteSnipRepo::set_share_id(Id user_id, Id snip_id, const std::string& share_id) {
+  if (share_id.empty()) return invalid_input("a share id cannot be empty");
+  return db_.write([&](Connection& conn) -> Result<Snip> {
+    auto stmt = conn.prepare(
+        "UPDATE snips SET share_id = coalesce(share_id, ?) WHERE id = ? AND user_id = ?" +
+        std::string(kReturningSnip));
+    stmt.bind_all(share_id, snip_id, user_id);
+    auto found = collect_one(stmt, read_snip);
+    if (!found) return found.error();
+    if (!*found) return no_snip(snip_id);
+    return std::move(**found);
+  });
+}
+
+Result<std::optional<Snip>> SqliteSnipRepo::find_shared(const std::string& share_id) {
+  if (share_id.empty()) return std::optional<Snip>();
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(std::string(kSelectSnip) + "WHERE share_id = ?");
+    stmt.bind(1, share_id);
+    return collect_one(stmt, read_snip);
+  });
+}
+
+Result<std::vector<Snip>> SqliteSnipRepo::changed_since(Id user_id, Millis since) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(std::string(kSelectSnip) +
+                             "WHERE user_id = ? AND updated_at >= ? ORDER BY updated_at, id");
+    stmt.bind_all(user_id, since);
+    return collect_all(stmt, read_snip);
   });
 }
 

@@ -172,6 +172,11 @@ class SqliteSnipRepo final : public SnipRepo {
   Result<std::vector<Snip>> list(Id user_id, std::optional<Id> episode_id) override;
   Status update_note(Id user_id, Id snip_id, const std::string& note) override;
   Status remove(Id user_id, Id snip_id) override;
+  Result<Snip> update_text(Id user_id, Id snip_id, const std::optional<std::string>& title,
+                           const std::optional<std::string>& note) override;
+  Result<Snip> set_share_id(Id user_id, Id snip_id, const std::string& share_id) override;
+  Result<std::optional<Snip>> find_shared(const std::string& share_id) override;
+  Result<std::vector<Snip>> changed_since(Id user_id, Millis since) override;
 
  private:
   Database& db_;
