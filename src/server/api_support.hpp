@@ -33,8 +33,8 @@ Result<int> int_query(const Request& request, std::string_view name, int fallbac
 Result<Podcast> visible_podcast(Context& ctx, const Request& request);
 Result<Episode> visible_episode(Context& ctx, const Request& request);
 
-// Where people reach this server, without a trailing slash: the configured public URL,
-// else http(s)://<Host header> (https when cookies are Secure or a proxy says so; a Host
+// Where people reach this server, without a trailing slash: [server] public_url, else
+// (when it is set to "") http(s)://<Host header> (https when cookies are Secure or a proxy says so; a Host
 // header with odd characters falls back to the listening address).
 std::string public_base_url(const Context& ctx, const Request& request);
 

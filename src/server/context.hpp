@@ -31,9 +31,6 @@ struct ServerOptions {
   // Where people reach hark ([server] public_url): player and share links start with it.
   std::string public_url = "http://127.0.0.1:8080";
   std::filesystem::path peaks_dir;  // cached waveform peaks; "" : <data>/cache/peaks
-  // The address people reach this server at ("https://hark.example.org"), for absolute
-  // links on share pages; "" : taken from the request's Host header.
-  std::string public_url;
   app::AccountOptions accounts;
   app::WorkerOptions worker;  // threads is taken from `workers`
 };

@@ -101,6 +101,7 @@ class SnipsApiTest : public ServerTest {
  protected:
   void configure(server::ServerOptions& options) override {
     options.http_threads = 8;  // room for four event streams
+    options.public_url = "https://hark.example.org/";
   }
   void SetUp() override {
     ServerTest::SetUp();
@@ -208,8 +209,7 @@ TEST_F(SnipsApiTest, EditShareAndDelete) {
   const std::string share_id = json_of(shared)["share_id"];
   EXPECT_TRUE(std::regex_match(share_id, std::regex("[A-Za-z0-9_-]{22}"))) << share_id;
   EXPECT_EQ(json_of(shared)["share_url"], "/s/" + share_id);
-  EXPECT_EQ(json_of(shared)["share_url_absolute"],
-            "http://127.0.0.1:" + std::to_string(port_) + "/s/" + share_id);
+  EXPECT_EQ(json_of(shared)["share_url_absolute"], "https://hark.example.org/s/" + share_id);
   // Sharing again keeps the link people already have.
   EXPECT_EQ(json_of(as(alice_, "POST", url + "/share"))["share_id"], share_id);
   EXPECT_EQ(json_of(as(alice_, "GET", url))["share_id"], share_id);
