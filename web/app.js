@@ -4,6 +4,7 @@ import { h, clear, fmtClock, fmtDate, fmtDuration, fmtWhen, artwork } from './ut
 import { sanitizeHtml } from './sanitize.js';
 import { createTranscript } from './transcript.js';
 import * as player from './player.js';
+import * as snipsUi from './snips.js';
 
 const main = document.getElementById('main');
 let session = null;
@@ -35,6 +36,7 @@ const routes = [
   [/^\/podcasts\/(\d+)\/?$/, pagePodcast, 'library'],
   [/^\/episodes\/(\d+)\/?$/, pageEpisode, null],
   [/^\/settings\/?$/, pageSettings, 'settings'],
+  [/^\/snips\/?$/, pageSnips, 'snips'],
   [/^\/search\/?$/, pageSearch, null],
 ];
 
@@ -66,6 +68,7 @@ async function route() {
     if (session.setup_required) return pageSetup(token);
     return pageLogin(token);
   }
+  snipsUi.connectEvents();
   if (path === '/login' || path === '/setup') return navigate('/', { replace: true });
   for (const [re, fn, nav] of routes) {
     const m = path.match(re);
@@ -395,6 +398,44 @@ async function pageEpisode(token, id) {
     nodes.push(h('details', { class: 'notes' }, h('summary', {}, 'Show notes'), body));
   }
 
+  // Summary and highlights (collapsible), then this episode's snips.
+  const [summary, highlightsRes, mySnips] = await Promise.all([
+    api(`/api/episodes/${id}/summary`).catch(() => null),
+    api(`/api/episodes/${id}/highlights`).catch(() => ({ highlights: [] })),
+    snipsUi.listSnips(ep.id).catch(() => []),
+  ]);
+  if (token !== navToken) return;
+  if (summary && (summary.abstract || (summary.takeaways || []).length)) {
+    nodes.push(h('details', { class: 'panel', open: true }, h('summary', {}, h('h2', {}, 'Summary')),
+      summary.abstract ? h('p', {}, summary.abstract) : null,
+      (summary.takeaways || []).length ? h('ul', { class: 'takeaways' }, summary.takeaways.map((t) => h('li', {}, t))) : null));
+  }
+  const highlights = highlightsRes.highlights || [];
+  let reel = null; // {i} while the highlights reel plays
+  const reelBtn = h('button', { type: 'button', class: 'btn-primary' }, 'Play highlights');
+  const playHighlight = (i) => { reel = { i }; reelBtn.textContent = 'Stop highlights'; seek(highlights[i].start_ms); };
+  const stopReel = () => { reel = null; reelBtn.textContent = 'Play highlights'; };
+  reelBtn.addEventListener('click', () => { if (reel) { stopReel(); player.toggle(); } else playHighlight(0); });
+  if (highlights.length) {
+    nodes.push(h('details', { class: 'panel', open: true }, h('summary', {}, h('h2', {}, `Highlights (${highlights.length})`)),
+      h('p', {}, reelBtn, ' ', h('span', { class: 'muted' }, 'plays them back to back')),
+      h('ol', { class: 'highlights' }, highlights.map((hl, i) => h('li', {},
+        h('button', { type: 'button', class: 'hl-play', onclick: () => playHighlight(i) }, h('span', { class: 'ts' }, `${fmtClock(hl.start_ms)}–${fmtClock(hl.end_ms)}`), h('span', { class: 'hl-title' }, hl.title || 'Highlight')),
+        hl.summary ? h('p', { class: 'muted' }, hl.summary) : null,
+        h('button', { type: 'button', class: 'link-btn', onclick: () => { stopReel(); seek(hl.start_ms); } }, 'Dive in: keep listening from here'))))));
+  }
+  const snipList = h('div', { class: 'snip-list' });
+  const playSnip = (s) => { stopReel(); seek(s.start_ms); };
+  for (const s of mySnips) snipList.appendChild(snipsUi.snipCard(s, { onPlay: playSnip }));
+  const snipEmpty = h('p', { class: 'empty' }, ep.transcript_ready ? 'No snips yet. Press Snip (or S) while listening to save a moment.' : 'Snips need a transcript.');
+  snipEmpty.hidden = mySnips.length > 0;
+  nodes.push(h('h2', {}, 'Your snips'), snipEmpty, snipList);
+  cleanup.push(snipsUi.onSnipChange((s, { deleted }) => {
+    if (deleted || s.episode_id !== ep.id || snipList.querySelector(`[data-snip="${s.id}"]`)) return;
+    snipList.prepend(snipsUi.snipCard(s, { onPlay: playSnip }));
+    snipEmpty.hidden = true;
+  }));
+
   let chapterButtons = [];
   if (chapters.length) {
     chapterButtons = chapters.map((c) => h('button', { type: 'button', onclick: () => seek(c.start_ms) }, h('span', { class: 'ts' }, fmtClock(c.start_ms)), h('span', {}, c.title || 'Chapter')));
@@ -403,6 +444,8 @@ async function pageEpisode(token, id) {
 
   nodes.push(h('h2', {}, 'Transcript'));
   const tbox = h('div', {});
+  const snipSel = h('button', { type: 'button', class: 'btn-primary snip-selection', hidden: true }, 'Snip selection');
+  nodes.push(snipSel);
   nodes.push(tbox);
   let tview = null;
   if (transcript && (transcript.segments || []).length) {
@@ -422,10 +465,24 @@ async function pageEpisode(token, id) {
   if (transcript && (transcript.segments || []).length) {
     tview = createTranscript(tbox, transcript, { onSeek: seek });
     cleanup.push(() => tview.destroy());
+    const onSel = () => { snipSel.hidden = !tview.selectionRange(); };
+    document.addEventListener('selectionchange', onSel);
+    cleanup.push(() => document.removeEventListener('selectionchange', onSel));
+    snipSel.addEventListener('click', async () => {
+      const range = tview.selectionRange();
+      if (!range) return;
+      if (!isMine()) player.load(ep);
+      const saved = await snipsUi.snipNow(range);
+      if (saved) { window.getSelection().removeAllRanges(); snipSel.hidden = true; }
+    });
   }
   let lastCh = -2;
   const onTime = (ms) => {
     if (!isMine()) return;
+    if (reel && ms >= highlights[reel.i].end_ms) {
+      if (reel.i + 1 < highlights.length) playHighlight(reel.i + 1);
+      else { stopReel(); player.toggle(); toast('That was the last highlight.'); }
+    }
     if (tview) tview.update(ms);
     if (chapterButtons.length) {
       let idx = -1; chapters.forEach((c, i) => { if (c.start_ms <= ms) idx = i; });
@@ -434,6 +491,37 @@ async function pageEpisode(token, id) {
   };
   cleanup.push(player.onTime(onTime));
   if (isMine()) onTime(player.currentTimeMs());
+}
+
+// ---------- Snips ----------
+async function pageSnips(token) {
+  setTitle('Snips');
+  const list = await snipsUi.listSnips();
+  const box = h('div', {});
+  const play = async (s) => {
+    if (player.currentEpisodeId() === s.episode_id) { player.seekTo(s.start_ms); player.play(); return; }
+    try { player.load(await api(`/api/episodes/${s.episode_id}`), { autoplay: true, startMs: s.start_ms }); } catch (e) { showError(e); }
+  };
+  const draw = (all) => {
+    clear(box);
+    if (!all.length) { box.appendChild(h('p', { class: 'empty' }, 'No snips yet. While an episode plays, press Snip (or S, or your headphones’ next-track button) to save the moment.')); return; }
+    // Grouped by episode, the group with the newest snip first.
+    const groups = new Map();
+    for (const s of all) { if (!groups.has(s.episode_id)) groups.set(s.episode_id, []); groups.get(s.episode_id).push(s); }
+    for (const [episodeId, items] of groups) {
+      const ep = items[0].episode || {};
+      box.appendChild(h('section', { class: 'snip-group', 'aria-label': ep.title || `Episode ${episodeId}` },
+        h('div', { class: 'snip-group-head' }, artwork(ep.image_url, ep.podcast_title || ep.title),
+          h('div', {}, h('h2', {}, h('a', { href: `/episodes/${episodeId}` }, ep.title || `Episode ${episodeId}`)), ep.podcast_title ? h('p', { class: 'muted' }, ep.podcast_title) : null)),
+        h('div', { class: 'snip-list' }, items.map((s) => snipsUi.snipCard(s, { onPlay: play })))));
+    }
+  };
+  draw(list);
+  cleanup.push(snipsUi.onSnipChange((s, { deleted }) => {
+    if (!deleted && !box.querySelector(`[data-snip="${s.id}"]`)) snipsUi.listSnips().then(draw).catch(() => {});
+    if (deleted && !box.querySelector('[data-snip]')) draw([]);
+  }));
+  render(token, h('h1', {}, 'Snips'), box);
 }
 
 // ---------- Search (episode titles; full-text search comes with the search API) ----------
@@ -475,7 +563,7 @@ async function pageSettings(token) {
   const services = (s.services || []);
   const logout = h('button', { type: 'button', class: 'btn' }, 'Sign out');
   logout.addEventListener('click', async () => {
-    try { player.savePosition(); await api('/api/logout', { method: 'POST' }); } catch (e) { showError(e); }
+    try { player.savePosition(); snipsUi.stopEvents(); await api('/api/logout', { method: 'POST' }); } catch (e) { showError(e); }
     document.getElementById('audio').pause();
     session = null; await loadSession(); navigate('/', { replace: true });
   });
@@ -494,6 +582,9 @@ async function pageSettings(token) {
       h('dt', {}, 'Worker'), h('dd', {}, `${w.threads ?? '?'} thread${w.threads === 1 ? '' : 's'} · ${w.done ?? 0} done · ${w.retrying ?? 0} retrying · ${w.failed ?? 0} failed`),
       h('dt', {}, 'Feed refresh'), h('dd', {}, rf.interval_minutes ? `every ${rf.interval_minutes} min${rf.next_round_at ? ` · next ${fmtWhen(rf.next_round_at)}` : ''}` : 'only when asked'),
       h('dt', {}, 'Private networks'), h('dd', {}, s.network && s.network.allow_private_networks ? 'allowed' : 'blocked'))),
+    h('h2', {}, 'Headphones'),
+    h('div', { class: 'card' }, h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'prev-snips', checked: snipsUi.prevTrackSnips(), onchange: (e) => snipsUi.setPrevTrackSnips(e.target.checked) }),
+      ' The previous-track button also saves a snip (otherwise it goes back 15 seconds). Next-track always saves one.')),
     h('h2', {}, 'Account'),
     h('div', { class: 'card' }, h('p', {}, `Signed in as ${session.user ? session.user.name : '?'}${session.user && session.user.is_admin ? ' (administrator)' : ''}.`), logout));
 }
@@ -518,4 +609,5 @@ async function restoreLastEpisode() {
 }
 
 player.initPlayer();
+snipsUi.initSnips();
 route().then(() => { if (session && session.authenticated) restoreLastEpisode(); });

@@ -10,6 +10,8 @@ const state = { episode: null, chapters: [], lastSaved: 0, seeking: false, pendi
 const listeners = new Set();
 
 export function onTime(fn) { listeners.add(fn); return () => listeners.delete(fn); }
+let snipHandler = null; // {snip, previous} from snips.js
+export function setSnipHandler(handler) { snipHandler = handler; }
 export function currentEpisodeId() { return state.episode ? state.episode.id : null; }
 export function currentTimeMs() { return Math.round((audio().currentTime || 0) * 1000); }
 export function isPlaying() { return !audio().paused; }
@@ -201,10 +203,13 @@ export function initPlayer() {
     set('seekbackward', (d) => skip(-(d.seekOffset || 15)));
     set('seekforward', (d) => skip(d.seekOffset || 30));
     set('seekto', (d) => { if (d.fastSeek && 'fastSeek' in a) a.fastSeek(d.seekTime); else seekTo(d.seekTime * 1000); });
-    // previoustrack/nexttrack are kept free for the snip button (it comes with the snip API).
+    // Headphones' next-track (and the lock screen's) saves a snip; previous-track does too
+    // when the listener chose that in Settings, else it jumps back 15 s.
+    set('nexttrack', () => { if (snipHandler) snipHandler.snip(); });
+    set('previoustrack', () => { if (snipHandler) snipHandler.previous(); else skip(-15); });
   }
 
-  // Keyboard: space, ←/→, J/K — not while typing in a field.
+  // Keyboard: space, ←/→, J/K, S — not while typing in a field.
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target instanceof Element ? e.target : null;
@@ -219,5 +224,6 @@ export function initPlayer() {
     else if (e.key === 'ArrowRight') { e.preventDefault(); skip(30); }
     else if (e.key === 'j' || e.key === 'J') { prevChapter(); }
     else if (e.key === 'k' || e.key === 'K') { nextChapter(); }
+    else if ((e.key === 's' || e.key === 'S') && snipHandler) { e.preventDefault(); snipHandler.snip(); }
   });
 }

@@ -94,6 +94,8 @@ export function createTranscript(container, transcript, { onSeek }) {
   scroller.addEventListener('click', (e) => {
     const row = e.target.closest('.seg');
     if (!row) return;
+    const sel = window.getSelection();
+    if (sel && !sel.isCollapsed) return; // the reader is selecting words to snip, not seeking
     const i = Number(row.dataset.i);
     setFollow(true);
     onSeek(segs[i].start_ms);
@@ -115,6 +117,17 @@ export function createTranscript(container, transcript, { onSeek }) {
       if (rows.has(current)) rows.get(current).classList.add('current');
       if (follow) scrollToCurrent(true);
     },
+    /** The time span of the sentences the reader selected in the transcript, or null. */
+    selectionRange() {
+      const sel = window.getSelection();
+      if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
+      const rowOf = (node) => { const el = node && (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement); const row = el && el.closest('.seg'); return row && scroller.contains(row) ? Number(row.dataset.i) : null; };
+      const a = rowOf(sel.anchorNode), b = rowOf(sel.focusNode);
+      if (a === null || b === null) return null;
+      const first = Math.min(a, b), last = Math.max(a, b);
+      return { start_ms: segs[first].start_ms, end_ms: Math.max(segs[last].end_ms || 0, segs[first].start_ms + 1000) };
+    },
+    element: scroller,
     destroy() { ro.disconnect(); if (raf) cancelAnimationFrame(raf); },
   };
 }

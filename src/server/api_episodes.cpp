@@ -166,21 +166,25 @@ Response handle_get_peaks(const Request& request, Context& ctx) {
 Response handle_get_audio(const Request& request, Context& ctx) {
   auto episode = visible_episode(ctx, request);
   if (!episode) return error_response(episode.error());
+  return episode_audio(*episode, request);
+}
+
+Response episode_audio(const Episode& episode, const Request& request) {
   std::error_code ec;
-  const fs::path file = episode->download_path;
-  if (episode->download_path.empty() || !fs::is_regular_file(file, ec)) {
-    if (!is_web_url(episode->enclosure_url))
-      return error_response(not_found("episode " + std::to_string(episode->id) + " has no audio"));
+  const fs::path file = episode.download_path;
+  if (episode.download_path.empty() || !fs::is_regular_file(file, ec)) {
+    if (!is_web_url(episode.enclosure_url))
+      return error_response(not_found("episode " + std::to_string(episode.id) + " has no audio"));
     Response r;
     r.status = 302;
     r.content_type = "text/plain";
-    r.set_header("Location", episode->enclosure_url);
+    r.set_header("Location", episode.enclosure_url);
     return r;
   }
   const auto size = static_cast<std::int64_t>(fs::file_size(file, ec));
   if (ec) return error_response(internal_error("cannot read " + file.string()));
   Response r;
-  r.content_type = !episode->enclosure_type.empty() ? episode->enclosure_type : mime_type(file);
+  r.content_type = !episode.enclosure_type.empty() ? episode.enclosure_type : mime_type(file);
   r.set_header("Accept-Ranges", "bytes");
   r.set_header("Cache-Control", "private, max-age=86400");
   const auto range = parse_range(request.header("range"), size);

@@ -34,9 +34,14 @@ Result<Podcast> visible_podcast(Context& ctx, const Request& request);
 Result<Episode> visible_episode(Context& ctx, const Request& request);
 
 // Where people reach this server, without a trailing slash: [server] public_url, else
-// (when it is set to "") http(s)://<Host header> (https when cookies are Secure or a proxy says so; a Host
-// header with odd characters falls back to the listening address).
+// (when it is set to "") http(s)://<Host header> (https when cookies are Secure or a proxy says so;
+// a Host header with odd characters falls back to the listening address).
 std::string public_base_url(const Context& ctx, const Request& request);
+
+// The episode's downloaded audio with Range support (200, 206 or 416), a redirect to
+// the publisher's https/http enclosure when it is not downloaded, else 404. No access
+// check: callers decide who may hear it.
+Response episode_audio(const Episode& episode, const Request& request);
 
 // Position, transcript and chapter facts for one episode and user.
 Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode);

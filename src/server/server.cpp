@@ -15,6 +15,7 @@
 #include "server/peaks.hpp"
 #include "server/router.hpp"
 #include "server/session_cookie.hpp"
+#include "server/share_page.hpp"
 #include "server/static_files.hpp"
 
 namespace hark::server {
@@ -185,6 +186,7 @@ Response Server::dispatch(const Request& request) {
 }
 
 Response Server::route(const Request& request) {
+  if (is_share_path(request.path)) return serve_share(*context_, request);
   if (!is_api_path(request.path)) return serve_static(options_.web_dir, request);
   Response r = route_api(request);
   if (r.header("cache-control").empty()) r.set_header("Cache-Control", "no-store");

@@ -20,12 +20,13 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kFeed = R"(<?xml version="1.0"?>
+constexpr const char* kFeed = R"FEED(<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Snip Radio</title><link>https://example.com</link>
 <description>d</description>
-<item><title>Deep Work</title><guid>ep-1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>
-<enclosure url="https://cdn.example.com/ep1.mp3" type="audio/mpeg" length="1000"/></item>
-</channel></rss>)";
+<item><title>Deep Work &amp; "Focus"</title><guid>ep-1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>
+<enclosure url="https://cdn.example.com/ep1.mp3" type="audio/mpeg" length="1000"/>
+<description><![CDATA[<p>How to <b>focus</b>.</p><script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:alert(3)">x</a>]]></description></item>
+</channel></rss>)FEED";
 
 Transcript talk() {
   const std::vector<std::string> sentences = {
@@ -145,7 +146,7 @@ TEST_F(SnipsApiTest, TapAndSelectionSnipsCarryTheirText) {
   EXPECT_TRUE(tap["takeaways"].is_array());
   EXPECT_FALSE(tap["quote"].get<std::string>().empty());
   EXPECT_TRUE(tap["share_id"].is_null());
-  EXPECT_EQ(tap["episode"]["title"], "Deep Work");
+  EXPECT_EQ(tap["episode"]["title"], "Deep Work & \"Focus\"");
   EXPECT_EQ(tap["episode"]["podcast_title"], "Snip Radio");
 
   auto sel = as(
@@ -303,6 +304,64 @@ TEST_F(SnipsApiTest, EventsReportSnipsChangedElsewhere) {
   const auto t0 = std::chrono::steady_clock::now();
   stop();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+}
+
+TEST_F(SnipsApiTest, ASharedSnipHasAPublicPageThatUnfurls) {
+  ASSERT_TRUE(app_->store().chapters().replace(
+      episode_, {{0, 40'000, "Rules <1>", "", "", true, "publisher"},
+                 {40'000, std::nullopt, "Sleep", "", "", true, "publisher"}}));
+  auto snip = snip_at(alice_, 27'000);
+  const auto url = "/api/snips/" + std::to_string(snip["id"].get<Id>());
+  ASSERT_EQ(as(alice_, "PATCH", url, R"({"title": "Boredom <b>& the phone</b>"})").status, 200);
+  const std::string share = json_of(as(alice_, "POST", url + "/share"))["share_id"];
+
+  auto page = get("/s/" + share);  // no cookie: anyone with the link
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.header("content-security-policy").find("script-src 'self'"), std::string::npos);
+  const auto& b = page.body;
+  const std::string title = "Boredom &lt;b&gt;&amp; the phone&lt;/b&gt;";
+  EXPECT_NE(b.find("<meta property=\"og:title\" content=\"" + title + "\">"), std::string::npos)
+      << b;
+  EXPECT_NE(
+      b.find("<meta property=\"og:url\" content=\"https://hark.example.org/s/" + share + "\">"),
+      std::string::npos);
+  EXPECT_NE(b.find("og:description"), std::string::npos);
+  EXPECT_NE(b.find("twitter:card"), std::string::npos);
+  EXPECT_NE(b.find("<h1>" + title + "</h1>"), std::string::npos);
+  const std::string range = "#t=" + std::to_string(snip["start_ms"].get<Millis>() / 1000);
+  EXPECT_NE(b.find("src=\"/s/" + share + "/audio" + range), std::string::npos) << b;
+  EXPECT_NE(b.find("Takeaways"), std::string::npos);
+  EXPECT_NE(b.find(json_of(as(alice_, "GET", url))["takeaways"][0].get<std::string>()),
+            std::string::npos);
+  EXPECT_NE(b.find("— Ada"), std::string::npos);
+  EXPECT_NE(b.find("Listen to the full episode"), std::string::npos);
+  EXPECT_NE(b.find("https://cdn.example.com/ep1.mp3"), std::string::npos);
+  EXPECT_NE(b.find("Rules &lt;1&gt;"), std::string::npos);
+  // The episode's description arrives sanitised: no script, handlers or javascript: links.
+  EXPECT_NE(b.find("<b>focus</b>"), std::string::npos) << b;
+  EXPECT_EQ(b.find("<script"), std::string::npos);
+  EXPECT_EQ(b.find("onerror"), std::string::npos);
+  EXPECT_EQ(b.find("javascript:"), std::string::npos);
+  EXPECT_EQ(b.find("alert"), std::string::npos);
+  // The owner's private note never appears.
+  ASSERT_EQ(as(alice_, "PATCH", url, R"({"note": "private thought"})").status, 200);
+  EXPECT_EQ(get("/s/" + share).body.find("private thought"), std::string::npos);
+
+  auto audio = get("/s/" + share + "/audio");
+  EXPECT_EQ(audio.status, 302);
+  EXPECT_EQ(audio.header("location"), "https://cdn.example.com/ep1.mp3");
+
+  EXPECT_EQ(get("/s/not-a-share-id-at-all").status, 404);
+  EXPECT_EQ(get("/s/" + share + "/other").status, 404);
+  EXPECT_EQ(get("/s/%3Cscript%3E").status, 404);
+  EXPECT_EQ(http_request(port_, "POST", "/s/" + share, {{"Content-Type", "application/json"}}, "{}")
+                .status,
+            405);
+  ASSERT_EQ(as(alice_, "DELETE", url).status, 204);
+  auto gone = get("/s/" + share);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.body.find("Boredom"), std::string::npos);
 }
 
 TEST_F(SnipsApiTest, EventsNeedASession) {
