@@ -77,6 +77,19 @@ bool verb_context(std::string_view w) {
   return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
 }
 
+bool is_determiner(std::string_view w) {
+  static constexpr std::string_view kWords[] = {"the",   "a",   "an",  "my",   "your",  "our",
+                                                "their", "his", "its", "this", "these", "those"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
+bool adjective_suffix(std::string_view w) {
+  if (w.size() < 6) return false;
+  for (std::string_view suffix : {"ful", "ous", "ive", "able", "ible", "less", "est"})
+    if (w.ends_with(suffix)) return true;
+  return false;
+}
+
 }  // namespace
 
 float cosine(const TermVector& a, const TermVector& b) {
@@ -170,6 +183,10 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
         } else if (noun_context(prev) || next == "of") {
           as_noun[it->second] += 1;
         } else if (verb_context(prev) || (tok.lower.size() > 4 && tok.lower.ends_with("ed"))) {
+          as_verb[it->second] += 1;
+        } else if (is_determiner(next) || adjective_suffix(tok.lower)) {
+          // "the cashier slid a packet": a word followed by an article takes an object;
+          // "wonderful", "dangerous", "cheapest" describe. Neither names a thing.
           as_verb[it->second] += 1;
         }
       }

@@ -45,12 +45,18 @@ std::optional<std::size_t> leading_question(const Passage& p) {
   const auto& a = *p.analysis;
   const auto& first_turn = a.turns()[a.sentence(p.first).turn];
   const std::size_t turn_end = std::min(first_turn.last, p.last);
+  // "Tom?" hands the floor over; it asks nothing.
+  auto asks = [&](std::size_t i) {
+    const auto& s = a.sentence(i);
+    return s.question && std::any_of(s.terms.begin(), s.terms.end(),
+                                     [&](TermId t) { return !a.speaker_name_term(t); });
+  };
   if (turn_end < p.last) {
     for (std::size_t i = turn_end + 1; i-- > p.first;)
-      if (a.sentence(i).question) return i;
+      if (asks(i)) return i;
   }
   for (std::size_t i = p.first; i <= std::min(p.last, p.first + 1); ++i)
-    if (a.sentence(i).question) return i;
+    if (asks(i)) return i;
   return std::nullopt;
 }
 
@@ -166,7 +172,7 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
   // but a space between them ("sleep, memory" is two runs).
   std::unordered_map<std::string, KeyPhrase> phrases;  // by term key
   auto add_run = [&](std::string_view text, const std::vector<Token>& tokens, std::size_t b0,
-                     std::size_t e0) {  // [b0, e0)
+                     std::size_t e0, bool in_focus) {  // [b0, e0)
     for (std::size_t b = b0; b < e0; ++b)
       for (std::size_t e = b; e < e0 && e < b + 3; ++e) {
         KeyPhrase ph;
@@ -186,27 +192,34 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
         const bool noun_phrase = noun_like(ph.terms.back()) &&
                                  std::none_of(ph.terms.begin(), ph.terms.end(), not_noun_like);
         if (rules.english() && !noun_phrase) ph.score *= 0.2;
+        ph.noun = noun_phrase;
         ph.text = phrase_text(text, tokens[b], tokens[e]);
+        ph.mentions = static_cast<int>(count[ph.terms.back()]);
+        ph.focus = in_focus;
         auto [it, inserted] = phrases.try_emplace(key, ph);
-        if (!inserted) it->second.score += ph.score * 0.5;  // repeated phrases are topics
+        if (!inserted) {
+          it->second.score += ph.score * 0.5;  // repeated phrases are topics
+          it->second.focus = it->second.focus || in_focus;
+        }
       }
   };
   for (std::size_t i = from; i <= to; ++i) {
     const auto& text = a.sentence(i).sentence.text;
     const auto tokens = tokenize(text);
+    const bool in_focus = i >= focus_from && i <= focus_to;
     std::size_t run = 0;
     for (std::size_t k = 0; k < tokens.size(); ++k) {
       const bool content = rules.is_content(tokens[k].lower);
       const bool joined = k > run && tokens[k].begin - tokens[k - 1].end <= 1;
       if (!content) {
-        add_run(text, tokens, run, k);
+        add_run(text, tokens, run, k, in_focus);
         run = k + 1;
       } else if (k > run && !joined) {
-        add_run(text, tokens, run, k);
+        add_run(text, tokens, run, k, in_focus);
         run = k;
       }
     }
-    add_run(text, tokens, run, tokens.size());
+    add_run(text, tokens, run, tokens.size(), in_focus);
   }
   std::vector<KeyPhrase> ranked;
   for (auto& [key, ph] : phrases) ranked.push_back(std::move(ph));
@@ -224,18 +237,50 @@ bool overlaps(const KeyPhrase& x, const KeyPhrase& y) {
   return false;
 }
 
+std::optional<TermId> subject_term(const Passage& p);
+
 // "X and Y" from the two best phrases that do not share a word, when the second is worth it.
-std::string join_top(const std::vector<KeyPhrase>& ranked) {
+// When X does not name the passage's subject (the noun it repeats most), the subject takes
+// Y's place: listeners want to know what a moment is about before what is special in it.
+std::string join_top(const std::vector<KeyPhrase>& ranked, const Passage& p) {
   if (ranked.empty()) return {};
-  const KeyPhrase* second = nullptr;
+  // A word said once outside the focus sentences is a detail, not a topic ("Energy Crisis
+  // and Kettle"); a compound ("Free Sourdough Starter") was chosen with care.
+  auto topical = [](const KeyPhrase& ph) { return ph.noun && (ph.mentions >= 2 || ph.focus); };
+  // What the passage comes back to outranks what it names once.
+  auto strength = [](const KeyPhrase& ph) { return ph.score * (ph.mentions >= 2 ? 1.0 : 0.6); };
+  const double floor = ranked.front().score * 0.3;
+  const KeyPhrase* first = nullptr;
+  for (const auto& ph : ranked)
+    if (ph.score >= floor && topical(ph) && (first == nullptr || strength(ph) > strength(*first)))
+      first = &ph;
+  if (first == nullptr) first = &ranked.front();
+  // The compound that holds it, when nearly as strong: "Cargo Ship", not "Ship".
+  const KeyPhrase* compound = nullptr;
   for (const auto& ph : ranked) {
-    if (ph.score < ranked.front().score * 0.3) break;
-    if (!overlaps(ph, ranked.front())) {
-      second = &ph;
+    if (ph.score < first->score * 0.7) break;
+    if (!ph.noun || ph.terms.size() <= first->terms.size()) continue;
+    if (std::all_of(first->terms.begin(), first->terms.end(), [&](TermId t) {
+          return std::find(ph.terms.begin(), ph.terms.end(), t) != ph.terms.end();
+        })) {
+      compound = &ph;
       break;
     }
   }
-  return second == nullptr ? ranked.front().text : ranked.front().text + " and " + second->text;
+  if (compound != nullptr) first = compound;
+  if (const auto subject = subject_term(p)) {
+    const auto& top = first->terms;
+    if (std::find(top.begin(), top.end(), *subject) == top.end())
+      return first->text + " and " + p.analysis->surface(*subject);
+  }
+  const KeyPhrase* second = nullptr;
+  for (const auto& ph : ranked) {
+    if (ph.score < first->score * 0.3) break;
+    if (&ph == first || !ph.noun || (!topical(ph) && ph.terms.size() < 2)) continue;
+    if (!overlaps(ph, *first) && (second == nullptr || strength(ph) > strength(*second)))
+      second = &ph;
+  }
+  return second == nullptr ? first->text : first->text + " and " + second->text;
 }
 
 // Does the text already name the phrase (by stems)?
@@ -271,17 +316,6 @@ std::optional<TermId> subject_term(const Passage& p) {
 
 std::string titled_topic(const Passage& p);
 
-// "Subject: title" when the title does not name the passage's subject and there is room.
-std::string with_subject(const Passage& p, std::string title) {
-  const auto& a = *p.analysis;
-  const auto subject = subject_term(p);
-  if (!subject || title.empty()) return title;
-  for (const auto& tok : tokenize(title))
-    if (a.term_of(tok.lower) == subject) return title;
-  std::string out = a.surface(*subject) + ": " + title;
-  return out.size() <= kMaxTitleBytes ? out : title;
-}
-
 }  // namespace
 
 std::string key_phrase_title(const Passage& p) {
@@ -291,7 +325,7 @@ std::string key_phrase_title(const Passage& p) {
 std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to) {
   if (!valid(p)) return {};
   const std::size_t focus_to = std::min(p.last, p.first + 1);
-  const std::string title = join_top(key_phrases(p, from, to, p.first, focus_to));
+  const std::string title = join_top(key_phrases(p, from, to, p.first, focus_to), p);
   if (title.empty()) return {};
   return p.analysis->rules().title_case(text::truncate_utf8(title, kMaxTitleBytes));
 }
@@ -300,7 +334,7 @@ std::string extractive_title(const Passage& p) {
   if (!valid(p)) return {};
   const auto& rules = p.analysis->rules();
   std::string title = titled_topic(p);
-  if (!title.empty()) return rules.title_case(with_subject(p, std::move(title)));
+  if (!title.empty()) return rules.title_case(title);
   // Nothing but stop words: the first words of the passage, so a title is never empty.
   title = as_bullet(rules, p.analysis->sentence(p.first).sentence.text, 8);
   if (title.empty()) title = "Untitled Moment";
@@ -348,12 +382,24 @@ std::string titled_topic(const Passage& p) {
         if (count_content(rules, topic) >= 1) return with_answer(topic, " and ");
       }
     }
-    std::string title = rules.title_from_question(a.sentence(*q).sentence.text);
-    if (!title.empty() && count_content(rules, title) >= 2) return with_answer(title, ": ");
-    // A yes/no question still names the topic: the passage's key phrases, those of the
-    // question and of the answer's first sentence first.
-    const std::string topic =
-        join_top(key_phrases(p, p.first, p.last, ask_from, std::min(answer_from, p.last)));
+    const std::string& question = a.sentence(*q).sentence.text;
+    std::string title = rules.title_from_question(question);
+    // A question that points back ("What did that look like?") leaves its topic to the
+    // sentences the asker said before it.
+    const bool has_setup = ask_from < *q;
+    const std::size_t named = count_content(rules, title);
+    const bool vague = named < 2 || (has_setup && named < 3 && rules.refers_back(question));
+    if (!title.empty() && !vague) return with_answer(title, ": ");
+    // A yes/no question that names its topic is a fine title as it stands.
+    if (title.empty())
+      if (std::string yes_no = rules.title_from_yes_no_question(question); !yes_no.empty())
+        return yes_no;
+    // Otherwise the asker's words name the topic: key phrases of the setup and the question,
+    // weighted by how the whole passage (the answer too) uses them.
+    std::string topic;
+    if (has_setup) topic = join_top(key_phrases(p, ask_from, *q, ask_from, *q), p);
+    if (topic.empty())
+      topic = join_top(key_phrases(p, p.first, p.last, ask_from, std::min(answer_from, p.last)), p);
     if (!topic.empty()) return rules.title_case(text::truncate_utf8(topic, kMaxTitleBytes));
   }
   return key_phrase_title(p);

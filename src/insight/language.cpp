@@ -91,13 +91,14 @@ constexpr auto kVerbs = std::to_array<std::string_view>(
      "become",   "allow",    "prefer",    "manage",     "notice",   "mention",   "describe",
      "discover", "imagine",  "wonder",    "worry",      "hope",     "enjoy",     "avoid",
      "refuse",   "forget",   "arrive",    "tend",       "belong",   "deserve",   "depend",
-     "persuade", "convince", "recommend", "reckon"});
+     "persuade", "convince", "recommend", "reckon",     "slid",     "tell",      "find"});
 
 constexpr auto kVagueNouns = std::to_array<std::string_view>(
-    {"day",   "week",   "moment", "hour", "work",  "way",     "life",  "world",
-     "pair",  "piece",  "point",  "end",  "start", "side",    "place", "area",
-     "level", "hand",   "home",   "job",  "money", "problem", "issue", "idea",
-     "story", "reason", "result", "kind", "type",  "sort",    "bunch", "couple"});
+    {"day",   "week",   "moment", "hour",  "work",  "way",     "life",    "world",
+     "pair",  "piece",  "point",  "end",   "start", "side",    "place",   "area",
+     "level", "hand",   "home",   "job",   "money", "problem", "issue",   "idea",
+     "story", "reason", "result", "kind",  "type",  "sort",    "bunch",   "couple",
+     "look",  "lot",    "bit",    "thing", "stuff", "basics",  "question"});
 
 constexpr auto kFillers = std::to_array<std::string_view>(
     {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "mhm", "eh", "ehm"});
@@ -854,8 +855,16 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
   constexpr auto kTrailing = std::to_array<std::string_view>(
       {"exactly", "really", "anyway", "then", "though", "right", "actually", "generally", "like",
        "there", "here", "now", "today", "again"});
+  // "look like", "sound like", "feel like": there "like" is the preposition the verb needs.
+  auto needed = [&] {
+    if (tp.size() < 2 || tp.back().lower != "like") return false;
+    const std::string& before = tp[tp.size() - 2].lower;
+    return before.starts_with("look") || before.starts_with("sound") ||
+           before.starts_with("feel") || before.starts_with("seem");
+  };
   while (tp.size() > 2 &&
-         (contains(kTrailing, tp.back().lower) || contains(kSmallTitleWords, tp.back().lower)))
+         (contains(kTrailing, tp.back().lower) || contains(kSmallTitleWords, tp.back().lower)) &&
+         !needed())
     tp.pop_back();
   for (auto& piece : tp)
     std::erase_if(piece.trail, [](char ch) { return ch == '?' || ch == '.' || ch == '!'; });
@@ -863,6 +872,63 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
   title = join_pieces(tp);
   if (title.size() > 80) return {};
   return title_case(title);
+}
+
+namespace {
+
+constexpr auto kBackPronouns =
+    std::to_array<std::string_view>({"it", "this", "that", "they", "them", "these", "those"});
+
+constexpr auto kYesNoOpeners = std::to_array<std::string_view>(
+    {"are",      "is",     "was",      "were",      "do",      "does",   "did",
+     "can",      "could",  "should",   "would",     "will",    "has",    "have",
+     "isn't",    "aren't", "wasn't",   "don't",     "doesn't", "didn't", "can't",
+     "couldn't", "won't",  "wouldn't", "shouldn't", "hasn't",  "haven't"});
+
+}  // namespace
+
+bool LanguageRules::refers_back(std::string_view sentence) const {
+  if (!english_) return false;
+  for (const auto& tok : tokenize(sentence))
+    if (contains(kBackPronouns, tok.lower)) return true;
+  return false;
+}
+
+std::string LanguageRules::title_from_yes_no_question(std::string_view question) const {
+  if (!english_) return {};
+  auto p = pieces_of(strip_leading_markers(clean_disfluencies(question)));
+  // The question proper starts at the first word or after a comma ("Ten years from now,
+  // will most of us …").
+  std::size_t start = p.size();
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (contains(kYesNoOpeners, p[i].lower) && (i == 0 || has_comma(p[i - 1]))) {
+      start = i;
+      break;
+    }
+  if (start + 2 >= p.size()) return {};
+  std::vector<Piece> w(p.begin() + static_cast<std::ptrdiff_t>(start), p.end());
+  // Trailing filler: "… at all", "… really", "… then".
+  constexpr auto kTrailing = std::to_array<std::string_view>(
+      {"really", "then", "though", "now", "anyway", "actually", "right", "honestly", "too"});
+  while (w.size() > 3) {
+    if (w.back().lower == "all" && w[w.size() - 2].lower == "at") {
+      w.resize(w.size() - 2);
+    } else if (contains(kTrailing, w.back().lower)) {
+      w.pop_back();
+    } else {
+      break;
+    }
+  }
+  std::size_t content = 0;
+  for (std::size_t i = 1; i < w.size(); ++i) {
+    if (contains(kBackPronouns, w[i].lower)) return {};
+    if (is_content(w[i].lower)) ++content;
+  }
+  if (content < 2) return {};
+  for (auto& piece : w) piece.trail.clear();
+  std::string title = join_pieces(w);
+  if (title.size() + 1 > 80) return {};
+  return title_case(title) + "?";
 }
 
 }  // namespace hark::insight

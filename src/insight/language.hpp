@@ -58,6 +58,15 @@ class LanguageRules {
   // "Why is cramming so bad?" → "Why Cramming Is So Bad". "" when the question has no
   // known shape (the caller then uses key phrases).
   [[nodiscard]] std::string title_from_question(std::string_view question) const;
+  // A yes/no question kept as a question title when it names its topic on its own:
+  // "So are people still using libraries at all?" → "Are People Still Using Libraries?".
+  // "" for other shapes, for questions with fewer than two content words ("Should I
+  // panic?") and for questions that point back with a pronoun ("Has that made things
+  // safer?"), whose topic is in the sentences before them.
+  [[nodiscard]] std::string title_from_yes_no_question(std::string_view question) const;
+  // True when the sentence leans on a pronoun for its topic ("What did that look like?",
+  // "Why do you do it?").
+  [[nodiscard]] bool refers_back(std::string_view sentence) const;
 
   // Drops leading discourse markers ("So,", "And", "Well,", "Okay so") — used for titles
   // and bullets, where they read as noise.

@@ -68,6 +68,33 @@ TEST(TitleFromQuestion, VerbAfterACompoundSubjectAgrees) {
             "Why City Bees Are So Calm");
 }
 
+// "What does the library look like?" lost its "like" as trailing filler.
+TEST(TitleFromQuestion, LookLikeKeepsItsLike) {
+  EXPECT_EQ(kEnglish.title_from_question("So what does the library look like?"),
+            "What Does the Library Look Like");
+}
+
+TEST(TitleFromYesNoQuestion, NamesTheTopicOrGivesUp) {
+  EXPECT_EQ(kEnglish.title_from_yes_no_question("So are people still using libraries at all?"),
+            "Are People Still Using Libraries?");
+  EXPECT_EQ(kEnglish.title_from_yes_no_question("Ten years from now, will most of us work "
+                                                "four days?"),
+            "Will Most of Us Work Four Days?");
+  EXPECT_EQ(kEnglish.title_from_yes_no_question("Isn't burnout already costing you money?"),
+            "Isn't Burnout Already Costing You Money?");
+  // Too little said, a pronoun pointing back, or not a yes/no question at all.
+  EXPECT_EQ(kEnglish.title_from_yes_no_question("Should I panic?"), "");
+  EXPECT_EQ(kEnglish.title_from_yes_no_question("Has that made things safer or worse?"), "");
+  EXPECT_EQ(kEnglish.title_from_yes_no_question("Why do colonies swarm?"), "");
+  EXPECT_EQ(LanguageRules("de").title_from_yes_no_question("Sind Bibliotheken noch nötig?"), "");
+}
+
+TEST(RefersBack, PronounsThatPointBack) {
+  EXPECT_TRUE(kEnglish.refers_back("What did that look like?"));
+  EXPECT_TRUE(kEnglish.refers_back("Why do you do it?"));
+  EXPECT_FALSE(kEnglish.refers_back("Why do colonies swarm?"));
+}
+
 TEST(TitleCase, SmallWordsAndAcronyms) {
   EXPECT_EQ(kEnglish.title_case("the end of the NASA era"), "The End of the NASA Era");
   EXPECT_EQ(kEnglish.title_case("four-day week for everyone"), "Four-Day Week for Everyone");
