@@ -17,6 +17,9 @@ packages=(
   python3 python3-venv curl
   # benchmarks and test tooling
   python3-feedparser
+  # the web player's npm packages (scripts/install-node-deps) and its end-to-end tests in
+  # headless Chromium (playwright-core drives Debian's browser; none is downloaded)
+  nodejs npm chromium
 )
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi

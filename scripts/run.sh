@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/install-node-deps
 scripts/build.sh default hark
 export HARK_DATA="${HARK_DATA:-$PWD/.hark-data}"
 hark=build/hark

@@ -6,5 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/install-node-deps
 scripts/build.sh ci
 ctest --preset ci --output-on-failure -j2 "$@"

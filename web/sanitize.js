@@ -1,6 +1,9 @@
-// Show notes: the server already sanitises them; we still never trust feed HTML. Parse with
-// DOMParser (inert: no scripts run, no images load) and rebuild only an allow-list of
-// elements with fresh nodes; everything else becomes its text, or is dropped entirely.
+// Show notes: the server already sanitises them; we still never trust feed HTML. First
+// DOMPurify (npm `dompurify`, copied to /vendor/ by scripts/install-node-deps and served
+// as a plain ES module) cleans the HTML with the same allow-list; then the result is
+// parsed with DOMParser (inert: no scripts run, no images load) and rebuilt from the
+// allow-list with fresh nodes; everything else becomes its text, or is dropped entirely.
+// Without the vendored file (install-node-deps not run) the rebuild alone still applies.
 const ALLOWED = new Set(['P', 'BR', 'A', 'UL', 'OL', 'LI', 'B', 'STRONG', 'I', 'EM', 'H3', 'H4', 'BLOCKQUOTE', 'CODE', 'PRE']);
 const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'TEMPLATE', 'NOSCRIPT', 'SVG', 'MATH', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'HEAD', 'TITLE', 'META', 'LINK']);
 
@@ -33,11 +36,23 @@ function copy(src, dst, depth) {
   }
 }
 
+let purify = null;
+try { purify = (await import('/vendor/purify.es.mjs')).default; } catch { purify = null; }
+export const hasDomPurify = () => !!(purify && purify.isSupported);
+
 /** A DocumentFragment holding only allow-listed elements built from `html`. */
 export function sanitizeHtml(html) {
   const frag = document.createDocumentFragment();
   if (!html) return frag;
-  const doc = new DOMParser().parseFromString(String(html), 'text/html');
+  let clean = String(html);
+  if (hasDomPurify()) {
+    clean = purify.sanitize(clean, {
+      ALLOWED_TAGS: [...ALLOWED].map((t) => t.toLowerCase()),
+      ALLOWED_ATTR: ['href'],
+      ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+    });
+  }
+  const doc = new DOMParser().parseFromString(clean, 'text/html');
   copy(doc.body, frag, 0);
   return frag;
 }

@@ -1,0 +1,329 @@
+// End-to-end test of the web player in headless Chromium (Debian's `chromium`, driven by
+// playwright-core): a real `hark serve` on loopback over a fresh library, the sample
+// podcast served over HTTP by this script, and a browser doing what a listener does.
+//
+//   node e2e.mjs   (env: HARK_BIN, HARK_WEB_DIR, HARK_SAMPLE_DIR, E2E_OUT, CHROMIUM)
+//
+// Checks: sign in; add the sample feed through the UI; open an episode; play; the
+// transcript follows playback; S saves a snip and so does the Media Session next-track
+// handler, each showing title, summary and takeaways; the Snips page; the share page,
+// logged out, carries OpenGraph tags; a feed whose show notes carry <script>, onerror= and
+// javascript: payloads runs no script. Screenshots of each page at 1280×800 and 390×844
+// go to E2E_OUT. Exits non-zero with a message on the first failure.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const repo = path.resolve(here, '../../..');
+const require = createRequire(path.join(repo, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const HARK = process.env.HARK_BIN || path.join(repo, 'build-ci/hark');
+const WEB = process.env.HARK_WEB_DIR || path.join(repo, 'web');
+const SAMPLE = process.env.HARK_SAMPLE_DIR || path.join(repo, 'build-ci/sample-podcast');
+const OUT = process.env.E2E_OUT || path.join(repo, 'build-ci/e2e');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hark-e2e-'));
+const children = [];
+let failed = false;
+
+function log(...a) { console.log('e2e:', ...a); }
+function check(cond, what) { if (!cond) throw new Error(`check failed: ${what}`); log('ok -', what); }
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+// ---------- the feeds: the sample podcast over HTTP, and a hostile feed ----------
+function serveFeeds(port) {
+  const base = `http://127.0.0.1:${port}`;
+  const fileBase = pathToFileURL(SAMPLE).href.replace(/\/$/, '');
+  const hostile = `<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Hostile Notes</title><link>https://example.com</link><description>x</description>
+<item><title>Payloads</title><guid>hostile-1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>
+<enclosure url="${base}/episode1.mp3" type="audio/mpeg" length="1000"/>
+<content:encoded><![CDATA[<p>Visible text.</p><script>window.__pwned='script'</script>
+<img src="x" onerror="window.__pwned='onerror'"><a id="js" href="javascript:window.__pwned='href'">click me</a>
+<svg onload="window.__pwned='svg'"></svg><iframe src="javascript:parent.__pwned='iframe'"></iframe>
+<a href="https://example.com/ok" onclick="window.__pwned='onclick'">fine link</a>]]></content:encoded>
+</item></channel></rss>`;
+  const server = http.createServer((req, res) => {
+    const name = decodeURIComponent(new URL(req.url, base).pathname).replace(/^\/+/, '');
+    if (name === 'hostile.xml') { res.writeHead(200, { 'Content-Type': 'application/rss+xml' }); res.end(hostile); return; }
+    const file = path.join(SAMPLE, name);
+    if (!file.startsWith(SAMPLE) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
+    let body = fs.readFileSync(file);
+    if (name === 'feed.xml') body = Buffer.from(body.toString('utf8').split(fileBase).join(base));
+    const type = name.endsWith('.xml') ? 'application/rss+xml' : name.endsWith('.mp3') ? 'audio/mpeg' : name.endsWith('.vtt') ? 'text/vtt'
+      : name.endsWith('.json') ? 'application/json' : name.endsWith('.png') ? 'image/png' : 'application/octet-stream';
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length });
+    res.end(body);
+  });
+  server.listen(port, '127.0.0.1');
+  return { server, base };
+}
+
+// ---------- hark ----------
+// Asynchronous: this process also serves the feeds hark fetches.
+function hark(args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(HARK, args, { env: harkEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`hark ${args.join(' ')} failed: ${err}`))));
+    child.stdin.end(input || '');
+  });
+}
+let harkPort = 0;
+function harkEnv() {
+  return { ...process.env, HARK_DATA: path.join(tmp, 'data'), HARK_ALLOW_PRIVATE_NETWORKS: '1', HARK_PUBLIC_URL: `http://127.0.0.1:${harkPort}` };
+}
+async function startHark() {
+  const child = spawn(HARK, ['serve', '--listen', `127.0.0.1:${harkPort}`, '--web-dir', WEB, '--workers', '2'], { env: harkEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const deadline = Date.now() + 20000;
+  while (!/listening on/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`hark serve did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => out };
+}
+
+// ---------- browser helpers ----------
+const SIZES = [{ name: 'desktop', viewport: { width: 1280, height: 800 } }, { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }];
+async function shot(page, name) {
+  await page.waitForTimeout(250); // let fonts and images settle
+  const size = page.viewportSize();
+  const file = path.join(OUT, `${name}-${size.width}x${size.height}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  log('screenshot', path.relative(repo, file));
+}
+async function until(what, fn, timeout = 30000, every = 250) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+function instrument(context, errors) {
+  // Record Media Session handlers so the test can press "next track" like headphones do,
+  // and any dialog (alert from an injected script) as a failure.
+  context.addInitScript(() => {
+    window.__media = {};
+    if (navigator.mediaSession) {
+      const orig = navigator.mediaSession.setActionHandler.bind(navigator.mediaSession);
+      navigator.mediaSession.setActionHandler = (action, fn) => { window.__media[action] = fn; try { orig(action, fn); } catch { /* unsupported */ } };
+    }
+  });
+  context.on('page', (p) => watch(p, errors));
+}
+function watch(page, errors) {
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|net::ERR|EventSource|Loading the image 'http:\/\/127\.0\.0\.1/.test(m.text())) errors.push(`console: ${m.text()}`); });
+}
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+  check(fs.existsSync(HARK), `the hark binary exists (${HARK})`);
+  check(fs.existsSync(path.join(SAMPLE, 'feed.xml')), 'the sample podcast exists');
+  const feeds = serveFeeds(await freePort());
+  harkPort = await freePort();
+  await hark(['user', 'add', 'alice', '--admin', '--password-stdin'], `${PASSWORD}\n`);
+  const server = await startHark();
+  const base = `http://127.0.0.1:${harkPort}`;
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'] });
+  const errors = [];
+  try {
+    const context = await browser.newContext({ viewport: SIZES[0].viewport });
+    instrument(context, errors);
+    const page = await context.newPage();
+    watch(page, errors);
+
+    // Sign in.
+    await page.goto(base + '/');
+    await page.waitForSelector('#login-name');
+    await shot(page, 'login');
+    await page.fill('#login-name', 'alice');
+    await page.fill('#login-password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('text=Nothing to listen to yet');
+    check(true, 'signed in');
+
+    // Add the sample feed through the UI.
+    await page.click('a[data-nav=library]');
+    await page.fill('#add-url', `${feeds.base}/feed.xml`);
+    await page.click('form button[type=submit]');
+    await page.waitForURL(/\/podcasts\/\d+$/);
+    const podcastUrl = page.url();
+    await page.waitForSelector('.ep-item');
+    check((await page.locator('.ep-item').count()) >= 3, 'the sample feed lists its episodes');
+
+    // The pipeline runs in the background (transcripts from the feed, chapters, insights).
+    const api = (p, opts) => page.evaluate(async ([u, o]) => { const r = await fetch(u, o); return r.ok ? r.json() : { status: r.status }; }, [p, opts || {}]);
+    const episodes = (await api('/api/episodes?limit=10')).episodes;
+    const ep = episodes[0];
+    await until('the transcript and highlights of the newest episode', async () => {
+      const e = await api(`/api/episodes/${ep.id}`);
+      const hl = await api(`/api/episodes/${ep.id}/highlights`);
+      return e.transcript_ready && hl.highlights && hl.highlights.length > 0;
+    }, 120000, 1000);
+    // Audio from another origin is outside the CSP (media-src 'self' https:); hark plays
+    // what it downloaded, so download it as `hark download` would on a server.
+    await hark(['download', String(ep.id)]);
+    await page.goto(podcastUrl);
+    await page.waitForSelector('.ep-item');
+    await shot(page, 'podcast');
+
+    // Open the episode and play.
+    await page.click(`a.ep-title[href="/episodes/${ep.id}"]`);
+    await page.waitForSelector('.transcript .seg');
+    await page.waitForSelector('text=Highlights');
+    await page.click('.hero .btn-primary');
+    await until('playback to start', () => page.evaluate(() => document.getElementById('audio').currentTime > 1.5), 20000);
+    const firstCurrent = await until('a highlighted sentence', () => page.evaluate(() => { const c = document.querySelector('.seg.current'); return c ? Number(c.dataset.i) + 1 : 0; }));
+    // Jump ahead: the highlight and the scroll follow.
+    await page.evaluate(() => { const a = document.getElementById('audio'); a.currentTime = Math.min(a.duration - 5, 60); });
+    const later = await until('the transcript to follow playback', () => page.evaluate((first) => { const c = document.querySelector('.seg.current'); return c && Number(c.dataset.i) + 1 > first ? Number(c.dataset.i) + 1 : 0; }, firstCurrent));
+    check(later > firstCurrent, `the transcript follows playback (sentence ${firstCurrent} → ${later})`);
+    // Smooth scrolling takes a moment.
+    check(await until('the current sentence in view', () => page.evaluate(() => { const s = document.querySelector('.transcript'); const c = s.querySelector('.seg.current'); return !!c && c.offsetTop >= s.scrollTop - 1 && c.offsetTop < s.scrollTop + s.clientHeight; }), 5000), 'the current sentence is scrolled into view');
+    await shot(page, 'episode');
+
+    // S saves a snip: toast, card with title, summary and takeaways.
+    await page.locator('body').click({ position: { x: 5, y: 300 } }).catch(() => {});
+    await page.keyboard.press('s');
+    await page.waitForSelector('.toast:has-text("Saved ·")');
+    await until('the first snip card', async () => (await page.locator('.snip-card').count()) >= 1);
+    const card = page.locator('.snip-card').first();
+    check((await card.locator('.snip-title').innerText()).trim().length > 0, 'the snip has a title');
+    check((await card.locator('.snip-summary').innerText()).trim().length > 0, 'the snip has a summary');
+    check((await card.locator('.snip-takeaways li').count()) >= 1, 'the snip has takeaways');
+    await shot(page, 'episode-snipped');
+
+    // Headphones' next-track (Media Session) saves another one.
+    await page.evaluate(() => { const a = document.getElementById('audio'); a.currentTime = Math.min(a.duration - 3, 100); });
+    check(await page.evaluate(() => typeof window.__media.nexttrack === 'function'), 'a Media Session nexttrack handler is set');
+    await page.evaluate(() => window.__media.nexttrack());
+    await until('the second snip card', async () => (await page.locator('.snip-card').count()) >= 2);
+    const session = await page.evaluate(() => navigator.mediaSession.metadata && navigator.mediaSession.metadata.title);
+    check(session === ep.title, 'Media Session metadata names the episode');
+
+    // The Snips page.
+    await page.click('a[data-nav=snips]');
+    await page.waitForSelector('.snip-group .snip-card');
+    check((await page.locator('.snip-card').count()) >= 2, 'the Snips page lists both snips');
+    await shot(page, 'snips');
+
+    // Share the first snip from its menu; read the link from the toast.
+    const first = page.locator('.snip-card').first();
+    const title = (await first.locator('.snip-title').innerText()).trim();
+    await first.locator('.snip-menu summary').click();
+    await first.locator('.menu-items button', { hasText: 'Share' }).click();
+    const toastText = await (await page.waitForSelector('.toast:has-text("/s/")')).innerText();
+    const shareUrl = toastText.match(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]+/)[0];
+    check(shareUrl.startsWith(base + '/s/'), `the share link is absolute (${shareUrl})`);
+
+    // Settings and Home.
+    await page.click('a[data-nav=settings]');
+    await page.waitForSelector('h2:has-text("Jobs")');
+    await shot(page, 'settings');
+    await page.click('a[data-nav=home]');
+    await page.waitForSelector('h2:has-text("New episodes")');
+    await shot(page, 'home');
+    await page.click('a[data-nav=library]');
+    await page.waitForSelector('.grid');
+    await shot(page, 'library');
+
+    // The share page, logged out, with JavaScript off: it must stand on its own.
+    const anon = await browser.newContext({ viewport: SIZES[0].viewport, javaScriptEnabled: false });
+    const sp = await anon.newPage();
+    const resp = await sp.goto(shareUrl);
+    check(resp.status() === 200, 'the share page answers 200 without an account');
+    const og = await sp.evaluate(() => Object.fromEntries([...document.querySelectorAll('meta[property^="og:"], meta[name^="twitter:"]')].map((m) => [m.getAttribute('property') || m.getAttribute('name'), m.content])));
+    check(og['og:title'] === title, 'og:title is the snip title');
+    check(og['og:url'] === shareUrl, 'og:url is the absolute share URL');
+    check(og['og:description'] && og['og:description'].length > 0, 'og:description is set');
+    check(og['og:audio'] && og['og:audio'].startsWith(base), 'og:audio is absolute');
+    check(!!og['twitter:card'], 'a Twitter card is set');
+    check((await sp.locator('audio[src*="#t="]').count()) === 1, 'a player for just the range');
+    check((await sp.locator('text=Listen to the full episode').count()) === 1, '"Listen to the full episode" is there');
+    await shot(sp, 'share');
+
+    // A feed with hostile show notes runs no script.
+    await page.goto(base + '/library');
+    await page.fill('#add-url', `${feeds.base}/hostile.xml`);
+    await page.click('form button[type=submit]');
+    await page.waitForURL(/\/podcasts\/\d+$/);
+    await page.click('a.ep-title');
+    await page.waitForSelector('details.notes');
+    await page.click('details.notes summary');
+    await page.waitForSelector('.notes-body >> text=Visible text.');
+    await page.locator('.notes-body a', { hasText: 'click me' }).click().catch(() => {});
+    await page.waitForTimeout(1000);
+    check(await page.evaluate(() => window.__pwned === undefined), 'no injected script ran');
+    check(await page.evaluate(async () => (await import('/sanitize.js')).hasDomPurify()), 'the notes went through DOMPurify');
+    check(await page.evaluate(() => document.querySelectorAll('.notes-body script, .notes-body img, .notes-body iframe, .notes-body svg, .notes-body [onerror], .notes-body [onclick], .notes-body a[href^="javascript"]').length === 0), 'the notes keep no scripts, handlers or javascript: links');
+    check(await page.evaluate(() => !!document.querySelector('.notes-body a[href="https://example.com/ok"]')), 'ordinary links survive');
+    await shot(page, 'hostile-notes');
+
+    // The same pages on a phone.
+    const state = await context.storageState();
+    const phone = await browser.newContext({ ...SIZES[1], storageState: state });
+    instrument(phone, errors);
+    const pp = await phone.newPage();
+    watch(pp, errors);
+    for (const [route, sel, name] of [['/', 'h2', 'home'], ['/library', '.grid', 'library'], [new URL(podcastUrl).pathname, '.ep-item', 'podcast'], [`/episodes/${ep.id}`, '.transcript .seg', 'episode'], ['/snips', '.snip-card', 'snips'], ['/settings', 'h2', 'settings']]) {
+      await pp.goto(base + route);
+      await pp.waitForSelector(sel);
+      await shot(pp, name);
+    }
+    const anonPhone = await browser.newContext({ ...SIZES[1], javaScriptEnabled: false });
+    const sp2 = await anonPhone.newPage();
+    await sp2.goto(shareUrl);
+    await shot(sp2, 'share');
+    const loginPhone = await browser.newContext(SIZES[1]);
+    const lp = await loginPhone.newPage();
+    await lp.goto(base + '/');
+    await lp.waitForSelector('#login-name');
+    await shot(lp, 'login');
+
+    check(errors.length === 0, `no script errors or dialogs${errors.length ? `:\n  ${errors.join('\n  ')}` : ''}`);
+    log(`all checks passed; screenshots in ${OUT}`);
+  } finally {
+    await browser.close().catch(() => {});
+    server.child.kill('SIGTERM');
+    await new Promise((r) => { if (server.child.exitCode !== null) r(); else server.child.on('exit', r); setTimeout(r, 10000); });
+    if (server.child.exitCode !== 0 && !failed) log('hark serve output:\n' + server.output());
+    feeds.server.close();
+  }
+}
+
+main().catch((e) => {
+  failed = true;
+  console.error('e2e: FAILED:', e.message);
+  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
+  process.exitCode = 1;
+}).finally(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
