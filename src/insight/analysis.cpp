@@ -83,6 +83,12 @@ bool is_determiner(std::string_view w) {
   return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
 }
 
+// Words that grade the adjective after them: "very technical", "how bad".
+bool degree_word(std::string_view w) {
+  static constexpr std::string_view kWords[] = {"very", "too", "how", "quite", "pretty"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
 bool adjective_suffix(std::string_view w) {
   if (w.size() < 6) return false;
   for (std::string_view suffix : {"ful", "ous", "ive", "able", "ible", "less", "est"})
@@ -184,9 +190,11 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
           as_noun[it->second] += 1;
         } else if (verb_context(prev) || (tok.lower.size() > 4 && tok.lower.ends_with("ed"))) {
           as_verb[it->second] += 1;
-        } else if (is_determiner(next) || adjective_suffix(tok.lower)) {
+        } else if (is_determiner(next) || adjective_suffix(tok.lower) || degree_word(prev) ||
+                   next == "one" || next == "ones") {
           // "the cashier slid a packet": a word followed by an article takes an object;
-          // "wonderful", "dangerous", "cheapest" describe. Neither names a thing.
+          // "wonderful", "dangerous", "cheapest", "very technical", "the most common one"
+          // describe. Neither names a thing.
           as_verb[it->second] += 1;
         }
       }

@@ -246,6 +246,8 @@ std::string join_top(const std::vector<KeyPhrase>& ranked, const Passage& p) {
   if (ranked.empty()) return {};
   // A word said once outside the focus sentences is a detail, not a topic ("Energy Crisis
   // and Kettle"); a compound ("Free Sourdough Starter") was chosen with care.
+  const auto& a = *p.analysis;
+  const auto& rules = a.rules();
   auto topical = [](const KeyPhrase& ph) { return ph.noun && (ph.mentions >= 2 || ph.focus); };
   // What the passage comes back to outranks what it names once.
   auto strength = [](const KeyPhrase& ph) { return ph.score * (ph.mentions >= 2 ? 1.0 : 0.6); };
@@ -277,6 +279,7 @@ std::string join_top(const std::vector<KeyPhrase>& ranked, const Passage& p) {
   for (const auto& ph : ranked) {
     if (ph.score < first->score * 0.3) break;
     if (&ph == first || !ph.noun || (!topical(ph) && ph.terms.size() < 2)) continue;
+    if (ph.terms.size() == 1 && rules.is_vague_noun(a.surface(ph.terms.front()))) continue;
     if (!overlaps(ph, *first) && (second == nullptr || strength(ph) > strength(*second)))
       second = &ph;
   }
