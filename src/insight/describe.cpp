@@ -359,12 +359,13 @@ std::string titled_topic(const Passage& p) {
     const std::size_t answer_from = std::min(turn.last, p.last) + 1;
     std::optional<KeyPhrase> answer;
     if (answer_from <= p.last) {
-      // Only a phrase the answer dwells on (said twice) or a compound ("battery pack").
+      // Only a phrase the answer dwells on (said three times) or a compound ("battery
+      // pack"): a word said twice ("How Often to Open a Hive: Colony") adds nothing.
       for (auto& ph : key_phrases(p, answer_from, p.last, answer_from, answer_from)) {
         int said = 0;
         for (std::size_t i = answer_from; i <= p.last; ++i)
           for (TermId t : a.sentence(i).terms) said += t == ph.terms.back() ? 1 : 0;
-        if (said >= 2 || ph.terms.size() >= 2) answer = std::move(ph);
+        if (said >= 3 || ph.terms.size() >= 2) answer = std::move(ph);
         break;
       }
     }

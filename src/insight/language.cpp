@@ -736,6 +736,10 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
   }
   std::vector<std::string> w, lw;  // words (trailing punctuation dropped) from `start`
   for (std::size_t i = start; i < p.size(); ++i) {
+    // Emphasis a title does without: "what actually happens" → "what happens".
+    if (p[i].lower == "actually" || p[i].lower == "basically" || p[i].lower == "honestly" ||
+        p[i].lower == "literally")
+      continue;
     w.push_back(p[i].core);
     lw.push_back(p[i].lower);
   }
@@ -866,6 +870,15 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
          (contains(kTrailing, tp.back().lower) || contains(kSmallTitleWords, tp.back().lower)) &&
          !needed())
     tp.pop_back();
+  // A purpose clause about something said before: "… open a hive to check on all this".
+  if (!tp.empty() && (tp.back().lower == "this" || tp.back().lower == "that" ||
+                      tp.back().lower == "it" || tp.back().lower == "them")) {
+    for (std::size_t cut = tp.size() - 1; cut-- > 3;)
+      if (tp[cut].lower == "to") {
+        tp.resize(cut);
+        break;
+      }
+  }
   for (auto& piece : tp)
     std::erase_if(piece.trail, [](char ch) { return ch == '?' || ch == '.' || ch == '!'; });
   if (!tp.empty()) tp.back().trail.clear();

@@ -74,6 +74,16 @@ TEST(TitleFromQuestion, LookLikeKeepsItsLike) {
             "What Does the Library Look Like");
 }
 
+// "How Often to Actually Open a Hive to Check on All This": emphasis and a purpose clause
+// about what was said before carry nothing a title needs.
+TEST(TitleFromQuestion, DropsEmphasisAndAClauseThatPointsBack) {
+  EXPECT_EQ(kEnglish.title_from_question("How often do you actually open a hive to check on "
+                                         "all this?"),
+            "How Often to Open a Hive");
+  EXPECT_EQ(kEnglish.title_from_question("What actually happens when the call comes in?"),
+            "What Happens When the Call Comes");
+}
+
 TEST(TitleFromYesNoQuestion, NamesTheTopicOrGivesUp) {
   EXPECT_EQ(kEnglish.title_from_yes_no_question("So are people still using libraries at all?"),
             "Are People Still Using Libraries?");
