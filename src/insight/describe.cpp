@@ -239,6 +239,22 @@ bool overlaps(const KeyPhrase& x, const KeyPhrase& y) {
 
 std::optional<TermId> subject_term(const Passage& p);
 
+// How the passage itself writes a term, its most frequent form there ("buildings", where
+// the episode as a whole says "build" more often).
+std::string passage_surface(const Passage& p, TermId term) {
+  const auto& a = *p.analysis;
+  std::unordered_map<std::string, int> forms;
+  std::string best;
+  int best_count = 0;
+  for (std::size_t i = p.first; i <= p.last; ++i)
+    for (const auto& tok : tokenize(a.sentence(i).sentence.text))
+      if (a.term_of(tok.lower) == term) {
+        const int c = ++forms[tok.lower];
+        if (c > best_count) best = tok.lower, best_count = c;
+      }
+  return best.empty() ? a.surface(term) : best;
+}
+
 // "X and Y" from the two best phrases that do not share a word, when the second is worth it.
 // When X does not name the passage's subject (the noun it repeats most), the subject takes
 // Y's place: listeners want to know what a moment is about before what is special in it.
@@ -273,7 +289,7 @@ std::string join_top(const std::vector<KeyPhrase>& ranked, const Passage& p) {
   if (const auto subject = subject_term(p)) {
     const auto& top = first->terms;
     if (std::find(top.begin(), top.end(), *subject) == top.end())
-      return first->text + " and " + p.analysis->surface(*subject);
+      return first->text + " and " + passage_surface(p, *subject);
   }
   const KeyPhrase* second = nullptr;
   for (const auto& ph : ranked) {
