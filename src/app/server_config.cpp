@@ -54,6 +54,8 @@ Status apply_server_toml(std::string_view toml_text, const std::string& source_n
       HARK_TRY(read_count(node, source_name, k, 0, out.auto_process_recent));
     } else if (k == "workers") {
       HARK_TRY(read_count(node, source_name, k, 1, out.workers));
+    } else if (k == "http_threads") {
+      HARK_TRY(read_count(node, source_name, k, 1, out.http_threads));
     } else if (k == "allow_private_networks") {
       bool b = false;
       HARK_TRY(read_bool(node, source_name, k, b));

@@ -423,6 +423,7 @@ Status cmd_serve(app::Config config, const ServeFlags& flags) {
   options.port = listen->second;
   options.web_dir = sc->web_dir.empty() ? std::filesystem::path(HARK_DEFAULT_WEB_DIR) : sc->web_dir;
   options.workers = sc->workers;
+  options.http_threads = sc->http_threads;
   options.refresh_interval_ms = static_cast<Millis>(sc->refresh_minutes) * 60'000;
   options.auto_process_recent = sc->auto_process_recent;
   options.secure_cookies = sc->secure_cookies;

@@ -191,10 +191,14 @@ Result<std::vector<Episode>> SqliteEpisodeRepo::page(Id podcast_id, int limit, i
 
 Result<std::vector<Episode>> SqliteEpisodeRepo::page_for_user(Id user_id, int limit, int offset) {
   return db_.read([&](Connection& conn) {
+    // The page's ids first, from the covering (podcast, published, id) index, then the rows:
+    // sorting every subscribed episode with all its columns (show notes included) cost
+    // ~0.3 s at offset 4,000 in a 100,000-episode library; sorting only ids costs ~6 ms.
     auto stmt = conn.prepare(std::string(kSelectEpisode) +
-                             "WHERE podcast_id IN (SELECT podcast_id FROM subscriptions "
-                             "WHERE user_id = ?)" +
-                             std::string(kNewestFirst) + " OFFSET ?");
+                             "WHERE id IN (SELECT id FROM episodes WHERE podcast_id IN "
+                             "(SELECT podcast_id FROM subscriptions WHERE user_id = ?)" +
+                             std::string(kNewestFirst) + " OFFSET ?)" +
+                             " ORDER BY published_at DESC, id DESC");
     stmt.bind_all(user_id, limit, offset < 0 ? 0 : offset);
     return collect_all(stmt, read_episode);
   });

@@ -69,5 +69,17 @@ TEST(ServerConfig, PublicUrlDefaultsToTheLocalServerAndIsNormalised) {
   EXPECT_EQ(c.public_url, "https://pods.example.org");  // a bad value changes nothing
 }
 
+TEST(ServerConfig, HttpThreadsIsAPositiveCount) {
+  ServerConfig c;
+  EXPECT_EQ(c.http_threads, 64);
+  ASSERT_TRUE(apply_server_toml("[server]\nhttp_threads = 200\n", "hark.toml", c));
+  EXPECT_EQ(c.http_threads, 200);
+  const auto zero = apply_server_toml("[server]\nhttp_threads = 0\n", "hark.toml", c);
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message.find("http_threads"), std::string::npos);
+  EXPECT_FALSE(apply_server_toml("[server]\nhttp_threads = \"many\"\n", "hark.toml", c));
+  EXPECT_EQ(c.http_threads, 200);
+}
+
 }  // namespace
 }  // namespace hark::app
