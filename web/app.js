@@ -610,4 +610,6 @@ async function restoreLastEpisode() {
 
 player.initPlayer();
 snipsUi.initSnips();
+// The installable app (PWA): the service worker keeps the shell for offline starts.
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => { /* http on a LAN name: not allowed, fine */ });
 route().then(() => { if (session && session.authenticated) restoreLastEpisode(); });

@@ -12,6 +12,9 @@ const listeners = new Set();
 export function onTime(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 let snipHandler = null; // {snip, previous} from snips.js
 export function setSnipHandler(handler) { snipHandler = handler; }
+let snipMarks = () => []; // fn(episodeId) → [{start_ms, title}] from snips.js
+export function setSnipMarks(fn) { snipMarks = fn; }
+export function redrawMarks() { drawMarks(); }
 export function currentEpisodeId() { return state.episode ? state.episode.id : null; }
 export function currentTimeMs() { return Math.round((audio().currentTime || 0) * 1000); }
 export function isPlaying() { return !audio().paused; }
@@ -116,6 +119,11 @@ function drawMarks() {
     if (c.start_ms <= 0) continue;
     const m = h('span', { class: 'chapter-mark', title: c.title });
     m.style.left = `${(c.start_ms / dur) * 100}%`; // CSSOM, allowed by the CSP
+    marks.appendChild(m);
+  }
+  for (const s of state.episode ? snipMarks(state.episode.id) : []) {
+    const m = h('span', { class: 'snip-mark', title: s.title });
+    m.style.left = `${Math.min(100, (s.start_ms / dur) * 100)}%`;
     marks.appendChild(m);
   }
 }

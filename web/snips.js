@@ -20,6 +20,7 @@ function changed(snip, opts = {}) {
     snips.set(snip.id, { ...old, ...snip, episode: snip.episode || (old && old.episode) });
   }
   for (const fn of listeners) { try { fn(snips.get(snip.id) || snip, opts); } catch { /* a page's problem */ } }
+  player.redrawMarks();
 }
 
 // ---------- the confirmation sound (Web Audio, no file) ----------
@@ -83,6 +84,7 @@ export async function removeSnip(snip, { quiet = false } = {}) {
 export async function listSnips(episodeId = null) {
   const r = await api(episodeId ? `/api/snips?episode_id=${episodeId}` : '/api/snips');
   for (const s of r.snips || []) snips.set(s.id, s);
+  player.redrawMarks();
   return r.snips || [];
 }
 
@@ -116,6 +118,7 @@ export function setPrevTrackSnips(on) { try { localStorage.setItem('hark.prevSni
 export function initSnips() {
   const btn = document.getElementById('p-snip');
   btn.addEventListener('click', () => snipNow());
+  player.setSnipMarks((episodeId) => [...snips.values()].filter((s) => s.episode_id === episodeId));
   player.setSnipHandler({
     snip: () => snipNow(),
     previous: () => (prevTrackSnips() ? snipNow() : player.skip(-15)),

@@ -244,6 +244,14 @@ async function main() {
     const shareUrl = toastText.match(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]+/)[0];
     check(shareUrl.startsWith(base + '/s/'), `the share link is absolute (${shareUrl})`);
 
+    // The PWA: a manifest with icons, and a service worker that leaves the API alone.
+    const manifest = await api('/manifest.webmanifest');
+    check(manifest.display === 'standalone' && manifest.icons.some((i) => i.sizes === '512x512') && manifest.start_url === '/', 'the manifest makes hark installable');
+    check(await until('the service worker', () => page.evaluate(async () => { const r = await navigator.serviceWorker.getRegistration(); return !!(r && r.active); }), 15000), 'the service worker is active');
+    const cached = await page.evaluate(async () => { const c = await caches.open('hark-shell-v1'); return (await c.keys()).map((r) => new URL(r.url).pathname); });
+    check(cached.includes('/app.js') && cached.includes('/index.html'), 'the app shell is cached');
+    check(!cached.some((p) => p.startsWith('/api/') || p.startsWith('/s/')), 'nothing from /api/ or share pages is cached');
+
     // Settings and Home.
     await page.click('a[data-nav=settings]');
     await page.waitForSelector('h2:has-text("Jobs")');
