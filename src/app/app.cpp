@@ -40,6 +40,14 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end,
     if (!transcriber) return transcriber.error().with_context(app->asr_config_.source);
     app->transcriber_ = std::move(*transcriber);
   }
+  auto llm_config = load_llm_config(config);
+  if (!llm_config) return llm_config.error();
+  app->llm_config_ = std::move(*llm_config);
+  if (app->llm_config_.enabled()) {
+    app->llm_http_ = net::make_http_client(llm_http_policy(app->llm_config_, config));
+    app->chat_model_ =
+        std::make_unique<llm::OpenAiChat>(*app->llm_http_, app->llm_config_.endpoint);
+  }
   PipelineOptions pipeline;
   pipeline.transcriber = app->transcriber_.get();
   pipeline.download = [library = app->library_.get()](Id id, const net::ProgressFn& progress) {
@@ -50,11 +58,33 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end,
   pipeline.asr_source = app->asr_config_.source;
   app->pipeline_options_ = pipeline;
   register_pipeline(app->jobs_, *app->store_, *app->http_, pipeline);
+  register_snip_jobs(app->jobs_, *app->store_,
+                     app->llm_config_.snips ? app->chat_model_.get() : nullptr);
   auto user = app->store_->users().default_user();
   if (!user) return user.error();
   app->local_user_ = *user;
   app->config_ = std::move(config);
   return app;
+}
+
+Status App::use_llm(const std::string& url, std::string_view source) {
+  LlmConfig replaced = llm_config_;
+  HARK_TRY(override_llm_url(replaced, url, source));
+  replaced.snips = true;  // asked for by name
+  // The jobs registered at open() hold the old model: keep it alive.
+  job_llm_http_ = std::move(llm_http_);
+  job_chat_model_ = std::move(chat_model_);
+  llm_config_ = std::move(replaced);
+  llm_http_ = net::make_http_client(llm_http_policy(llm_config_, config_));
+  chat_model_ = std::make_unique<llm::OpenAiChat>(*llm_http_, llm_config_.endpoint);
+  return ok();
+}
+
+SnipWriting App::snip_writing(bool background) const {
+  SnipWriting w;
+  if (llm_config_.snips) w.model = chat_model_.get();
+  w.background = background;
+  return w;
 }
 
 }  // namespace hark::app

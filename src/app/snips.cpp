@@ -1,5 +1,6 @@
 #include "app/snips.hpp"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "app/accounts.hpp"
@@ -7,6 +8,7 @@
 #include "core/time.hpp"
 #include "insight/analysis.hpp"
 #include "insight/episode.hpp"
+#include "insight/model_writer.hpp"
 #include "insight/snip.hpp"
 
 namespace hark::app {
@@ -63,8 +65,34 @@ store::Snip to_snip(Id user_id, Id episode_id, std::optional<Millis> tap,
   snip.quote_speaker = std::move(draft.quote_speaker);
   snip.speakers = std::move(draft.speakers);
   snip.engine = std::move(draft.engine);
+  snip.fallback_reason = std::move(draft.fallback_reason);
   return snip;
 }
+
+// The prompt's context: the episode's and its podcast's titles and the episode's notes.
+Result<insight::PassageContext> passage_context(store::Store& store, Id episode_id) {
+  auto episode = store.episodes().find(episode_id);
+  if (!episode) return episode.error();
+  auto podcast = store.podcasts().find(episode->podcast_id);
+  if (!podcast) return podcast.error();
+  return insight::PassageContext{podcast->title, episode->title, episode->description};
+}
+
+// Passes calls through and remembers the last error, which write_with_fallback() keeps only
+// as a message.
+class RecordingWriter final : public insight::PassageWriter {
+ public:
+  explicit RecordingWriter(insight::PassageWriter& inner) : inner_(inner) {}
+  Result<insight::PassageText> write(const insight::Passage& passage) override {
+    auto got = inner_.write(passage);
+    if (!got) error = got.error();
+    return got;
+  }
+  std::optional<Error> error;
+
+ private:
+  insight::PassageWriter& inner_;
+};
 
 Error untimed(Id episode_id) {
   return invalid_input(episode_label(episode_id) +
@@ -148,30 +176,119 @@ Result<std::vector<store::Job>> run_insights_step(store::Store& store, JobContex
   return next_pipeline_jobs(kInsightsJob, *id);
 }
 
-Result<store::Snip> SnipService::snip_at(Id user_id, Id episode_id, Millis tap_ms) {
-  if (tap_ms < 0) return invalid_input("a snip time cannot be negative");
+store::Job snip_llm_job(Id user_id, Id snip_id) {
+  store::Job job;
+  job.kind = std::string(kSnipLlmJob);
+  job.payload = nlohmann::json{{"snip_id", snip_id}, {"user_id", user_id}}.dump();
+  job.dedupe_key = std::string(kSnipLlmJob) + ":" + std::to_string(snip_id);
+  job.max_attempts = 3;
+  return job;
+}
+
+Result<std::vector<store::Job>> run_snip_llm_step(store::Store& store, llm::ChatModel* model,
+                                                  JobContext& context) {
+  Id snip_id = 0;
+  Id user_id = 0;
+  try {
+    const auto payload = nlohmann::json::parse(context.job.payload);
+    snip_id = payload.at("snip_id").get<Id>();
+    user_id = payload.at("user_id").get<Id>();
+  } catch (const nlohmann::json::exception&) {
+    return invalid_input("a snip_llm job needs {\"snip_id\", \"user_id\"} (got " +
+                         context.job.payload + ")");
+  }
+  const auto done = [&](const std::string& message) -> Result<std::vector<store::Job>> {
+    HARK_TRY(context.report(1.0, message));
+    return std::vector<store::Job>{};
+  };
+  if (model == nullptr) return done("no language model is configured; the snip stays as it is");
+  auto snip = store.snips().find(user_id, snip_id);
+  if (!snip) {
+    if (snip.error().code == ErrorCode::NotFound) return done("the snip was deleted");
+    return snip.error();
+  }
+  auto transcript = load_transcript(store, snip->episode_id);
+  if (!transcript) {
+    if (transcript.error().code == ErrorCode::NotFound) return done(transcript.error().message);
+    return transcript.error();
+  }
+  auto analysis = insight::EpisodeAnalysis::build(*transcript);
+  if (!analysis) return done("nothing to write: " + analysis.error().message);
+  auto bounds = insight::range_bounds(*analysis, snip->start_ms, snip->end_ms);
+  if (!bounds) return done("the snip no longer matches its transcript: " + bounds.error().message);
+  auto context_text = passage_context(store, snip->episode_id);
+  if (!context_text) return context_text.error();
+
+  insight::ModelWriter writer(*model, std::move(*context_text));
+  RecordingWriter recording(writer);
+  insight::SnipDraft draft = insight::draft_for(*analysis, *bounds, {}, &recording);
+  const bool retry = recording.error && recording.error->code == ErrorCode::Unavailable &&
+                     context.job.attempts < context.job.max_attempts;
+  store::Snip rewritten = *snip;
+  if (recording.error) {
+    // Only the reason changes: the extractive text stored with the snip stays.
+    rewritten.fallback_reason = recording.error->message + (retry ? " (will retry)" : "");
+  } else {
+    rewritten.title = title_or_fallback(draft);
+    rewritten.summary = std::move(draft.summary);
+    rewritten.takeaways = std::move(draft.takeaways);
+    rewritten.quote = std::move(draft.quote);
+    rewritten.quote_speaker = std::move(draft.quote_speaker);
+    rewritten.engine = std::move(draft.engine);
+    rewritten.fallback_reason = std::move(draft.fallback_reason);
+  }
+  auto stored = store.snips().update_engine_text(rewritten, snip->title);
+  if (!stored) {
+    if (stored.error().code == ErrorCode::NotFound) return done("the snip was deleted");
+    return stored.error();
+  }
+  if (retry) return *recording.error;
+  return done(recording.error
+                  ? "the model failed; the extractive text stays: " + recording.error->message
+                  : "written by " + stored->engine);
+}
+
+void register_snip_jobs(JobRegistry& registry, store::Store& store, llm::ChatModel* model) {
+  registry.add(std::string(kSnipLlmJob), [&store, model](JobContext& context) {
+    return run_snip_llm_step(store, model, context);
+  });
+}
+
+Result<store::Snip> SnipService::make(Id user_id, Id episode_id, std::optional<Millis> tap,
+                                      Millis from_ms, Millis to_ms) {
   auto transcript = load_transcript(store_, episode_id);
   if (!transcript) return transcript.error();
   if (!transcript->timed) return untimed(episode_id);
   auto analysis = insight::EpisodeAnalysis::build(*transcript);
   if (!analysis) return analysis.error();
-  auto draft = insight::make_snip(*analysis, tap_ms);
+  std::optional<insight::ModelWriter> writer;
+  if (writing_.model != nullptr && !writing_.background) {
+    auto context = passage_context(store_, episode_id);
+    if (!context) return context.error();
+    writer.emplace(*writing_.model, std::move(*context));
+  }
+  insight::PassageWriter* preferred = writer ? &*writer : nullptr;
+  auto draft = tap ? insight::make_snip(*analysis, *tap, {}, preferred)
+                   : insight::make_snip_range(*analysis, from_ms, to_ms, {}, preferred);
   if (!draft) return draft.error();
-  return store_.snips().insert(to_snip(user_id, episode_id, tap_ms, std::move(*draft)));
+  auto stored = store_.snips().insert(to_snip(user_id, episode_id, tap, std::move(*draft)));
+  if (!stored || writing_.model == nullptr || !writing_.background) return stored;
+  // The listener sees the extractive snip now; the model's text follows (updated_at).
+  auto job = store_.jobs().enqueue(snip_llm_job(user_id, stored->id));
+  if (!job) return job.error().with_context("the snip was saved, but its rewrite was not queued");
+  return stored;
+}
+
+Result<store::Snip> SnipService::snip_at(Id user_id, Id episode_id, Millis tap_ms) {
+  if (tap_ms < 0) return invalid_input("a snip time cannot be negative");
+  return make(user_id, episode_id, tap_ms, 0, 0);
 }
 
 Result<store::Snip> SnipService::snip_range(Id user_id, Id episode_id, Millis from_ms,
                                             Millis to_ms) {
   if (from_ms < 0 || to_ms < 0) return invalid_input("a snip time cannot be negative");
   if (to_ms <= from_ms) return invalid_input("--to must be later than --from");
-  auto transcript = load_transcript(store_, episode_id);
-  if (!transcript) return transcript.error();
-  if (!transcript->timed) return untimed(episode_id);
-  auto analysis = insight::EpisodeAnalysis::build(*transcript);
-  if (!analysis) return analysis.error();
-  auto draft = insight::make_snip_range(*analysis, from_ms, to_ms);
-  if (!draft) return draft.error();
-  return store_.snips().insert(to_snip(user_id, episode_id, std::nullopt, std::move(*draft)));
+  return make(user_id, episode_id, std::nullopt, from_ms, to_ms);
 }
 
 Result<store::Snip> SnipService::share(Id user_id, Id snip_id) {

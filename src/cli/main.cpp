@@ -109,6 +109,8 @@ int main(int argc, char** argv) {
   snip->add_option("--at", snip_request.at, "Where you tapped: seconds, mm:ss or h:mm:ss");
   snip->add_option("--from", snip_request.from, "Start of a selection");
   snip->add_option("--to", snip_request.to, "End of a selection");
+  snip->add_option("--llm", snip_request.llm_url,
+                   "Language model API base URL for this snip (OpenAI-compatible)");
   json_flag(snip);
 
   std::optional<Id> snips_episode;

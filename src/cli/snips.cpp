@@ -26,8 +26,10 @@ nlohmann::json snip_json(const store::Snip& s) {
           {"quote_speaker", s.quote_speaker},
           {"speakers", s.speakers},
           {"engine", s.engine},
+          {"fallback_reason", s.fallback_reason},
           {"note", s.note},
-          {"created_at", format_iso8601(s.created_at)}};
+          {"created_at", format_iso8601(s.created_at)},
+          {"updated_at", format_iso8601(s.updated_at)}};
 }
 
 void print_bullets(const std::vector<std::string>& items) {
@@ -48,6 +50,9 @@ void print_snip(const store::Snip& s) {
     if (!s.quote_speaker.empty()) std::cout << " — " << s.quote_speaker;
     std::cout << "\n";
   }
+  if (s.engine != "extractive" && !s.engine.empty())
+    std::cout << "\nWritten by " << s.engine << "\n";
+  if (!s.fallback_reason.empty()) std::cout << "\nNote: " << s.fallback_reason << "\n";
 }
 
 // Runs the insights now when the step has not stored them yet (and a transcript exists).
@@ -81,7 +86,8 @@ Status cmd_snip(app::App& app, const SnipRequest& request, const Options& o) {
     return invalid_input("a selection needs both --from and --to");
   auto user = app.store().users().default_user();
   if (!user) return user.error();
-  app::SnipService service(app.store());
+  if (!request.llm_url.empty()) HARK_TRY(app.use_llm(request.llm_url, "--llm"));
+  app::SnipService service(app.store(), app.snip_writing(/*background=*/false));
   Result<store::Snip> snip = invalid_input("no snip");
   if (at) {
     auto tap = parse_cli_time(request.at);

@@ -542,10 +542,13 @@ PassageText write_with_fallback(PassageWriter* preferred, const Passage& passage
   PassageText base = extractive_text(passage, options);
   if (preferred == nullptr) return base;
   auto got = preferred->write(passage);
-  if (!got) return base;
+  if (!got) {
+    base.fallback_reason = got.error().message;
+    return base;
+  }
   PassageText out = std::move(*got);
   if (out.title.empty()) out.title = base.title;
-  out.title = text::truncate_utf8(out.title, kMaxTitleBytes);
+  out.title = text::truncate_utf8(out.title, kMaxWriterTitleBytes);
   if (out.summary.empty()) out.summary = base.summary;
   if (out.takeaways.empty()) out.takeaways = base.takeaways;
   if (out.quote.empty()) {

@@ -31,9 +31,13 @@ struct PassageText {
   std::string quote;
   std::string quote_speaker;  // display name ("" when the transcript names no speakers)
   std::string engine;         // "extractive", or the model's name
+  // Why the preferred writer's text (or a field of it) was not used ("" when it was, or
+  // when there was none): its error, or "quote: ..." when only its quote was replaced.
+  std::string fallback_reason;
 };
 
 inline constexpr std::size_t kMaxTitleBytes = 80;
+inline constexpr std::size_t kMaxWriterTitleBytes = 400;
 
 struct WriteOptions {
   std::size_t max_summary_sentences = 3;
@@ -65,7 +69,9 @@ class ExtractiveWriter final : public PassageWriter {
 PassageText extractive_text(const Passage& passage, const WriteOptions& options = {});
 
 // `preferred` (may be null) first; any field it leaves empty, or everything when it fails,
-// comes from the extractive writer. `engine` names who wrote the title.
+// comes from the extractive writer. `engine` names who wrote the title; when `preferred`
+// failed, `fallback_reason` holds its error message. A writer's title is capped at
+// kMaxWriterTitleBytes (its own, stricter limit applies first).
 PassageText write_with_fallback(PassageWriter* preferred, const Passage& passage,
                                 const WriteOptions& options = {});
 

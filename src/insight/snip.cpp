@@ -270,6 +270,7 @@ SnipDraft draft_for(const EpisodeAnalysis& a, const SnipBounds& b, const WriteOp
   d.quote = std::move(text.quote);
   d.quote_speaker = std::move(text.quote_speaker);
   d.engine = std::move(text.engine);
+  d.fallback_reason = std::move(text.fallback_reason);
   for (std::size_t i = b.first; i <= b.last; ++i) {
     const auto& id = a.sentence(i).sentence.speaker;
     if (id.empty()) continue;

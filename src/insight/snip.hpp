@@ -70,6 +70,7 @@ struct SnipDraft {
   std::string quote_speaker;
   std::vector<std::string> speakers;  // display names in order of first appearance
   std::string engine = "extractive";
+  std::string fallback_reason;  // see PassageText::fallback_reason
 };
 
 Result<SnipBounds> snip_bounds(const EpisodeAnalysis& analysis, Millis tap,

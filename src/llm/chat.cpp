@@ -46,4 +46,39 @@ Result<std::string_view> json_object_in(std::string_view reply) {
   return invalid_input("the reply holds no complete JSON object");
 }
 
+std::string repair_json(std::string_view json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < json_text.size(); ++i) {
+    const char c = json_text[i];
+    if (!in_string) {
+      if (c == '"') in_string = true;
+      out += c;
+      continue;
+    }
+    if (c == '\\' && i + 1 < json_text.size()) {
+      const char next = json_text[++i];
+      if (next == '\'') {
+        out += '\'';
+      } else {
+        out += c;
+        out += next;
+      }
+    } else if (c == '"') {
+      in_string = false;
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace hark::llm

@@ -67,4 +67,9 @@ class ChatModel {
 // reply holds no balanced {...}.
 Result<std::string_view> json_object_in(std::string_view reply);
 
+// Small models write almost-JSON: `\'` escapes and raw line breaks or tabs inside strings
+// (llama.cpp's JSON grammar lets both through). Returns the text with those repaired
+// (`'`, `\n`, `\t`); anything else is left for the JSON parser to reject.
+std::string repair_json(std::string_view json_text);
+
 }  // namespace hark::llm

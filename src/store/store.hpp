@@ -344,7 +344,10 @@ struct Snip {
   std::string quote{};
   std::string quote_speaker{};
   std::vector<std::string> speakers{};
-  std::string engine{};
+  std::string engine{};  // "extractive" or "llm:<model>": who wrote the title
+  // Why the language model's text (or a field of it) was not used; "" when it was or when
+  // none is configured.
+  std::string fallback_reason{};
   std::string note{};
   std::optional<std::string> share_id{};  // unguessable; set when the user shares it
   Millis created_at = 0;
@@ -375,6 +378,11 @@ class SnipRepo {
   virtual Result<std::optional<Snip>> find_shared(const std::string& share_id) = 0;
   // The user's snips with updated_at >= since, oldest change first (for change feeds).
   virtual Result<std::vector<Snip>> changed_since(Id user_id, Millis since) = 0;
+  // Replaces the text the engine wrote (summary, takeaways, quote, quote_speaker, engine,
+  // fallback_reason, and the title while it is still `expected_title`: a title the listener
+  // changed stays) of the snip (snip.user_id, snip.id) with `snip`'s and bumps updated_at;
+  // the span, note and share id stay. Returns the snip as stored. NotFound.
+  virtual Result<Snip> update_engine_text(const Snip& snip, const std::string& expected_title) = 0;
 };
 
 // One of an episode's best moments, as the insights step found it.

@@ -1,4 +1,4 @@
-// Snips, highlights and episode summaries (migration 4).
+// Snips, highlights and episode summaries (migrations 4 and 5).
 #include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
@@ -24,7 +24,7 @@ Result<std::vector<std::string>> decode_strings(const std::string& text) {
 
 #define HARK_SNIP_COLUMNS                                                                 \
   "id, user_id, episode_id, start_ms, end_ms, tap_ms, title, summary, takeaways, quote, " \
-  "quote_speaker, speakers, engine, note, share_id, created_at, updated_at"
+  "quote_speaker, speakers, engine, note, share_id, created_at, updated_at, fallback_reason"
 constexpr std::string_view kSelectSnip = "SELECT " HARK_SNIP_COLUMNS " FROM snips ";
 constexpr std::string_view kReturningSnip = " RETURNING " HARK_SNIP_COLUMNS;
 #undef HARK_SNIP_COLUMNS
@@ -53,6 +53,7 @@ Result<Snip> read_snip(Row& row) {
   if (!share.empty()) s.share_id = std::move(share);
   s.created_at = row.int64();
   s.updated_at = row.int64();
+  s.fallback_reason = row.text();
   return s;
 }
 
@@ -99,11 +100,12 @@ Result<Snip> SqliteSnipRepo::insert(const Snip& snip) {
     auto stmt = conn.prepare(
         "INSERT INTO snips (user_id, episode_id, start_ms, end_ms, tap_ms, title, summary, "
         "takeaways, quote, quote_speaker, speakers, engine, note, share_id, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+        "updated_at, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id");
     stmt.bind_all(snip.user_id, snip.episode_id, snip.start_ms, snip.end_ms, snip.tap_ms,
                   snip.title, snip.summary, encode_strings(snip.takeaways), snip.quote,
                   snip.quote_speaker, encode_strings(snip.speakers), snip.engine, snip.note,
-                  snip.share_id, now, now);
+                  snip.share_id, now, now, snip.fallback_reason);
     auto row = stmt.step();
     if (!row) return row.error();
     if (!*row) return internal_error("inserting a snip returned no id");
@@ -151,6 +153,27 @@ Status SqliteSnipRepo::update_note(Id user_id, Id snip_id, const std::string& no
     if (!row) return row.error();
     if (!*row) return no_snip(snip_id);
     return ok();
+  });
+}
+
+Result<Snip> SqliteSnipRepo::update_engine_text(const Snip& snip,
+                                                const std::string& expected_title) {
+  return db_.write([&](Connection& conn) -> Result<Snip> {
+    // The title only while it is still the one the engine wrote (a listener may have
+    // retitled the snip meanwhile). updated_at strictly increases, so a reader polling for
+    // changes never misses one.
+    auto stmt = conn.prepare(
+        "UPDATE snips SET title = CASE WHEN title = ? THEN ? ELSE title END, summary = ?, "
+        "takeaways = ?, quote = ?, quote_speaker = ?, engine = ?, fallback_reason = ?, "
+        "updated_at = MAX(?, updated_at + 1) WHERE id = ? AND user_id = ?" +
+        std::string(kReturningSnip));
+    stmt.bind_all(expected_title, snip.title, snip.summary, encode_strings(snip.takeaways),
+                  snip.quote, snip.quote_speaker, snip.engine, snip.fallback_reason, now_ms(),
+                  snip.id, snip.user_id);
+    auto found = collect_one(stmt, read_snip);
+    if (!found) return found.error();
+    if (!*found) return no_snip(snip.id);
+    return std::move(**found);
   });
 }
 

@@ -272,11 +272,18 @@ CREATE TABLE episode_summaries (
 );
 )sql";
 
+// Snips written by a language model: why the model's text was not used (its error, or the
+// field it could not write), so a listener and the web player can see it.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE snips ADD COLUMN fallback_reason TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
     Migration{3, "accounts (sessions, API tokens, login attempts) and listening positions", kV3},
     Migration{4, "insights (snips, highlights, episode summaries)", kV4},
+    Migration{5, "snips: the language model's fallback reason", kV5},
 };
 
 constexpr bool versions_are_contiguous() {

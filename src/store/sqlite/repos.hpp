@@ -171,6 +171,7 @@ class SqliteSnipRepo final : public SnipRepo {
   Result<Snip> find(Id user_id, Id snip_id) override;
   Result<std::vector<Snip>> list(Id user_id, std::optional<Id> episode_id) override;
   Status update_note(Id user_id, Id snip_id, const std::string& note) override;
+  Result<Snip> update_engine_text(const Snip& snip, const std::string& expected_title) override;
   Status remove(Id user_id, Id snip_id) override;
   Result<Snip> update_text(Id user_id, Id snip_id, const std::optional<std::string>& title,
                            const std::optional<std::string>& note) override;

@@ -1,4 +1,4 @@
-// Snips, highlights and episode summaries (migration 4): round trips, cascades, ownership.
+// Snips, highlights and episode summaries (migrations 4 and 5): round trips, cascades, ownership.
 #include "store_fixture.hpp"
 
 namespace hark::store::testing {
@@ -52,6 +52,70 @@ TEST_F(InsightStoreTest, SnipRoundTripsAndListsNewestFirst) {
   EXPECT_EQ(store_->snips().find(user->id, first->id)->note, "for the team");
   ASSERT_TRUE(store_->snips().remove(user->id, first->id));
   EXPECT_EQ(store_->snips().list(user->id, episode)->size(), 1u);
+}
+
+TEST_F(InsightStoreTest, UpdateEngineTextReplacesTheEnginesTextOnlyAndBumpsUpdatedAt) {
+  const Id episode = add_episode();
+  auto user = store_->users().default_user();
+  ASSERT_TRUE(user);
+  auto original = snip_for(user->id, episode);
+  original.fallback_reason = "the model timed out";
+  auto stored = store_->snips().insert(original);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(store_->snips().find(user->id, stored->id)->fallback_reason, "the model timed out");
+  ASSERT_TRUE(store_->snips().update_note(user->id, stored->id, "mine"));
+  const Millis before = store_->snips().find(user->id, stored->id)->updated_at;
+
+  Snip rewrite = *stored;
+  rewrite.title = "Cheap Storage Is Not Cheap";
+  rewrite.summary = "Written by a model.";
+  rewrite.takeaways = {"disks fail"};
+  rewrite.quote = "Disks fail.";
+  rewrite.quote_speaker = "Grace";
+  rewrite.engine = "llm:tiny";
+  rewrite.fallback_reason = "";
+  rewrite.start_ms = 1;    // not the engine's text: ignored
+  rewrite.note = "other";  // the user's: kept
+  auto updated = store_->snips().update_engine_text(rewrite, stored->title);
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->title, "Cheap Storage Is Not Cheap");
+  EXPECT_EQ(updated->summary, "Written by a model.");
+  EXPECT_EQ(updated->takeaways, (std::vector<std::string>{"disks fail"}));
+  EXPECT_EQ(updated->quote_speaker, "Grace");
+  EXPECT_EQ(updated->engine, "llm:tiny");
+  EXPECT_EQ(updated->fallback_reason, "");
+  EXPECT_EQ(updated->start_ms, 60'000);
+  EXPECT_EQ(updated->note, "mine");
+  EXPECT_EQ(updated->speakers, (std::vector<std::string>{"Ada", "Grace"}));
+  EXPECT_GT(updated->updated_at, before);
+  EXPECT_EQ(updated->created_at, stored->created_at);
+
+  auto bob = store_->users().create("bob", false);
+  ASSERT_TRUE(bob);
+  rewrite.user_id = bob->id;
+  EXPECT_EQ(store_->snips().update_engine_text(rewrite, rewrite.title).error().code,
+            ErrorCode::NotFound);
+  rewrite.user_id = user->id;
+  rewrite.id += 100;
+  EXPECT_EQ(store_->snips().update_engine_text(rewrite, rewrite.title).error().code,
+            ErrorCode::NotFound);
+}
+
+TEST_F(InsightStoreTest, UpdateEngineTextKeepsATitleTheListenerChanged) {
+  const Id episode = add_episode();
+  auto user = store_->users().default_user();
+  auto stored = store_->snips().insert(snip_for(user->id, episode));
+  ASSERT_TRUE(stored);
+  ASSERT_TRUE(store_->snips().update_text(user->id, stored->id, "My own title", std::nullopt));
+  Snip rewrite = *stored;
+  rewrite.title = "A Model's Title";
+  rewrite.summary = "The model's summary.";
+  rewrite.engine = "llm:tiny";
+  auto updated = store_->snips().update_engine_text(rewrite, stored->title);
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->title, "My own title");
+  EXPECT_EQ(updated->summary, "The model's summary.");
+  EXPECT_EQ(updated->engine, "llm:tiny");
 }
 
 TEST_F(InsightStoreTest, AnotherUsersSnipIsNotFound) {

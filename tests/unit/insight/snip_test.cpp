@@ -140,11 +140,13 @@ TEST_F(SnipTest, AModelWriterFallsBackToTheExtractiveText) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->title, "A Better Title");
   EXPECT_EQ(d->engine, "fake-model");
+  EXPECT_EQ(d->fallback_reason, "");
   EXPECT_FALSE(d->summary.empty());  // filled from the extractive text
   auto e = make_snip(*analysis_, 132000, {}, &broken);
   ASSERT_TRUE(e);
   EXPECT_EQ(e->title, "Why Colonies Swarm");
   EXPECT_EQ(e->engine, "extractive");
+  EXPECT_EQ(e->fallback_reason, "model unreachable");
 }
 
 }  // namespace

@@ -47,6 +47,16 @@ TEST(JsonObjectIn, AStrayBraceInThePreambleIsSkipped) {
   EXPECT_EQ(*only, "{ \"a\": 1 }");
 }
 
+TEST(RepairJson, FixesWhatSmallModelsGetWrongInsideStrings) {
+  EXPECT_EQ(repair_json(R"({"t": "it\'s"})"), R"({"t": "it's"})");
+  EXPECT_EQ(repair_json("{\"t\": \"a\nb\tc\"}"), R"({"t": "a\nb\tc"})");
+  // Valid escapes and text outside strings stay as they were.
+  EXPECT_EQ(repair_json(R"({"t": "say \"hi\" \\ \u00e9"}
+)"),
+            R"({"t": "say \"hi\" \\ \u00e9"}
+)");
+}
+
 TEST(ChatCompletionsUrl, AppendsToTheApiBase) {
   EXPECT_EQ(chat_completions_url("http://127.0.0.1:8931/v1"),
             "http://127.0.0.1:8931/v1/chat/completions");
