@@ -143,6 +143,14 @@ bool is_refusal(std::string_view field) {
   return false;
 }
 
+// Letters or digits (any non-ASCII byte counts: other scripts): "} {" or "..." has none.
+std::size_t word_characters(std::string_view field) {
+  std::size_t n = 0;
+  for (unsigned char c : field)
+    if (std::isalnum(c) != 0 || c >= 0x80) ++n;
+  return n;
+}
+
 bool has_placeholder(std::string_view field) {
   return field.find("{{") != std::string_view::npos || field.find("}}") != std::string_view::npos;
 }
@@ -270,19 +278,19 @@ Result<PassageText> validate_model_reply(std::string_view content, const Passage
   PassageText out;
   out.engine = engine;
   out.title = clean_title(*title_raw);
-  if (out.title.empty()) return bad_reply("has an empty title");
+  if (word_characters(out.title) < 2) return bad_reply("has an empty title");
   if (utf8_chars(out.title) > kMaxModelTitleChars)
     return bad_reply("has a title longer than " + std::to_string(kMaxModelTitleChars) +
                      " characters");
   out.summary = text::collapse_whitespace(unwrap(*summary_raw, "summary"));
-  if (out.summary.empty()) return bad_reply("has an empty summary");
+  if (word_characters(out.summary) < 2) return bad_reply("has an empty summary");
   if (utf8_chars(out.summary) > kMaxSummaryChars)
     return bad_reply("has a summary longer than " + std::to_string(kMaxSummaryChars) +
                      " characters");
   for (const auto& item : *takeaways_it) {
     if (!item.is_string()) return bad_reply("has a takeaway that is not text");
     std::string t = clean_bullet(text::sanitize_utf8(item.get<std::string>()));
-    if (t.empty()) continue;
+    if (word_characters(t) == 0) continue;
     const bool repeated = std::any_of(out.takeaways.begin(), out.takeaways.end(),
                                       [&](const std::string& o) { return lower(o) == lower(t); });
     if (!repeated) out.takeaways.push_back(std::move(t));

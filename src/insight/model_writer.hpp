@@ -9,8 +9,8 @@
 //   `summary`, `quote` and a list of strings `takeaways`; a reply cut off at max_tokens is
 //   not;
 // - title: quotes, a "Title:" label, trailing punctuation (but '?') and trailing filler
-//   words ("and", "the", "um", ...) removed; then 1–100 characters;
-// - summary: not empty, at most 1000 characters;
+//   words ("and", "the", "um", ...) removed; then 1–100 characters, some of them letters;
+// - summary: some letters, at most 1000 characters;
 // - takeaways: bullet marks removed, empty and repeated items dropped, then 1–5 (more are
 //   cut to 5);
 // - quote: must be in the passage, compared word by word ignoring case, punctuation and

@@ -106,7 +106,8 @@ Response handle_create_snip(const Request& request, Context& ctx) {
   if (!*visible)
     return error_response(not_found("no episode with id " + std::to_string(**episode_id)));
 
-  app::SnipService service(store);
+  // With a language model the snip is stored extractive now and rewritten by a job.
+  app::SnipService service(store, ctx.app.snip_writing(/*background=*/true));
   auto snip = tap ? service.snip_at(request.user_id(), **episode_id, **at)
                   : service.snip_range(request.user_id(), **episode_id, **start, **end);
   if (!snip) return error_response(snip.error());

@@ -165,6 +165,7 @@ json snip_json(const store::Snip& s) {
           {"quote_speaker", s.quote_speaker},
           {"speakers", s.speakers},
           {"engine", s.engine},
+          {"fallback_reason", s.fallback_reason},
           {"note", s.note},
           {"share_id", s.share_id ? json(*s.share_id) : json(nullptr)},
           {"share_url", s.share_id ? json("/s/" + *s.share_id) : json(nullptr)},

@@ -182,6 +182,7 @@ TEST_F(ModelWriterTest, InvalidRepliesFallBack) {
   expect_fallback(written(R"({"title": 3, "summary": "s", "takeaways": ["a"], "quote": "q"})"),
                   *analysis_, passage(), "\"title\" is not text");
   expect_fallback(written(reply("...", kQuote)), *analysis_, passage(), "empty title");
+  expect_fallback(written(reply("} {", kQuote)), *analysis_, passage(), "empty title");
   expect_fallback(written(reply(std::string(120, 'x'), kQuote)), *analysis_, passage(),
                   "longer than 100");
   expect_fallback(written(reply("Swarms", kQuote, json::array())), *analysis_, passage(),
