@@ -17,9 +17,9 @@ packages=(
   python3 python3-venv curl
   # benchmarks and test tooling
   python3-feedparser
-  # the web player's npm packages (scripts/install-node-deps) and its end-to-end tests in
-  # headless Chromium (playwright-core drives Debian's browser; none is downloaded)
-  nodejs npm chromium
+  # the web player's end-to-end tests in headless Chromium (playwright-core drives Debian's
+  # browser; none is downloaded)
+  chromium
 )
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
@@ -28,6 +28,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the web player's npm packages (scripts/install-node-deps), by command
+# rather than by package: a machine with NodeSource's `nodejs` (which bundles npm) has no
+# Debian `npm` package, and asking apt for one conflicts with it.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all packages present"
   exit 0
