@@ -20,6 +20,17 @@ bool is_claim(const AnalyzedSentence& s) {
   return !s.question && s.word_count >= 8 && s.word_count <= 45 && s.terms.size() >= 3;
 }
 
+// Framing rather than content: a sentence whose words are mostly the speakers' names ("This
+// is Lantern Hour, and I'm Theo Marsh.", "Thanks, Helen."). An introduction that says who a
+// guest is ("My guest today is Dr. Helen Whitcombe, an epidemiologist who …") says more.
+bool names_the_show(const EpisodeAnalysis& a, std::size_t i) {
+  const auto& terms = a.sentence(i).terms;
+  if (terms.empty()) return false;
+  std::size_t names = 0;
+  for (TermId t : terms) names += a.speaker_name_term(t) ? 1 : 0;
+  return 2 * names >= terms.size();
+}
+
 // Does turn k open with (or consist of) a question: an interviewer moving on?
 bool question_turn(const EpisodeAnalysis& a, const SentenceTurn& t) {
   for (std::size_t i = t.first; i <= std::min(t.last, t.first + 2); ++i)
@@ -254,7 +265,7 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
     normalize(centroid);
     for (std::size_t i = first; i <= last; ++i) {
       part_of[i] = c;
-      if (!is_claim(a.sentence(i))) continue;
+      if (!is_claim(a.sentence(i)) || names_the_show(a, i)) continue;
       score[i] = 0.5 * a.centrality(i) + 0.5 * cosine(a.sentence(i).vector, centroid);
     }
   }
@@ -268,6 +279,8 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
     for (std::size_t i : claims) score[i] = a.centrality(i);
   }
   // Maximal marginal relevance, with a bonus for parts not yet covered.
+  // `seen`: sentences already shown (in the abstract), picked again only when clearly best.
+  std::vector<bool> seen(n, false);
   auto pick = [&](std::size_t count, std::size_t word_budget, std::vector<bool>& used) {
     std::vector<std::size_t> picked;
     std::vector<int> covered(starts.size(), 0);
@@ -281,7 +294,8 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
         for (std::size_t j : picked)
           redundancy =
               std::max<double>(redundancy, cosine(a.sentence(i).vector, a.sentence(j).vector));
-        const double s = 0.7 * score[i] - 0.3 * redundancy - 0.1 * covered[part_of[i]];
+        const double s =
+            0.7 * score[i] - 0.3 * redundancy - 0.1 * covered[part_of[i]] - (seen[i] ? 0.1 : 0.0);
         if (s > best) best = s, choice = i;
       }
       if (choice == n) break;
@@ -303,8 +317,12 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
   }
   const std::size_t count =
       std::clamp<std::size_t>(starts.size() + 1, o.min_takeaways, o.max_takeaways);
+  // Takeaways add to the abstract rather than repeat it: an abstract sentence comes back
+  // only when it is clearly more central than the other claims.
+  for (std::size_t i : abstract) seen[i] = true;
   std::vector<bool> used_for_takeaways(n, false);
-  for (std::size_t i : pick(count, 100000, used_for_takeaways))
+  const auto picked = pick(count, 100000, used_for_takeaways);
+  for (std::size_t i : picked)
     out.takeaways.push_back(as_bullet(rules, a.sentence(i).sentence.text, 28));
   return out;
 }
