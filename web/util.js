@@ -60,6 +60,8 @@ export function artwork(url, title, cls = '') {
   const fallback = () => h('span', { class: `art-fallback ${cls}`, 'aria-hidden': 'true' }, (title || '?').trim().charAt(0).toUpperCase());
   if (!url) return fallback();
   const img = h('img', { src: url, alt: '', loading: 'lazy', class: cls, referrerpolicy: 'no-referrer' });
-  img.addEventListener('error', () => { if (img.isConnected) img.replaceWith(fallback()); }, { once: true });
+  // The error can come before the page is on screen (built, then awaiting data): replace
+  // the image wherever it sits, attached or not.
+  img.addEventListener('error', () => { if (img.parentNode) img.replaceWith(fallback()); }, { once: true });
   return img;
 }
