@@ -275,10 +275,33 @@ Result<PassageText> validate_model_reply(std::string_view content, const Passage
   if (takeaways_it == doc.end() || !takeaways_it->is_array())
     return bad_reply("has no list of \"takeaways\"");
 
+  const EpisodeAnalysis& a = *passage.analysis;
+  std::vector<std::string> speaker_names;  // of the passage
+  for (std::size_t i = passage.first; i <= passage.last; ++i) {
+    const auto& id = a.sentence(i).sentence.speaker;
+    if (id.empty()) continue;
+    std::string name = a.speaker_name(id);
+    if (std::find(speaker_names.begin(), speaker_names.end(), name) == speaker_names.end())
+      speaker_names.push_back(std::move(name));
+  }
+  // "Name: words" → "words": small models copy the excerpt's speaker labels.
+  const auto without_label = [&](std::string field) {
+    for (const auto& name : speaker_names)
+      if (field.starts_with(name + ":"))
+        return std::string(text::trim(field.substr(name.size() + 1)));
+    return field;
+  };
+
   PassageText out;
   out.engine = engine;
-  out.title = clean_title(*title_raw);
+  out.title = clean_title(without_label(text::collapse_whitespace(unwrap(*title_raw, "title"))));
   if (word_characters(out.title) < 2) return bad_reply("has an empty title");
+  if (out.title.find_first_of("{}[]<>") != std::string::npos)
+    return bad_reply("has a title with JSON or markup in it (\"" +
+                     text::truncate_utf8(out.title, 80) + "\")");
+  for (const auto& name : speaker_names)
+    if (text::iequals(out.title, name))
+      return bad_reply("has a speaker's name for a title (\"" + out.title + "\")");
   if (utf8_chars(out.title) > kMaxModelTitleChars)
     return bad_reply("has a title longer than " + std::to_string(kMaxModelTitleChars) +
                      " characters");
@@ -307,17 +330,8 @@ Result<PassageText> validate_model_reply(std::string_view content, const Passage
   }
 
   // The quote must be the speaker's own words; who said it comes from the transcript.
-  std::string quote = text::collapse_whitespace(unwrap(*quote_raw, "quote"));
-  const EpisodeAnalysis& a = *passage.analysis;
-  for (std::size_t i = passage.first; i <= passage.last; ++i) {  // "Name: words" → "words"
-    const auto& id = a.sentence(i).sentence.speaker;
-    if (id.empty()) continue;
-    const std::string label = a.speaker_name(id) + ":";
-    if (quote.starts_with(label)) {
-      quote = unwrap(std::string_view(quote).substr(label.size()), "quote");
-      break;
-    }
-  }
+  const std::string quote =
+      unwrap(without_label(text::collapse_whitespace(unwrap(*quote_raw, "quote"))), "quote");
   const auto quote_words = words_of(quote);
   bool found = false;
   if (quote_words.size() >= kMinQuoteWords && !has_placeholder(quote)) {

@@ -9,7 +9,9 @@
 //   `summary`, `quote` and a list of strings `takeaways`; a reply cut off at max_tokens is
 //   not;
 // - title: quotes, a "Title:" label, trailing punctuation (but '?') and trailing filler
-//   words ("and", "the", "um", ...) removed; then 1–100 characters, some of them letters;
+//   words ("and", "the", "um", ...) and a speaker label ("Name:") removed; then 1–100
+//   characters, some of them letters, no braces, brackets or angle brackets, and not just
+//   a speaker's name;
 // - summary: some letters, at most 1000 characters;
 // - takeaways: bullet marks removed, empty and repeated items dropped, then 1–5 (more are
 //   cut to 5);

@@ -112,6 +112,8 @@ TEST_F(ModelWriterTest, TitlesLoseLabelsQuotesAndTrailingFiller) {
             "Why Colonies Swarm");
   EXPECT_EQ(written(reply("**How do bees choose a home?**", kQuote)).title,
             "How do bees choose a home?");
+  EXPECT_EQ(written(reply("Nadia Okafor: Why do colonies swarm?", kQuote)).title,
+            "Why do colonies swarm?");
 }
 
 TEST_F(ModelWriterTest, AQuoteIsFoundIgnoringCaseAndPunctuation) {
@@ -183,11 +185,16 @@ TEST_F(ModelWriterTest, InvalidRepliesFallBack) {
                   *analysis_, passage(), "\"title\" is not text");
   expect_fallback(written(reply("...", kQuote)), *analysis_, passage(), "empty title");
   expect_fallback(written(reply("} {", kQuote)), *analysis_, passage(), "empty title");
+  expect_fallback(written(reply("} { 2019-08-31T07:45:56, 1:00AM", kQuote)), *analysis_, passage(),
+                  "JSON or markup");
+  expect_fallback(written(reply("Tomas Reyes", kQuote)), *analysis_, passage(),
+                  "a speaker's name for a title");
   expect_fallback(written(reply(std::string(120, 'x'), kQuote)), *analysis_, passage(),
                   "longer than 100");
   expect_fallback(written(reply("Swarms", kQuote, json::array())), *analysis_, passage(),
                   "no takeaways");
-  expect_fallback(written(reply("{{slug}}", kQuote)), *analysis_, passage(), "placeholder");
+  expect_fallback(written(reply("Swarms", kQuote, {"{{slug}}"})), *analysis_, passage(),
+                  "placeholder");
   expect_fallback(written(reply("Swarms", kQuote), "length"), *analysis_, passage(), "cut off");
 }
 
