@@ -302,6 +302,15 @@ std::string join_top(const std::vector<KeyPhrase>& ranked, const Passage& p) {
   return second == nullptr ? first->text : first->text + " and " + second->text;
 }
 
+// Does the text name the word (by stems)?
+bool names_word(std::string_view text, std::string_view lower_word, const EpisodeAnalysis& a) {
+  const auto want = a.term_of(lower_word);
+  if (!want) return false;
+  for (const auto& tok : tokenize(text))
+    if (a.term_of(tok.lower) == want) return true;
+  return false;
+}
+
 // Does the text already name the phrase (by stems)?
 bool names(const LanguageRules& rules, std::string_view text, const KeyPhrase& ph,
            const EpisodeAnalysis& a) {
@@ -385,7 +394,34 @@ std::string titled_topic(const Passage& p) {
         break;
       }
     }
+    // "The cold, by far." "Meetings, almost always.": an answer that opens with a bare noun
+    // phrase names the topic outright.
+    std::string direct;
+    if (answer_from <= p.last) {
+      std::string lead = rules.strip_leading_markers(
+          rules.clean_disfluencies(a.sentence(answer_from).sentence.text));
+      lead = lead.substr(0, lead.find_first_of(",.;!?"));
+      const auto tokens = tokenize(lead);
+      bool noun_phrase = !tokens.empty() && tokens.size() <= 3;
+      for (std::size_t k = 0; noun_phrase && k < tokens.size(); ++k) {
+        const auto term = a.term_of(tokens[k].lower);
+        if (k + 1 == tokens.size())
+          noun_phrase = term && rules.is_content(tokens[k].lower) && a.nounness(*term) >= 0.5F &&
+                        !a.speaker_name_term(*term) && !rules.is_verb(tokens[k].lower);
+        else
+          noun_phrase = is_determiner(tokens[k].lower) ||
+                        (term && a.nounness(*term) >= 0.34F && !rules.is_verb(tokens[k].lower));
+      }
+      if (noun_phrase) direct = lead;
+    }
     auto with_answer = [&](std::string title, std::string_view sep) {
+      if (!direct.empty() && count_content(rules, direct) >= 1 &&
+          title.size() + sep.size() + direct.size() <= kMaxTitleBytes) {
+        bool named = false;
+        for (const auto& tok : tokenize(direct))
+          if (rules.is_content(tok.lower) && names_word(title, tok.lower, a)) named = true;
+        if (!named) return rules.title_case(title + std::string(sep) + direct);
+      }
       if (answer && !names(rules, title, *answer, a) && title.size() <= 48 &&
           title.size() + sep.size() + answer->text.size() <= kMaxTitleBytes)
         title += std::string(sep) + answer->text;
@@ -410,6 +446,9 @@ std::string titled_topic(const Passage& p) {
     const std::size_t named = count_content(rules, title);
     const bool vague = named < 2 || (has_setup && named < 3 && rules.refers_back(question));
     if (!title.empty() && !vague) return with_answer(title, ": ");
+    // An answer that names its topic outright ("Meetings, almost always.") says it best.
+    if (vague && !direct.empty() && count_content(rules, direct) >= 1)
+      return rules.title_case(direct);
     // A yes/no question that names its topic is a fine title as it stands.
     if (title.empty())
       if (std::string yes_no = rules.title_from_yes_no_question(question); !yes_no.empty())

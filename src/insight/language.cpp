@@ -618,7 +618,8 @@ std::string LanguageRules::title_case(std::string_view s) const {
   std::string out;
   for (std::size_t i = 0; i < p.size(); ++i) {
     auto& w = p[i];
-    const bool edge = i == 0 || i + 1 == p.size();
+    // The first word after a colon starts a subtitle: "…: The Cold".
+    const bool edge = i == 0 || i + 1 == p.size() || p[i - 1].trail.find(':') != std::string::npos;
     const bool inner_caps =
         std::any_of(w.core.begin() + (w.core.empty() ? 0 : 1), w.core.end(),
                     [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });

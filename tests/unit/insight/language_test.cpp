@@ -108,6 +108,7 @@ TEST(RefersBack, PronounsThatPointBack) {
 TEST(TitleCase, SmallWordsAndAcronyms) {
   EXPECT_EQ(kEnglish.title_case("the end of the NASA era"), "The End of the NASA Era");
   EXPECT_EQ(kEnglish.title_case("four-day week for everyone"), "Four-Day Week for Everyone");
+  EXPECT_EQ(kEnglish.title_case("the biggest danger: the cold"), "The Biggest Danger: The Cold");
 }
 
 TEST(Cues, ContinuationAndNewTopic) {
