@@ -275,7 +275,14 @@ Result<store::Snip> SnipService::make(Id user_id, Id episode_id, std::optional<M
   if (!stored || writing_.model == nullptr || !writing_.background) return stored;
   // The listener sees the extractive snip now; the model's text follows (updated_at).
   auto job = store_.jobs().enqueue(snip_llm_job(user_id, stored->id));
-  if (!job) return job.error().with_context("the snip was saved, but its rewrite was not queued");
+  if (!job) {
+    // The snip is saved: report it as saved (a retry would duplicate it), with the reason.
+    store::Snip noted = *stored;
+    noted.fallback_reason =
+        "the language model's rewrite could not be queued: " + job.error().message;
+    auto updated = store_.snips().update_engine_text(noted, stored->title);
+    return updated ? updated : stored;
+  }
   return stored;
 }
 
