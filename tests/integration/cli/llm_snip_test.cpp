@@ -58,10 +58,20 @@ TEST(RealLanguageModel, SnipsAreWrittenByTheModelOrFallBackWithAReason) {
   auto processed = hark({"process", "--all"});
   ASSERT_EQ(processed.exit_code, 0) << processed.err;
 
-  // Three moments of three episodes: the model writes most; every one must be sound.
+  // Moments of the three episodes: the model writes most (8 of 9 when measured, see
+  // docs/PERFORMANCE.md); every snip must be sound. At least three snips, and more (up to
+  // six) only while the model has written none, so a run of bad luck is not a failure.
   int by_model = 0;
-  for (const auto& [episode, at] : std::vector<std::pair<std::string, std::string>>{
-           {"1", "1:00"}, {"2", "0:50"}, {"3", "1:30"}}) {
+  int made = 0;
+  for (const auto& [episode, at] :
+       std::vector<std::pair<std::string, std::string>>{{"1", "1:00"},
+                                                        {"2", "0:50"},
+                                                        {"3", "1:30"},
+                                                        {"1", "2:00"},
+                                                        {"2", "1:40"},
+                                                        {"3", "0:40"}}) {
+    if (made >= 3 && by_model >= 1) break;
+    ++made;
     auto run = hark({"snip", episode, "--at", at, "--json"});
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const auto snip = json::parse(run.out);
@@ -95,7 +105,7 @@ TEST(RealLanguageModel, SnipsAreWrittenByTheModelOrFallBackWithAReason) {
 
   auto listed = hark({"snips", "--json"});
   ASSERT_EQ(listed.exit_code, 0);
-  EXPECT_EQ(json::parse(listed.out).size(), 3U);
+  EXPECT_EQ(json::parse(listed.out).size(), static_cast<std::size_t>(made));
 }
 
 }  // namespace
