@@ -186,15 +186,16 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
             k + 1 < tokens.size() ? std::string_view(tokens[k + 1].lower) : "";
         if (a.rules_.is_verb(tok.lower) || (tok.lower.size() > 5 && tok.lower.ends_with("ly"))) {
           as_verb[it->second] += 2;  // a verb, or an adverb: not a noun either
+        } else if (next == "one" || next == "ones") {
+          as_verb[it->second] += 1;  // "the most common one": it describes the "one"
         } else if (noun_context(prev) || next == "of") {
           as_noun[it->second] += 1;
         } else if (verb_context(prev) || (tok.lower.size() > 4 && tok.lower.ends_with("ed"))) {
           as_verb[it->second] += 1;
-        } else if (is_determiner(next) || adjective_suffix(tok.lower) || degree_word(prev) ||
-                   next == "one" || next == "ones") {
+        } else if (is_determiner(next) || adjective_suffix(tok.lower) || degree_word(prev)) {
           // "the cashier slid a packet": a word followed by an article takes an object;
-          // "wonderful", "dangerous", "cheapest", "very technical", "the most common one"
-          // describe. Neither names a thing.
+          // "wonderful", "dangerous", "cheapest", "very technical" describe. Neither names
+          // a thing.
           as_verb[it->second] += 1;
         }
       }

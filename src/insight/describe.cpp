@@ -239,19 +239,24 @@ bool overlaps(const KeyPhrase& x, const KeyPhrase& y) {
 
 std::optional<TermId> subject_term(const Passage& p);
 
-// How the passage itself writes a term, its most frequent form there ("buildings", where
-// the episode as a whole says "build" more often).
+// How the passage itself writes a term, its most frequent form there, forms used as nouns
+// first ("buildings", where the episode as a whole says "build" more often).
 std::string passage_surface(const Passage& p, TermId term) {
   const auto& a = *p.analysis;
   std::unordered_map<std::string, int> forms;
   std::string best;
   int best_count = 0;
-  for (std::size_t i = p.first; i <= p.last; ++i)
-    for (const auto& tok : tokenize(a.sentence(i).sentence.text))
-      if (a.term_of(tok.lower) == term) {
-        const int c = ++forms[tok.lower];
-        if (c > best_count) best = tok.lower, best_count = c;
+  for (std::size_t i = p.first; i <= p.last; ++i) {
+    const auto tokens = tokenize(a.sentence(i).sentence.text);
+    for (std::size_t k = 0; k < tokens.size(); ++k)
+      if (a.term_of(tokens[k].lower) == term) {
+        // A form used as a noun ("the buildings", "of buildings") counts more than the verb.
+        const std::string_view prev = k > 0 ? std::string_view(tokens[k - 1].lower) : "";
+        const bool as_noun = is_determiner(prev) || prev == "of" || prev == "on" || prev == "in";
+        const int c = forms[tokens[k].lower] += as_noun ? 3 : 1;
+        if (c > best_count) best = tokens[k].lower, best_count = c;
       }
+  }
   return best.empty() ? a.surface(term) : best;
 }
 
