@@ -111,6 +111,7 @@ Response handle_create_snip(const Request& request, Context& ctx) {
   auto snip = tap ? service.snip_at(request.user_id(), **episode_id, **at)
                   : service.snip_range(request.user_id(), **episode_id, **start, **end);
   if (!snip) return error_response(snip.error());
+  ctx.worker.notify();  // a queued model rewrite starts now rather than at the next poll
   if (*note && !(*note)->empty()) {
     auto annotated = store.snips().update_text(request.user_id(), snip->id, std::nullopt, **note);
     if (!annotated) return error_response(annotated.error());

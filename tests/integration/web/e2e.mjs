@@ -29,6 +29,10 @@ const WEB = process.env.HARK_WEB_DIR || path.join(repo, 'web');
 const SAMPLE = process.env.HARK_SAMPLE_DIR || path.join(repo, 'build-ci/sample-podcast');
 const OUT = process.env.E2E_OUT || path.join(repo, 'build-ci/e2e');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// The local language model (scripts/llm-service, CTest fixture llm_service) when running:
+// snips are then rewritten in the background and the page must update itself (SSE).
+const LLM_URL_FILE = process.env.HARK_LLM_URL_FILE || path.join(repo, 'build-ci/llm-service/url');
+const LLM_URL = fs.existsSync(LLM_URL_FILE) ? fs.readFileSync(LLM_URL_FILE, 'utf8').trim() : '';
 const PASSWORD = 'correct horse battery';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hark-e2e-'));
@@ -90,7 +94,8 @@ function hark(args, input) {
 }
 let harkPort = 0;
 function harkEnv() {
-  return { ...process.env, HARK_DATA: path.join(tmp, 'data'), HARK_ALLOW_PRIVATE_NETWORKS: '1', HARK_PUBLIC_URL: `http://127.0.0.1:${harkPort}` };
+  const llm = LLM_URL ? { HARK_LLM_URL: `${LLM_URL}/v1`, HARK_LLM_MODEL: 'smollm2-135m-instruct', HARK_LLM_TIMEOUT_SECONDS: '300' } : {};
+  return { ...process.env, ...llm, HARK_DATA: path.join(tmp, 'data'), HARK_ALLOW_PRIVATE_NETWORKS: '1', HARK_PUBLIC_URL: `http://127.0.0.1:${harkPort}` };
 }
 async function startHark() {
   const child = spawn(HARK, ['serve', '--listen', `127.0.0.1:${harkPort}`, '--web-dir', WEB, '--workers', '2'], { env: harkEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -220,6 +225,24 @@ async function main() {
     check((await card.locator('.snip-summary').innerText()).trim().length > 0, 'the snip has a summary');
     check((await card.locator('.snip-takeaways li').count()) >= 1, 'the snip has takeaways');
     await shot(page, 'episode-snipped');
+
+    // With a language model, the rewrite arrives over server-sent events: the card shows
+    // the stored text without a reload.
+    if (LLM_URL) {
+      const id = Number(await card.getAttribute('data-snip'));
+      const first = await api(`/api/snips/${id}`);
+      const rewritten = await until('the model\'s rewrite of the snip', async () => {
+        const s = await api(`/api/snips/${id}`);
+        return s.updated_at > first.created_at ? s : null;
+      }, 240000, 1000);
+      await until('the card to show the rewrite', () => page.evaluate(([sid, title]) => {
+        const el = document.querySelector(`.snip-card[data-snip="${sid}"] .snip-title`);
+        return el && el.textContent === title;
+      }, [id, rewritten.title]), 10000);
+      check(true, `the card updated itself (${rewritten.engine}${rewritten.fallback_reason ? `, fallback: ${rewritten.fallback_reason}` : ''}: “${rewritten.title}”)`);
+    } else {
+      log('skipped - no language model running (', LLM_URL_FILE, ')');
+    }
 
     // Headphones' next-track (Media Session) saves another one.
     await page.evaluate(() => { const a = document.getElementById('audio'); a.currentTime = Math.min(a.duration - 3, 100); });
