@@ -7,6 +7,7 @@
 #include "app/jobs.hpp"
 #include "app/pipeline.hpp"
 #include "server/api_support.hpp"
+#include "server/artwork.hpp"
 #include "server/handlers.hpp"
 #include "server/peaks.hpp"
 #include "server/range.hpp"
@@ -86,7 +87,7 @@ Response handle_get_episode(const Request& request, Context& ctx) {
   if (auto podcast = ctx.app.store().podcasts().find(episode->podcast_id)) {
     j["podcast"] = {{"id", podcast->id},
                     {"title", podcast->title},
-                    {"image_url", podcast->image_url},
+                    {"image_url", podcast_image_src(*podcast)},
                     {"author", podcast->author}};
   }
   j["position"] = extras->position ? position_json(*extras->position) : json(nullptr);

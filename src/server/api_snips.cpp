@@ -6,6 +6,7 @@
 
 #include "app/snips.hpp"
 #include "server/api_support.hpp"
+#include "server/artwork.hpp"
 #include "server/handlers.hpp"
 
 namespace hark::server {
@@ -33,11 +34,11 @@ class EpisodeCards {
       card = {{"id", e->id},
               {"title", e->title},
               {"podcast_id", e->podcast_id},
-              {"image_url", e->image_url},
+              {"image_url", episode_image_src(*e, nullptr)},
               {"podcast_title", ""}};
       if (auto p = store_.podcasts().find(e->podcast_id)) {
         card["podcast_title"] = p->title;
-        if (e->image_url.empty()) card["image_url"] = p->image_url;
+        card["image_url"] = episode_image_src(*e, &*p);
       }
     }
     cache_.emplace(episode_id, card);

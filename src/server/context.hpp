@@ -14,6 +14,7 @@
 #include "app/app.hpp"
 #include "app/refresh_schedule.hpp"
 #include "app/worker.hpp"
+#include "server/artwork.hpp"
 
 namespace hark::server {
 
@@ -59,6 +60,8 @@ struct Context {
   Millis started_at = 0;
   // Event streams (GET /api/events) open now; shared so a stream can outlive a request.
   std::shared_ptr<std::atomic<int>> open_streams = std::make_shared<std::atomic<int>>(0);
+  // Images fetched for browsers that cannot load them (server/artwork.hpp).
+  std::shared_ptr<ArtworkCache> artwork = std::make_shared<ArtworkCache>();
 };
 
 }  // namespace hark::server

@@ -1,5 +1,6 @@
 #include <array>
 
+#include "server/artwork.hpp"
 #include "server/handlers.hpp"
 #include "server/router.hpp"
 
@@ -35,6 +36,7 @@ constexpr std::array kRoutes = {
     Route{"GET", "/api/podcasts/{id}", U, kNoBody, handle_get_podcast},
     Route{"DELETE", "/api/podcasts/{id}", U, kNoBody, handle_unsubscribe},
     Route{"POST", "/api/podcasts/{id}/refresh", U, kNoBody, handle_refresh_podcast},
+    Route{"GET", "/api/podcasts/{id}/artwork", P, kNoBody, handle_get_podcast_artwork},
     Route{"GET", "/api/podcasts/{id}/episodes", U, kNoBody, handle_list_podcast_episodes},
 
     Route{"GET", "/api/episodes", U, kNoBody, handle_list_episodes},
@@ -44,6 +46,7 @@ constexpr std::array kRoutes = {
     Route{"GET", "/api/episodes/{id}/chapters", U, kNoBody, handle_get_chapters},
     Route{"GET", "/api/episodes/{id}/peaks", U, kNoBody, handle_get_peaks},
     Route{"GET", "/api/episodes/{id}/audio", U, kNoBody, handle_get_audio},
+    Route{"GET", "/api/episodes/{id}/artwork", P, kNoBody, handle_get_episode_artwork},
     Route{"PUT", "/api/episodes/{id}/position", U, kJson, handle_put_position},
     Route{"POST", "/api/episodes/{id}/process", U, kNoBody, handle_process_episode},
     Route{"GET", "/api/episodes/{id}/highlights", U, kNoBody, handle_get_highlights},

@@ -5,6 +5,7 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "server/api_support.hpp"
+#include "server/artwork.hpp"
 #include "server/sanitize.hpp"
 
 namespace hark::server {
@@ -102,9 +103,9 @@ Response serve_share(Context& ctx, const Request& request) {
   const std::string page_url = base + "/s/" + *s.share_id;
   const std::string audio_url = "/s/" + *s.share_id + "/audio";
   const std::string podcast_title = podcast ? podcast->title : "";
-  std::string image = !episode->image_url.empty() ? episode->image_url
-                      : podcast                   ? podcast->image_url
-                                                  : "";
+  // Absolute, for link previews: hark's artwork route when the browser could not load it.
+  std::string image = episode_image_src(*episode, podcast ? &*podcast : nullptr);
+  if (image.starts_with('/')) image = base + image;
   if (image.rfind("https://", 0) != 0 && image.rfind("http://", 0) != 0) image.clear();
   const std::string description = shorten(!s.summary.empty() ? s.summary : s.quote, 280);
   const std::string when = format_clock(s.start_ms) + "–" + format_clock(s.end_ms);

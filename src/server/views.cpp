@@ -1,5 +1,7 @@
 #include "server/views.hpp"
 
+#include "server/artwork.hpp"
+
 namespace hark::server {
 namespace {
 
@@ -25,7 +27,7 @@ json podcast_json(const Podcast& p) {
           {"author", p.author},
           {"description", p.description},
           {"link", p.link},
-          {"image_url", p.image_url},
+          {"image_url", podcast_image_src(p)},
           {"language", p.language},
           {"feed_url", p.feed_url},
           {"explicit", p.explicit_content},
@@ -56,7 +58,7 @@ json episode_json(const Episode& e, const EpisodeExtras& x,
             {"title", e.title},
             {"published_at", opt(e.published_at)},
             {"duration_ms", opt(e.duration_ms)},
-            {"image_url", e.image_url},
+            {"image_url", episode_image_src(e, nullptr)},
             {"link", e.link},
             {"season", opt_int(e.season)},
             {"episode_number", opt_int(e.episode_number)},
