@@ -56,6 +56,7 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end,
   pipeline.asr_language = app->asr_config_.language;
   pipeline.auto_transcribe = app->asr_config_.auto_transcribe;
   pipeline.asr_source = app->asr_config_.source;
+  if (app->llm_config_.highlights) pipeline.highlight_model = app->chat_model_.get();
   app->pipeline_options_ = pipeline;
   register_pipeline(app->jobs_, *app->store_, *app->http_, pipeline);
   register_snip_jobs(app->jobs_, *app->store_,

@@ -78,10 +78,10 @@ Status apply_llm_toml(std::string_view toml_text, const std::string& source_name
       auto ms = seconds(v.value_or(0), source_name + ": 'llm.timeout_seconds'");
       if (!ms) return ms.error();
       out.endpoint.timeout_ms = *ms;
-    } else if (k == "snips") {
+    } else if (k == "snips" || k == "highlights") {
       const auto v = node.value<bool>();
       if (!v) return bad(source_name, k, "must be true or false");
-      out.snips = *v;
+      (k == "snips" ? out.snips : out.highlights) = *v;
     } else {
       return invalid_input(source_name + ": unknown setting 'llm." + k +
                            "' (see README.md for the settings hark knows)");

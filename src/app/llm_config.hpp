@@ -8,6 +8,8 @@
 //   api_key_env = "OPENAI_API_KEY"     # or api_key = "..." (sent as a Bearer token)
 //   timeout_seconds = 60               # per request, including the wait in the server's queue
 //   snips = true                       # snips are written by the model (default true)
+//   highlights = false                 # the insights step's highlight titles and summaries too
+//                                      # (one request per highlight; default false)
 //
 // `api_key_env` names an environment variable holding the key, so the key stays out of the
 // file; naming a variable that is not set is an error. Unknown keys are errors.
@@ -31,6 +33,7 @@ namespace hark::app {
 struct LlmConfig {
   llm::ChatEndpoint endpoint{};  // url "" when no model is configured
   bool snips = true;             // snips use the model when it is configured
+  bool highlights = false;       // so do the insights step's highlights
 
   bool enabled() const { return !endpoint.url.empty(); }
 };

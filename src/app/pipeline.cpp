@@ -408,7 +408,9 @@ void register_pipeline(JobRegistry& registry, store::Store& store, net::HttpClie
     return run_chapters_step(store, http, options, context);
   });
   registry.add(std::string(kInsightsJob),
-               [&store](JobContext& context) { return run_insights_step(store, context); });
+               [&store, model = options.highlight_model](JobContext& context) {
+                 return run_insights_step(store, context, model);
+               });
 }
 
 }  // namespace hark::app

@@ -26,6 +26,7 @@
 #include "asr/chunked_transcriber.hpp"
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "llm/chat.hpp"
 #include "net/http_client.hpp"
 #include "store/store.hpp"
 
@@ -59,6 +60,10 @@ struct PipelineOptions {
   bool auto_transcribe = true;
   // Where the endpoints were configured ("hark.toml [asr]", "--asr"), for error messages.
   std::string asr_source = "[asr]";
+
+  // Writes the insights step's highlight titles and summaries ([llm] highlights = true);
+  // nullptr: the extractive engine.
+  llm::ChatModel* highlight_model = nullptr;
 };
 
 // Registers a handler for every kind in kPipelineSteps.

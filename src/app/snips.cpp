@@ -102,7 +102,8 @@ Error untimed(Id episode_id) {
 
 }  // namespace
 
-Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id) {
+Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id,
+                                         llm::ChatModel* highlight_model) {
   auto episode = store.episodes().find(episode_id);
   if (!episode) return episode.error();
   InsightsOutcome outcome;
@@ -133,7 +134,14 @@ Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id) {
     return outcome;
   }
 
-  auto highlights = insight::highlights(*analysis, episode->soundbites);
+  std::optional<insight::ModelWriter> writer;
+  if (highlight_model != nullptr) {
+    auto context = passage_context(store, episode_id);
+    if (!context) return context.error();
+    writer.emplace(*highlight_model, std::move(*context));
+  }
+  auto highlights =
+      insight::highlights(*analysis, episode->soundbites, {}, writer ? &*writer : nullptr);
   if (!highlights) return highlights.error();
   std::vector<store::StoredHighlight> rows;
   rows.reserve(highlights->size());
@@ -162,10 +170,11 @@ Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id) {
   return outcome;
 }
 
-Result<std::vector<store::Job>> run_insights_step(store::Store& store, JobContext& context) {
+Result<std::vector<store::Job>> run_insights_step(store::Store& store, JobContext& context,
+                                                  llm::ChatModel* highlight_model) {
   auto id = episode_id_of(context.job);
   if (!id) return id.error();
-  auto outcome = compute_insights(store, *id);
+  auto outcome = compute_insights(store, *id, highlight_model);
   if (!outcome) {
     if (outcome.error().code == ErrorCode::NotFound)
       return invalid_input(episode_label(*id) + " no longer exists");

@@ -34,11 +34,15 @@ struct InsightsOutcome {
 // Computes and stores the episode's insights. Idempotent: highlights are replaced, the
 // summary put, and chapters generated only while the episode has none. An episode without
 // a transcript is not an error (had_transcript false, message "no transcript yet"); an
-// untimed transcript gets a summary only. NotFound for an unknown episode.
-Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id);
+// untimed transcript gets a summary only. NotFound for an unknown episode. With
+// `highlight_model` the highlights' titles and summaries are written by it (one request
+// each; a highlight it fails on keeps the extractive text, its engine says which).
+Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id,
+                                         llm::ChatModel* highlight_model = nullptr);
 
 // The `insights` job handler (registered by register_pipeline).
-Result<std::vector<store::Job>> run_insights_step(store::Store& store, JobContext& context);
+Result<std::vector<store::Job>> run_insights_step(store::Store& store, JobContext& context,
+                                                  llm::ChatModel* highlight_model = nullptr);
 
 // The job that rewrites a snip with the language model ("snip_llm"; see SnipWriting).
 inline constexpr std::string_view kSnipLlmJob = "snip_llm";

@@ -58,7 +58,8 @@ void print_snip(const store::Snip& s) {
 // Runs the insights now when the step has not stored them yet (and a transcript exists).
 Status ensure_insights(app::App& app, Id episode_id, bool missing) {
   if (!missing) return ok();
-  auto outcome = app::compute_insights(app.store(), episode_id);
+  auto outcome = app::compute_insights(app.store(), episode_id,
+                                       app.llm_config().highlights ? app.chat_model() : nullptr);
   if (!outcome) return outcome.error();
   if (!outcome->had_transcript) {
     const auto id = std::to_string(episode_id);

@@ -108,4 +108,36 @@ TEST(RealLanguageModel, SnipsAreWrittenByTheModelOrFallBackWithAReason) {
   EXPECT_EQ(json::parse(listed.out).size(), static_cast<std::size_t>(made));
 }
 
+TEST(RealLanguageModel, HighlightsAreWrittenByTheModelWhenAskedFor) {
+  const fs::path sample = fs::path(HARK_BINARY_DIR) / "sample-podcast";
+  std::string url = hark::testing::read_file(fs::path(HARK_BINARY_DIR) / "llm-service" / "url");
+  while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
+  ASSERT_FALSE(url.empty()) << "the llm_service fixture did not start the service";
+  hark::testing::TempDir dir;
+  const fs::path data = dir / "data";
+  fs::create_directories(data);
+  hark::testing::write_file(data / "hark.toml",
+                            "[llm]\nurl = \"" + url + "\"\nmodel = \"" + kModel +
+                                "\"\ntimeout_seconds = 300\nhighlights = true\n");
+  const auto hark = [&](std::vector<std::string> args) { return run_hark(data, std::move(args)); };
+  ASSERT_EQ(hark({"add", (sample / "feed.xml").string()}).exit_code, 0);
+  auto processed = hark({"process", "1"});
+  ASSERT_EQ(processed.exit_code, 0) << processed.err;
+  auto run = hark({"highlights", "1", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto highlights = json::parse(run.out);
+  ASSERT_FALSE(highlights.empty());
+  int by_model = 0;
+  for (const auto& h : highlights) {
+    const std::string engine = h["engine"];
+    std::cout << "[ model    ] highlight: " << engine << " \"" << h["title"].get<std::string>()
+              << "\"\n";
+    EXPECT_TRUE(engine == "extractive" || engine == std::string("llm:") + kModel) << engine;
+    EXPECT_FALSE(h["title"].get<std::string>().empty());
+    EXPECT_FALSE(h["summary"].get<std::string>().empty());
+    if (engine != "extractive") ++by_model;
+  }
+  EXPECT_GE(by_model, 1) << "the real model wrote none of the highlights";
+}
+
 }  // namespace

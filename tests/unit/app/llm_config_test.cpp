@@ -17,6 +17,7 @@ TEST(LlmConfig, NoTableMeansNoModel) {
   ASSERT_TRUE(apply_llm_toml("[network]\ntimeout_seconds = 5\n", "hark.toml", c));
   EXPECT_FALSE(c.enabled());
   EXPECT_TRUE(c.snips);
+  EXPECT_FALSE(c.highlights);
 }
 
 TEST(LlmConfig, ReadsEverySetting) {
@@ -29,6 +30,7 @@ model = "qwen2.5:1.5b"
 api_key_env = "HARK_TEST_LLM_KEY"
 timeout_seconds = 90
 snips = false
+highlights = true
 )",
                                 "hark.toml", c);
   ASSERT_TRUE(s) << s.error().message;
@@ -39,6 +41,7 @@ snips = false
   EXPECT_EQ(c.endpoint.timeout_ms, 90'000);
   EXPECT_EQ(c.endpoint.source, "hark.toml [llm]");
   EXPECT_FALSE(c.snips);
+  EXPECT_TRUE(c.highlights);
   const auto p = llm_http_policy(c, Config{});
   EXPECT_EQ(p.allowed_private_hosts, (std::vector<std::string>{"localhost:11434"}));
   EXPECT_FALSE(p.allow_private_networks);
