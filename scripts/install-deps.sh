@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev libpugixml-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libicu-dev libsodium-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libgumbo-dev
-  libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev libhnswlib-dev
   # the sample podcast: speech synthesis and encoding
   espeak-ng ffmpeg
   # the local AI services (scripts/*-service: Python virtual environments, health checks)

@@ -48,7 +48,9 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end,
     app->chat_model_ =
         std::make_unique<llm::OpenAiChat>(*app->llm_http_, app->llm_config_.endpoint);
   }
+  app->search_ = std::make_unique<SearchService>(*app->store_);
   PipelineOptions pipeline;
+  pipeline.search = app->search_.get();
   pipeline.transcriber = app->transcriber_.get();
   pipeline.download = [library = app->library_.get()](Id id, const net::ProgressFn& progress) {
     return library->download(id, progress);

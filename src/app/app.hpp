@@ -14,6 +14,7 @@
 #include "app/llm_config.hpp"
 #include "app/pipeline.hpp"
 #include "app/snips.hpp"
+#include "app/search.hpp"
 #include "asr/chunked_transcriber.hpp"
 #include "llm/openai_chat.hpp"
 #include "net/http_client.hpp"
@@ -52,6 +53,8 @@ class App {
   SnipWriting snip_writing(bool background) const;
   // What the pipeline was registered with (speech_to_text() takes it too).
   const PipelineOptions& pipeline_options() const { return pipeline_options_; }
+  // Search (lexical, semantic with [embeddings], hybrid) and the index step's indexer.
+  SearchService& search() { return *search_; }
   // The user the CLI acts as (the local admin) until accounts arrive.
   const store::User& local_user() const { return local_user_; }
 
@@ -73,6 +76,7 @@ class App {
   std::unique_ptr<llm::OpenAiChat> job_chat_model_;
   std::unique_ptr<net::HttpClient> job_llm_http_;
   PipelineOptions pipeline_options_;
+  std::unique_ptr<SearchService> search_;
   store::User local_user_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <tuple>
 #include <utility>
 
@@ -399,8 +400,34 @@ Result<store::Job> enqueue_episode(store::Store& store, Id episode_id) {
   return store.jobs().enqueue(episode_job(std::string(kPipelineSteps.front()), episode_id));
 }
 
+namespace {
+
+Result<std::vector<store::Job>> run_index_step(SearchService& search, JobContext& context) {
+  auto id = episode_id_of(context.job);
+  if (!id) return id.error();
+  auto stats = search.index_episode(*id);
+  if (!stats) {
+    if (stats.error().code == ErrorCode::NotFound)
+      return invalid_input("episode " + std::to_string(*id) + " no longer exists");
+    return stats.error();
+  }
+  std::string message = "indexed " + std::to_string(stats->passages) + " passages";
+  if (stats->embedded > 0) message += " (" + std::to_string(stats->embedded) + " embedded)";
+  auto status = context.report(1.0, message);
+  if (!status) return status.error();
+  return next_pipeline_jobs(kIndexJob, *id);
+}
+
+}  // namespace
+
 void register_pipeline(JobRegistry& registry, store::Store& store, net::HttpClient& http,
                        PipelineOptions options) {
+  std::shared_ptr<SearchService> own_search;
+  if (options.search == nullptr) own_search = std::make_shared<SearchService>(store);
+  SearchService* search = options.search != nullptr ? options.search : own_search.get();
+  registry.add(std::string(kIndexJob), [search, own_search](JobContext& context) {
+    return run_index_step(*search, context);
+  });
   registry.add(std::string(kTranscriptJob), [&store, &http, options](JobContext& context) {
     return run_transcript_step(store, http, options, context);
   });

@@ -1,7 +1,7 @@
 // The episode pipeline: the job kinds that turn a feed's episode into something hark can
 // search and navigate, run by the durable job runner (jobs.hpp, worker.hpp).
 //
-//   transcript ─► chapters ─► insights
+//   transcript ─► index ─► chapters ─► insights
 //
 // Each step is one job kind whose handler works on one episode (payload from
 // episode_job()) and returns the job of the next step (next_pipeline_jobs()). Adding a
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "app/jobs.hpp"
+#include "app/search.hpp"
 #include "asr/chunked_transcriber.hpp"
 #include "core/model.hpp"
 #include "core/result.hpp"
@@ -34,12 +35,14 @@ namespace hark::app {
 
 inline constexpr std::string_view kTranscriptJob = "transcript";
 inline constexpr std::string_view kChaptersJob = "chapters";
+// Transcript passages, title and show notes into the search index (app/search.hpp).
+inline constexpr std::string_view kIndexJob = "index";
 // Highlights, generated chapters and the episode summary (app/snips.hpp).
 inline constexpr std::string_view kInsightsJob = "insights";
 
 // The steps in order; the first is what enqueue_episode() queues.
-inline constexpr std::array<std::string_view, 3> kPipelineSteps = {kTranscriptJob, kChaptersJob,
-                                                                   kInsightsJob};
+inline constexpr std::array<std::string_view, 4> kPipelineSteps = {kTranscriptJob, kIndexJob,
+                                                                   kChaptersJob, kInsightsJob};
 
 // Downloads an episode's enclosure and records it (Library::download).
 using DownloadFn = std::function<Result<Episode>(Id episode_id, const net::ProgressFn& progress)>;
@@ -64,6 +67,10 @@ struct PipelineOptions {
   // Writes the insights step's highlight titles and summaries ([llm] highlights = true);
   // nullptr: the extractive engine.
   llm::ChatModel* highlight_model = nullptr;
+
+  // The index step's search service (with the embedding service, when configured); nullptr:
+  // the step indexes text only, through a SearchService of its own.
+  SearchService* search = nullptr;
 };
 
 // Registers a handler for every kind in kPipelineSteps.
@@ -85,6 +92,8 @@ struct PipelineOptions {
 //   JSON, else chapters embedded in the downloaded audio file, else timestamps in the show
 //   notes (content:encoded, then description). Stored chapters are kept when no source
 //   gives a list (a publisher's server being down must not erase them).
+// index: the episode's passages, title and show notes into the search index (and passage
+//   embeddings when options.search has an embedding service); see SearchService.
 // A missing episode fails a job at once (InvalidInput); store errors are retried.
 // `store` and `http` must outlive every Worker that uses `registry`.
 void register_pipeline(JobRegistry& registry, store::Store& store, net::HttpClient& http,

@@ -5,6 +5,7 @@
 
 #include "app/app.hpp"
 #include "cli/commands.hpp"
+#include "cli/search.hpp"
 #include "cli/snips.hpp"
 #include "cli/transcribe.hpp"
 
@@ -126,6 +127,23 @@ int main(int argc, char** argv) {
   summary->add_option("episode", episode_id, "Episode id")->required();
   json_flag(summary);
 
+  hark::cli::SearchFlags search_flags;
+  auto* search = cli.add_subcommand("search", "Search transcripts, snips and show notes");
+  search
+      ->add_option("query", search_flags.query,
+                   "Words, \"exact phrases\", prefix* and -excluded words")
+      ->required();
+  search->add_option("--mode", search_flags.mode, "lexical, semantic or hybrid (default)")
+      ->check(CLI::IsMember({"lexical", "semantic", "hybrid"}));
+  search->add_option("--podcast", search_flags.podcast, "Only this podcast's episodes");
+  search->add_option("--since", search_flags.since, "Only episodes published since (YYYY-MM-DD)");
+  search->add_option("--speaker", search_flags.speaker, "Only passages this speaker says");
+  search->add_option("-n,--limit", search_flags.limit, "At most this many results (default: 20)");
+  json_flag(search);
+
+  auto* reindex = cli.add_subcommand("reindex", "Rebuild the search index of every episode");
+  json_flag(reindex);
+
   hark::cli::ServeFlags serve_flags;
   auto* serve = cli.add_subcommand("serve", "Run the web player and API server");
   serve->add_option("--listen", serve_flags.listen, "Address and port (default: 127.0.0.1:8080)");
@@ -187,6 +205,8 @@ int main(int argc, char** argv) {
   if (snips->parsed()) return report(c::cmd_snips(a, snips_episode, o));
   if (highlights->parsed()) return report(c::cmd_highlights(a, episode_id, o));
   if (summary->parsed()) return report(c::cmd_summary(a, episode_id, o));
+  if (search->parsed()) return report(c::cmd_search(a, search_flags, o));
+  if (reindex->parsed()) return report(c::cmd_reindex(a, o));
   if (user_add->parsed()) return report(c::cmd_user_add(a, user_name, admin, password_stdin));
   if (user_list->parsed()) return report(c::cmd_user_list(a, o));
   if (user_passwd->parsed()) return report(c::cmd_user_passwd(a, user_name, password_stdin));

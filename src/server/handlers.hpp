@@ -55,6 +55,9 @@ Response handle_get_summary(const Request&, Context&);
 // server-sent events about the user's snips (api_events.cpp)
 Response handle_events(const Request&, Context&);
 
+// search (api_search.cpp)
+Response handle_search(const Request&, Context&);
+
 // jobs, settings, status (api_system.cpp)
 Response handle_list_jobs(const Request&, Context&);
 Response handle_feed_settings(const Request&, Context&);

@@ -60,6 +60,8 @@ constexpr std::array kRoutes = {
     Route{"POST", "/api/snips/{id}/share", U, kNoBody, handle_share_snip},
     Route{"GET", "/api/events", U, kNoBody, handle_events},
 
+    Route{"GET", "/api/search", U, kNoBody, handle_search},
+
     Route{"GET", "/api/jobs", U, kNoBody, handle_list_jobs},
     Route{"GET", "/api/settings/feeds", U, kNoBody, handle_feed_settings},
     Route{"GET", "/api/status", U, kNoBody, handle_status},

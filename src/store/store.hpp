@@ -23,6 +23,7 @@
 
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "core/search.hpp"
 #include "core/transcript.hpp"
 
 namespace hark::store {
@@ -419,6 +420,58 @@ class SummaryRepo {
   virtual Result<std::optional<StoredSummary>> find(Id episode_id) = 0;
 };
 
+// A passage as stored for search: ids only grow (a re-indexed episode's changed passages get
+// new ids), so an id names one text forever and a vector index can key on it.
+struct StoredPassage {
+  Id id = 0;
+  Id episode_id = 0;
+  int seq = 0;
+  Passage passage;
+};
+
+// An embedding of a passage's text by `model`.
+struct StoredVector {
+  Id passage_id = 0;
+  std::vector<float> vector;
+};
+
+// The search index: transcript passages, episode documents (title and show notes as plain
+// text) and the user's snips, in a full-text index, plus passage embeddings. Rows go with
+// their episode (or snip) when it is deleted.
+class SearchRepo {
+ public:
+  virtual ~SearchRepo() = default;
+  // Replaces the episode's passages and its document (title, plain-text show notes) in one
+  // transaction. When the passages equal the stored ones they are kept as they are (ids and
+  // vectors too), so re-indexing an unchanged episode costs no embedding. Returns the stored
+  // passages in order. NotFound for an unknown episode.
+  virtual Result<std::vector<StoredPassage>> replace_episode(Id episode_id,
+                                                             const std::vector<Passage>& passages,
+                                                             const std::string& title,
+                                                             const std::string& notes) = 0;
+  virtual Result<std::vector<StoredPassage>> passages(Id episode_id) = 0;  // in order
+  // Full-text search over passages, snips and episode documents, best first (BM25 with field
+  // weights), at most `limit` hits. Snippets mark the matched words. The speaker filter
+  // keeps passages only.
+  virtual Result<std::vector<SearchHit>> lexical(const TextQuery& query, const SearchScope& scope,
+                                                 int limit) = 0;
+  // The passages with these ids that exist and are in scope, as hits in the given order
+  // (score 0, snippet the start of the text). For results of a vector index, which may
+  // still hold passages deleted since.
+  virtual Result<std::vector<SearchHit>> passage_hits(const std::vector<Id>& ids,
+                                                      const SearchScope& scope) = 0;
+  // Stores (or replaces) vectors; all have `dims` floats. Unknown passages are skipped.
+  virtual Status put_vectors(const std::string& model, int dims,
+                             const std::vector<StoredVector>& vectors) = 0;
+  // Vectors of `model` for passages with id > after, ascending, at most `limit`.
+  virtual Result<std::vector<StoredVector>> vectors(const std::string& model, Id after,
+                                                    int limit) = 0;
+  virtual Result<std::optional<StoredVector>> vector(const std::string& model, Id passage_id) = 0;
+  // Passages that have no vector of `model` yet, ascending id, at most `limit`.
+  virtual Result<std::vector<StoredPassage>> passages_without_vector(const std::string& model,
+                                                                     int limit) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -436,6 +489,7 @@ class Store {
   virtual SnipRepo& snips() = 0;
   virtual HighlightRepo& highlights() = 0;
   virtual SummaryRepo& summaries() = 0;
+  virtual SearchRepo& search() = 0;
   // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).

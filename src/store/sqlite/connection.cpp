@@ -92,6 +92,12 @@ void Statement::bind_text(int index, std::string_view value) {
       index);
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  if (stmt_ == nullptr) return *this;
+  note_bind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), index);
+  return *this;
+}
+
 Result<bool> Statement::step() {
   if (pending_) return *pending_;
   const int rc = sqlite3_step(stmt_);
@@ -117,6 +123,13 @@ double Statement::real(int col) const {
 }
 bool Statement::is_null(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+
+std::string_view Statement::blob(int col) const {
+  const auto* data = sqlite3_column_blob(stmt_, col);
+  if (data == nullptr) return {};
+  return {static_cast<const char*>(data),
+          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
 std::string Statement::text(int col) const {

@@ -66,6 +66,9 @@ class Statement {
 
   // Advances to the next row: true when a row is ready, false when the statement is done.
   Result<bool> step();
+  // Binds raw bytes as a BLOB (bind() binds strings as TEXT).
+  Statement& bind_blob(int index, std::string_view bytes);
+
   // Executes a statement that returns no rows that the caller cares about.
   Status run();
 
@@ -74,6 +77,7 @@ class Statement {
   [[nodiscard]] double real(int col) const;
   [[nodiscard]] std::string text(int col) const;
   [[nodiscard]] bool is_null(int col) const;
+  [[nodiscard]] std::string_view blob(int col) const;  // valid until the next step
 
  private:
   void bind_null(int index);

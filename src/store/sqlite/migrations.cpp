@@ -278,12 +278,94 @@ constexpr std::string_view kV5 = R"sql(
 ALTER TABLE snips ADD COLUMN fallback_reason TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Search: transcript passages, episode documents and snips in FTS5 indexes (external
+// content, kept in step by triggers, so a row deleted by a cascade leaves the index too),
+// and passage embeddings. The tokenizer is named here once; another language's stemmer
+// would be a new migration that rebuilds these tables.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE search_passages (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  episode_id  INTEGER NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  start_ms    INTEGER NOT NULL,
+  end_ms      INTEGER NOT NULL,
+  speaker     TEXT    NOT NULL DEFAULT '',
+  text        TEXT    NOT NULL,
+  UNIQUE (episode_id, seq)
+);
+CREATE VIRTUAL TABLE search_passages_fts USING fts5(
+  text, content = 'search_passages', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TRIGGER search_passages_ai AFTER INSERT ON search_passages BEGIN
+  INSERT INTO search_passages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER search_passages_ad AFTER DELETE ON search_passages BEGIN
+  INSERT INTO search_passages_fts (search_passages_fts, rowid, text)
+    VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER search_passages_au AFTER UPDATE OF text ON search_passages BEGIN
+  INSERT INTO search_passages_fts (search_passages_fts, rowid, text)
+    VALUES ('delete', old.id, old.text);
+  INSERT INTO search_passages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+CREATE TABLE search_vectors (
+  passage_id  INTEGER PRIMARY KEY REFERENCES search_passages (id) ON DELETE CASCADE,
+  model       TEXT    NOT NULL,
+  dims        INTEGER NOT NULL CHECK (dims > 0),
+  vector      BLOB    NOT NULL CHECK (length(vector) = 4 * dims)
+);
+
+CREATE TABLE search_episode_docs (
+  episode_id  INTEGER PRIMARY KEY REFERENCES episodes (id) ON DELETE CASCADE,
+  title       TEXT    NOT NULL DEFAULT '',
+  notes       TEXT    NOT NULL DEFAULT ''
+);
+CREATE VIRTUAL TABLE search_episodes_fts USING fts5(
+  title, notes, content = 'search_episode_docs', content_rowid = 'episode_id',
+  tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TRIGGER search_episode_docs_ai AFTER INSERT ON search_episode_docs BEGIN
+  INSERT INTO search_episodes_fts (rowid, title, notes)
+    VALUES (new.episode_id, new.title, new.notes);
+END;
+CREATE TRIGGER search_episode_docs_ad AFTER DELETE ON search_episode_docs BEGIN
+  INSERT INTO search_episodes_fts (search_episodes_fts, rowid, title, notes)
+    VALUES ('delete', old.episode_id, old.title, old.notes);
+END;
+CREATE TRIGGER search_episode_docs_au AFTER UPDATE ON search_episode_docs BEGIN
+  INSERT INTO search_episodes_fts (search_episodes_fts, rowid, title, notes)
+    VALUES ('delete', old.episode_id, old.title, old.notes);
+  INSERT INTO search_episodes_fts (rowid, title, notes)
+    VALUES (new.episode_id, new.title, new.notes);
+END;
+
+CREATE VIRTUAL TABLE search_snips_fts USING fts5(
+  title, summary, note, content = 'snips', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TRIGGER search_snips_ai AFTER INSERT ON snips BEGIN
+  INSERT INTO search_snips_fts (rowid, title, summary, note)
+    VALUES (new.id, new.title, new.summary, new.note);
+END;
+CREATE TRIGGER search_snips_ad AFTER DELETE ON snips BEGIN
+  INSERT INTO search_snips_fts (search_snips_fts, rowid, title, summary, note)
+    VALUES ('delete', old.id, old.title, old.summary, old.note);
+END;
+CREATE TRIGGER search_snips_au AFTER UPDATE OF title, summary, note ON snips BEGIN
+  INSERT INTO search_snips_fts (search_snips_fts, rowid, title, summary, note)
+    VALUES ('delete', old.id, old.title, old.summary, old.note);
+  INSERT INTO search_snips_fts (rowid, title, summary, note)
+    VALUES (new.id, new.title, new.summary, new.note);
+END;
+INSERT INTO search_snips_fts (search_snips_fts) VALUES ('rebuild');
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
     Migration{3, "accounts (sessions, API tokens, login attempts) and listening positions", kV3},
     Migration{4, "insights (snips, highlights, episode summaries)", kV4},
     Migration{5, "snips: the language model's fallback reason", kV5},
+    Migration{6, "search (passages, episode documents and snips in FTS5; passage vectors)", kV6},
 };
 
 constexpr bool versions_are_contiguous() {

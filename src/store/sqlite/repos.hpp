@@ -203,6 +203,29 @@ class SqliteSummaryRepo final : public SummaryRepo {
   Database& db_;
 };
 
+class SqliteSearchRepo final : public SearchRepo {
+ public:
+  explicit SqliteSearchRepo(Database& db) : db_(db) {}
+  Result<std::vector<StoredPassage>> replace_episode(Id episode_id,
+                                                     const std::vector<Passage>& passages,
+                                                     const std::string& title,
+                                                     const std::string& notes) override;
+  Result<std::vector<StoredPassage>> passages(Id episode_id) override;
+  Result<std::vector<SearchHit>> lexical(const TextQuery& query, const SearchScope& scope,
+                                         int limit) override;
+  Result<std::vector<SearchHit>> passage_hits(const std::vector<Id>& ids,
+                                              const SearchScope& scope) override;
+  Status put_vectors(const std::string& model, int dims,
+                     const std::vector<StoredVector>& vectors) override;
+  Result<std::vector<StoredVector>> vectors(const std::string& model, Id after, int limit) override;
+  Result<std::optional<StoredVector>> vector(const std::string& model, Id passage_id) override;
+  Result<std::vector<StoredPassage>> passages_without_vector(const std::string& model,
+                                                             int limit) override;
+
+ private:
+  Database& db_;
+};
+
 // NotFound ("no episode with id 7") unless the episode exists.
 Status require_episode(Connection& conn, Id episode_id);
 

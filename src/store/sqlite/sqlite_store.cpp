@@ -24,7 +24,8 @@ class SqliteStore final : public Store {
         login_attempts_(*db_),
         snips_(*db_),
         highlights_(*db_),
-        summaries_(*db_) {}
+        summaries_(*db_),
+        search_(*db_) {}
 
   UserRepo& users() override { return users_; }
   PodcastRepo& podcasts() override { return podcasts_; }
@@ -40,6 +41,7 @@ class SqliteStore final : public Store {
   SnipRepo& snips() override { return snips_; }
   HighlightRepo& highlights() override { return highlights_; }
   SummaryRepo& summaries() override { return summaries_; }
+  SearchRepo& search() override { return search_; }
   int schema_version() override { return db_->schema_version(); }
 
   Result<std::string> integrity_check() override {
@@ -73,6 +75,7 @@ class SqliteStore final : public Store {
   SqliteSnipRepo snips_;
   SqliteHighlightRepo highlights_;
   SqliteSummaryRepo summaries_;
+  SqliteSearchRepo search_;
 };
 
 }  // namespace

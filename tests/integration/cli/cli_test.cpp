@@ -167,7 +167,8 @@ TEST(CliPipelineTest, ProcessAllStoresTranscriptsAndChaptersOfTheSample) {
 
   auto processed = run({"process", "--all"});
   ASSERT_EQ(processed.exit_code, 0) << processed.err;
-  EXPECT_NE(processed.out.find("9 jobs done, 0 failed"), std::string::npos) << processed.out;
+  // 3 episodes x 4 steps (transcript, index, chapters, insights).
+  EXPECT_NE(processed.out.find("12 jobs done, 0 failed"), std::string::npos) << processed.out;
 
   for (const auto& e : json_of({"episodes", "--json"})) {
     const auto id = std::to_string(e["id"].get<long>());

@@ -1,0 +1,344 @@
+// The search index (migration 5): passages, episode documents and snips in FTS5, passage
+// vectors as float32 BLOBs.
+#include <algorithm>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "store/sqlite/repos.hpp"
+
+namespace hark::store::sqlite {
+namespace {
+
+// How much a match in each source counts against the others (BM25 scores of the three
+// indexes are on similar scales: all are sums over the query's terms).
+constexpr double kPassageWeight = 1.0;
+constexpr double kSnipWeight = 1.5;     // the user chose to keep these moments
+constexpr double kEpisodeWeight = 0.8;  // a whole episode is a coarser answer than a moment
+
+// A term as an FTS5 string: every word quoted (no FTS5 syntax survives), a phrase when
+// there are several, `*` for a prefix.
+std::string fts_term(const SearchTerm& term) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < term.words.size(); ++i) {
+    if (i > 0) out += ' ';
+    for (char c : term.words[i]) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+  }
+  out += '"';
+  if (term.prefix) out += '*';
+  return out;
+}
+
+std::string fts_expression(const TextQuery& query) {
+  std::string positive, negative;
+  for (const auto& term : query.terms) {
+    if (term.exclude) {
+      negative += " NOT " + fts_term(term);
+    } else {
+      if (!positive.empty()) positive += " AND ";
+      positive += fts_term(term);
+    }
+  }
+  return "(" + positive + ")" + negative;
+}
+
+// The filters every query shares, as SQL over `e` (episodes); parameters 2..6.
+constexpr std::string_view kScopeSql =
+    " AND (?2 IS NULL OR e.podcast_id IN (SELECT podcast_id FROM subscriptions WHERE user_id = ?2))"
+    " AND (?3 IS NULL OR e.podcast_id = ?3)"
+    " AND (?4 IS NULL OR e.published_at >= ?4)"
+    " AND (?5 IS NULL OR e.published_at < ?5) ";
+
+void bind_scope(Statement& stmt, const SearchScope& scope) {
+  stmt.bind(2, scope.user_id).bind(3, scope.podcast_id).bind(4, scope.since).bind(5, scope.until);
+}
+
+constexpr std::string_view kHitColumns = "e.id, e.podcast_id, pc.title, e.title, e.published_at ";
+
+const std::string& passages_sql() {
+  static const std::string sql =
+      "SELECT p.id, " + std::string(kHitColumns) +
+      ", p.start_ms, p.end_ms, p.speaker, "
+      "snippet(search_passages_fts, 0, char(2), char(3), '…', 32), "
+      "bm25(search_passages_fts) "
+      "FROM search_passages_fts "
+      "JOIN search_passages p ON p.id = search_passages_fts.rowid "
+      "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
+      "WHERE search_passages_fts MATCH ?1" +
+      std::string(kScopeSql) +
+      " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE) "
+      "ORDER BY bm25(search_passages_fts) LIMIT ?7";
+  return sql;
+}
+
+const std::string& snips_sql() {
+  static const std::string sql =
+      "SELECT s.id, " + std::string(kHitColumns) +
+      ", s.start_ms, s.end_ms, s.quote_speaker, "
+      "snippet(search_snips_fts, -1, char(2), char(3), '…', 32), "
+      "bm25(search_snips_fts, 3.0, 1.5, 2.0) "
+      "FROM search_snips_fts JOIN snips s ON s.id = search_snips_fts.rowid "
+      "JOIN episodes e ON e.id = s.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
+      "WHERE search_snips_fts MATCH ?1 AND s.user_id = ?2" +
+      std::string(kScopeSql) + "ORDER BY bm25(search_snips_fts, 3.0, 1.5, 2.0) LIMIT ?6";
+  return sql;
+}
+
+const std::string& episodes_sql() {
+  static const std::string sql = "SELECT e.id, " + std::string(kHitColumns) +
+                                 ", 0, 0, '', "
+                                 "snippet(search_episodes_fts, -1, char(2), char(3), '…', 32), "
+                                 "bm25(search_episodes_fts, 4.0, 1.0) "
+                                 "FROM search_episodes_fts "
+                                 "JOIN episodes e ON e.id = search_episodes_fts.rowid "
+                                 "JOIN podcasts pc ON pc.id = e.podcast_id "
+                                 "WHERE search_episodes_fts MATCH ?1" +
+                                 std::string(kScopeSql) +
+                                 "ORDER BY bm25(search_episodes_fts, 4.0, 1.0) LIMIT ?6";
+  return sql;
+}
+
+Result<SearchHit> read_hit(Row& row, HitKind kind, double weight) {
+  SearchHit h;
+  h.kind = kind;
+  h.ref_id = row.int64();
+  h.episode_id = row.int64();
+  h.podcast_id = row.int64();
+  h.podcast_title = row.text();
+  h.episode_title = row.text();
+  h.published_at = row.opt_int64();
+  h.start_ms = row.int64();
+  h.end_ms = row.int64();
+  h.speaker = row.text();
+  h.snippet = row.text();
+  h.score = -row.real() * weight;  // bm25() is negative, more negative is better
+  return h;
+}
+
+// FTS5 reports problems in a query as SQLITE_ERROR; parse_query keeps syntax out, so what
+// is left (a term the tokenizer reduces to nothing) is still the searcher's input.
+Error query_error(const Error& e) {
+  if (e.code == ErrorCode::Internal && (e.message.find("fts5") != std::string::npos ||
+                                        e.message.find("syntax") != std::string::npos))
+    return invalid_input("the search could not be read: " + e.message);
+  return e;
+}
+
+std::string encode_vector(const std::vector<float>& v) {
+  std::string bytes(v.size() * sizeof(float), '\0');
+  std::memcpy(bytes.data(), v.data(), bytes.size());
+  return bytes;
+}
+
+std::vector<float> decode_vector(std::string_view bytes) {
+  std::vector<float> v(bytes.size() / sizeof(float));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+  return v;
+}
+
+Result<StoredPassage> read_passage(Row& row) {
+  StoredPassage p;
+  p.id = row.int64();
+  p.episode_id = row.int64();
+  p.seq = row.int32();
+  p.passage.start_ms = row.int64();
+  p.passage.end_ms = row.int64();
+  p.passage.speaker = row.text();
+  p.passage.text = row.text();
+  return p;
+}
+
+constexpr std::string_view kSelectPassage =
+    "SELECT id, episode_id, seq, start_ms, end_ms, speaker, text FROM search_passages ";
+
+Result<std::vector<StoredPassage>> read_passages(Connection& conn, Id episode_id) {
+  auto stmt = conn.prepare(std::string(kSelectPassage) + "WHERE episode_id = ? ORDER BY seq");
+  stmt.bind(1, episode_id);
+  return collect_all(stmt, read_passage);
+}
+
+}  // namespace
+
+Result<std::vector<StoredPassage>> SqliteSearchRepo::replace_episode(
+    Id episode_id, const std::vector<Passage>& passages, const std::string& title,
+    const std::string& notes) {
+  return db_.write([&](Connection& conn) -> Result<std::vector<StoredPassage>> {
+    HARK_TRY(require_episode(conn, episode_id));
+    HARK_TRY(conn.prepare("INSERT INTO search_episode_docs (episode_id, title, notes) "
+                          "VALUES (?, ?, ?) ON CONFLICT (episode_id) DO UPDATE SET "
+                          "title = excluded.title, notes = excluded.notes "
+                          "WHERE title <> excluded.title OR notes <> excluded.notes")
+                 .bind_all(episode_id, title, notes)
+                 .run());
+    auto stored = read_passages(conn, episode_id);
+    if (!stored) return stored.error();
+    const bool same =
+        stored->size() == passages.size() &&
+        std::equal(passages.begin(), passages.end(), stored->begin(),
+                   [](const Passage& a, const StoredPassage& b) { return a == b.passage; });
+    if (same) return stored;
+    HARK_TRY(
+        conn.prepare("DELETE FROM search_passages WHERE episode_id = ?").bind(1, episode_id).run());
+    for (std::size_t i = 0; i < passages.size(); ++i) {
+      const auto& p = passages[i];
+      HARK_TRY(conn.prepare("INSERT INTO search_passages "
+                            "(episode_id, seq, start_ms, end_ms, speaker, text) "
+                            "VALUES (?, ?, ?, ?, ?, ?)")
+                   .bind_all(episode_id, static_cast<std::int64_t>(i), p.start_ms, p.end_ms,
+                             p.speaker, p.text)
+                   .run());
+    }
+    return read_passages(conn, episode_id);
+  });
+}
+
+Result<std::vector<StoredPassage>> SqliteSearchRepo::passages(Id episode_id) {
+  return db_.read([&](Connection& conn) { return read_passages(conn, episode_id); });
+}
+
+Result<std::vector<SearchHit>> SqliteSearchRepo::lexical(const TextQuery& query,
+                                                         const SearchScope& scope, int limit) {
+  if (query.terms.empty()) return invalid_input("nothing to search for");
+  const std::string match = fts_expression(query);
+  auto hits = db_.read([&](Connection& conn) -> Result<std::vector<SearchHit>> {
+    auto snapshot = ReadSnapshot::begin(conn);
+    if (!snapshot) return snapshot.error();
+    std::vector<SearchHit> all;
+    {
+      auto stmt = conn.prepare(passages_sql());
+      stmt.bind(1, match);
+      bind_scope(stmt, scope);
+      stmt.bind(6, scope.speaker).bind(7, limit);
+      auto rows = collect_all(
+          stmt, [](Row& row) { return read_hit(row, HitKind::Passage, kPassageWeight); });
+      if (!rows) return rows.error();
+      all = std::move(*rows);
+    }
+    if (!scope.speaker.empty()) return all;
+    if (scope.user_id) {
+      auto stmt = conn.prepare(snips_sql());
+      stmt.bind(1, match);
+      bind_scope(stmt, scope);
+      stmt.bind(6, limit);
+      auto rows =
+          collect_all(stmt, [](Row& row) { return read_hit(row, HitKind::Snip, kSnipWeight); });
+      if (!rows) return rows.error();
+      all.insert(all.end(), rows->begin(), rows->end());
+    }
+    {
+      auto stmt = conn.prepare(episodes_sql());
+      stmt.bind(1, match);
+      bind_scope(stmt, scope);
+      stmt.bind(6, limit);
+      auto rows = collect_all(
+          stmt, [](Row& row) { return read_hit(row, HitKind::Episode, kEpisodeWeight); });
+      if (!rows) return rows.error();
+      all.insert(all.end(), rows->begin(), rows->end());
+    }
+    return all;
+  });
+  if (!hits) return query_error(hits.error());
+  std::stable_sort(hits->begin(), hits->end(),
+                   [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+  if (limit >= 0 && hits->size() > static_cast<std::size_t>(limit)) hits->resize(limit);
+  return hits;
+}
+
+Result<std::vector<SearchHit>> SqliteSearchRepo::passage_hits(const std::vector<Id>& ids,
+                                                              const SearchScope& scope) {
+  if (ids.empty()) return std::vector<SearchHit>{};
+  const std::string id_list = nlohmann::json(ids).dump();
+  auto rows = db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT p.id, " + std::string(kHitColumns) +
+        ", p.start_ms, p.end_ms, p.speaker, p.text, 0.0 "
+        "FROM search_passages p "
+        "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
+        "WHERE p.id IN (SELECT value FROM json_each(?1))" +
+        std::string(kScopeSql) + " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE)");
+    stmt.bind(1, id_list);
+    bind_scope(stmt, scope);
+    stmt.bind(6, scope.speaker);
+    return collect_all(stmt,
+                       [](Row& row) { return read_hit(row, HitKind::Passage, kPassageWeight); });
+  });
+  if (!rows) return rows.error();
+  std::unordered_map<Id, std::size_t> order;
+  for (std::size_t i = 0; i < ids.size(); ++i) order.emplace(ids[i], i);
+  std::sort(rows->begin(), rows->end(), [&](const SearchHit& a, const SearchHit& b) {
+    return order[a.ref_id] < order[b.ref_id];
+  });
+  return rows;
+}
+
+Status SqliteSearchRepo::put_vectors(const std::string& model, int dims,
+                                     const std::vector<StoredVector>& vectors) {
+  for (const auto& v : vectors) {
+    if (static_cast<int>(v.vector.size()) != dims)
+      return invalid_input("a vector of passage " + std::to_string(v.passage_id) + " has " +
+                           std::to_string(v.vector.size()) + " dimensions, not " +
+                           std::to_string(dims));
+  }
+  return db_.write([&](Connection& conn) -> Status {
+    for (const auto& v : vectors) {
+      HARK_TRY(
+          conn.prepare("INSERT OR REPLACE INTO search_vectors (passage_id, model, dims, vector) "
+                       "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
+                       "(SELECT 1 FROM search_passages WHERE id = ?1)")
+              .bind(1, v.passage_id)
+              .bind(2, model)
+              .bind(3, dims)
+              .bind_blob(4, encode_vector(v.vector))
+              .run());
+    }
+    return ok();
+  });
+}
+
+Result<std::vector<StoredVector>> SqliteSearchRepo::vectors(const std::string& model, Id after,
+                                                            int limit) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT passage_id, vector FROM search_vectors WHERE model = ? AND passage_id > ? "
+        "ORDER BY passage_id LIMIT ?");
+    stmt.bind_all(model, after, limit);
+    return collect_all(stmt, [&stmt](Row& row) -> Result<StoredVector> {
+      StoredVector v;
+      v.passage_id = row.int64();
+      v.vector = decode_vector(stmt.blob(1));
+      return v;
+    });
+  });
+}
+
+Result<std::optional<StoredVector>> SqliteSearchRepo::vector(const std::string& model,
+                                                             Id passage_id) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT passage_id, vector FROM search_vectors WHERE model = ? AND passage_id = ?");
+    stmt.bind_all(model, passage_id);
+    return collect_one(stmt, [&stmt](Row& row) -> Result<StoredVector> {
+      StoredVector v;
+      v.passage_id = row.int64();
+      v.vector = decode_vector(stmt.blob(1));
+      return v;
+    });
+  });
+}
+
+Result<std::vector<StoredPassage>> SqliteSearchRepo::passages_without_vector(
+    const std::string& model, int limit) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT p.id, p.episode_id, p.seq, p.start_ms, p.end_ms, p.speaker, p.text "
+        "FROM search_passages p LEFT JOIN search_vectors v ON v.passage_id = p.id "
+        "WHERE v.passage_id IS NULL OR v.model <> ? ORDER BY p.id LIMIT ?");
+    stmt.bind_all(model, limit);
+    return collect_all(stmt, read_passage);
+  });
+}
+
+}  // namespace hark::store::sqlite

@@ -1,0 +1,172 @@
+// The query language: words, "phrases", prefix*, -exclusions; everything else separates.
+#include "search/query.hpp"
+
+#include <gtest/gtest.h>
+
+#include "search/fusion.hpp"
+#include "search/hit_json.hpp"
+#include "search/passages.hpp"
+
+namespace hark::search {
+namespace {
+
+SearchTerm word(std::string w, bool prefix = false, bool exclude = false) {
+  return SearchTerm{{std::move(w)}, prefix, exclude};
+}
+
+TEST(Query, WordsPhrasesPrefixesAndExclusions) {
+  auto q = parse_query("Sleep \"deep Sleep\" spind* -coffee -\"late night\"");
+  ASSERT_TRUE(q) << q.error().message;
+  const std::vector<SearchTerm> expected = {
+      word("sleep"), SearchTerm{{"deep", "sleep"}, false, false}, word("spind", true),
+      word("coffee", false, true), SearchTerm{{"late", "night"}, false, true}};
+  EXPECT_EQ(q->terms, expected);
+  EXPECT_EQ(meaning_text(*q), "sleep deep sleep spind");
+}
+
+TEST(Query, SyntaxCharactersAreSeparatorsNotOperators) {
+  auto q = parse_query("NEAR(a b) title:x ^y {z} e-mail don't");
+  ASSERT_TRUE(q) << q.error().message;
+  std::vector<std::string> flat;
+  for (const auto& t : q->terms) {
+    EXPECT_FALSE(t.exclude);
+    for (const auto& w : t.words) flat.push_back(w);
+  }
+  EXPECT_EQ(flat, (std::vector<std::string>{"near", "a", "b", "title", "x", "y", "z", "e", "mail",
+                                            "don", "t"}));
+}
+
+TEST(Query, UnbalancedQuoteRunsToTheEnd) {
+  auto q = parse_query("bread \"rose beautifully");
+  ASSERT_TRUE(q);
+  ASSERT_EQ(q->terms.size(), 2u);
+  EXPECT_EQ(q->terms[1].words, (std::vector<std::string>{"rose", "beautifully"}));
+}
+
+TEST(Query, CurlyQuotesAndNonAsciiWords) {
+  auto q = parse_query("“Straße café” naïve—test");
+  ASSERT_TRUE(q) << q.error().message;
+  ASSERT_EQ(q->terms.size(), 3u);
+  EXPECT_EQ(q->terms[0].words, (std::vector<std::string>{"straße", "café"}));
+  EXPECT_EQ(q->terms[1].words, (std::vector<std::string>{"naïve"}));
+  EXPECT_EQ(q->terms[2].words, (std::vector<std::string>{"test"}));
+}
+
+TEST(Query, OneLetterPrefixIsAPlainWord) {
+  auto q = parse_query("a*");
+  ASSERT_TRUE(q);
+  EXPECT_FALSE(q->terms[0].prefix);
+}
+
+TEST(Query, NothingToSearchForIsAClearError) {
+  for (const char* input : {"", "   ", "\"\"", "()*:^", "-", "-bread -\"x y\""}) {
+    auto q = parse_query(input);
+    ASSERT_FALSE(q) << input;
+    EXPECT_EQ(q.error().code, ErrorCode::InvalidInput);
+  }
+  EXPECT_NE(parse_query("-bread").error().message.find("only excludes"), std::string::npos);
+}
+
+TEST(Query, TooLongOrTooManyWords) {
+  auto long_query = parse_query(std::string(kMaxQueryBytes + 1, 'a'));
+  ASSERT_FALSE(long_query);
+  EXPECT_NE(long_query.error().message.find("too long"), std::string::npos);
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxQueryTerms; ++i) many += "w" + std::to_string(i) + " ";
+  auto q = parse_query(many);
+  ASSERT_FALSE(q);
+  EXPECT_NE(q.error().message.find("too many"), std::string::npos);
+}
+
+TEST(Query, InvalidUtf8IsReplacedNotFatal) {
+  auto q = parse_query("\xff\xfe bread \xc3");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(meaning_text(*q), "bread");
+}
+
+SearchHit hit(HitKind kind, Id ref, Id episode, Millis start, Millis end) {
+  SearchHit h;
+  h.kind = kind;
+  h.ref_id = ref;
+  h.episode_id = episode;
+  h.start_ms = start;
+  h.end_ms = end;
+  return h;
+}
+
+TEST(Fusion, ReciprocalRankFusionRewardsAgreement) {
+  const std::vector<SearchHit> lexical = {hit(HitKind::Passage, 1, 10, 0, 1),
+                                          hit(HitKind::Passage, 2, 10, 5, 6)};
+  const std::vector<SearchHit> semantic = {hit(HitKind::Passage, 3, 11, 0, 1),
+                                           hit(HitKind::Passage, 2, 10, 5, 6)};
+  auto fused = fuse(lexical, semantic, {});
+  ASSERT_EQ(fused.size(), 3u);
+  EXPECT_EQ(fused[0].ref_id, 2);  // in both lists
+  EXPECT_NEAR(fused[0].score, 1.0 / 62 + 1.0 / 62, 1e-12);
+  FusionOptions lexical_only{.lexical_weight = 1, .semantic_weight = 0};
+  EXPECT_EQ(fuse(lexical, semantic, lexical_only)[0].ref_id, 1);
+}
+
+TEST(Fusion, OverlappingMomentsAreDroppedAndEpisodesGrouped) {
+  const std::vector<SearchHit> hits = {
+      hit(HitKind::Passage, 1, 10, 20'000, 45'000), hit(HitKind::Passage, 2, 11, 0, 30'000),
+      hit(HitKind::Snip, 7, 10, 40'000, 50'000),     // overlaps passage 1
+      hit(HitKind::Passage, 3, 10, 45'000, 70'000),  // touches, does not overlap
+      hit(HitKind::Episode, 10, 10, 0, 0),          hit(HitKind::Episode, 10, 10, 0, 0)};
+  auto kept = drop_overlapping(hits);
+  std::vector<Id> ids;
+  for (const auto& h : kept) ids.push_back(h.ref_id);
+  EXPECT_EQ(ids, (std::vector<Id>{1, 2, 3, 10}));
+  auto grouped = group_by_episode(kept);
+  ids.clear();
+  for (const auto& h : grouped) ids.push_back(h.ref_id);
+  EXPECT_EQ(ids, (std::vector<Id>{1, 3, 10, 2}));
+}
+
+TEST(Snippet, MarksBecomeHtmlAndTextIsEscaped) {
+  const std::string marked = std::string("a <b> & ") + kMarkOpen + "bread" + kMarkClose + "!";
+  EXPECT_EQ(snippet_html(marked), "a &lt;b&gt; &amp; <mark>bread</mark>!");
+  EXPECT_EQ(snippet_text(marked), "a <b> & bread!");
+}
+
+TEST(Passages, SentencesGroupedIntoTwentyToFortyFiveSeconds) {
+  Transcript t;
+  // 12 sentences of 5 s each by one speaker: 60 s → passages within the bounds.
+  for (int i = 0; i < 12; ++i) {
+    Segment s;
+    s.start_ms = i * 5'000;
+    s.end_ms = (i + 1) * 5'000;
+    s.text = "Sentence number " + std::to_string(i) + " is here.";
+    s.speaker = "host";
+    t.segments.push_back(s);
+  }
+  t.speakers = {{"host", "Theo Marsh", "host"}};
+  auto passages = make_passages(t);
+  ASSERT_GE(passages.size(), 2u);
+  Millis covered = 0;
+  for (const auto& p : passages) {
+    EXPECT_GE(p.end_ms - p.start_ms, 20'000);
+    EXPECT_LE(p.end_ms - p.start_ms, 45'000);
+    EXPECT_EQ(p.speaker, "Theo Marsh");
+    covered += p.end_ms - p.start_ms;
+  }
+  EXPECT_EQ(covered, 60'000);
+  EXPECT_EQ(passages.front().start_ms, 0);
+  EXPECT_EQ(passages.back().end_ms, 60'000);
+}
+
+TEST(Passages, UntimedTranscriptsAreCutByWords) {
+  Transcript t;
+  t.timed = false;
+  std::string para;
+  for (int i = 0; i < 100; ++i) para += "This is sentence " + std::to_string(i) + ". ";
+  Segment segment;
+  segment.text = para;
+  t.segments.push_back(segment);
+  auto passages = make_passages(t);
+  ASSERT_GE(passages.size(), 3u);
+  for (const auto& p : passages) EXPECT_EQ(p.start_ms, 0);
+}
+
+}  // namespace
+}  // namespace hark::search
