@@ -193,7 +193,7 @@ TEST(CliPipelineTest, ProcessAllStoresTranscriptsAndChaptersOfTheSample) {
   }
 
   auto jobs = json_of({"jobs", "--json"});
-  ASSERT_EQ(jobs.size(), 9u);
+  ASSERT_EQ(jobs.size(), 12u);
   for (const auto& j : jobs) {
     EXPECT_EQ(j["state"], "done") << j.dump();
     EXPECT_TRUE(j["error"].is_null()) << j.dump();

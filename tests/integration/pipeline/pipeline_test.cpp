@@ -168,11 +168,15 @@ TEST(RankTranscriptLinks, FormatFromExtensionWhenTypeIsMissing) {
   EXPECT_EQ(ranked[0].url, "https://x/t.vtt?v=2");
 }
 
-TEST(NextPipelineJobs, ChainsTranscriptToChaptersToInsightsAndEndsThere) {
+TEST(NextPipelineJobs, ChainsTranscriptToIndexToChaptersToInsightsAndEndsThere) {
   const auto after_transcript = next_pipeline_jobs(kTranscriptJob, 7);
   ASSERT_EQ(after_transcript.size(), 1u);
-  EXPECT_EQ(after_transcript[0].kind, kChaptersJob);
-  EXPECT_EQ(after_transcript[0].dedupe_key, "chapters:7");
+  EXPECT_EQ(after_transcript[0].kind, kIndexJob);
+  EXPECT_EQ(after_transcript[0].dedupe_key, "index:7");
+  const auto after_index = next_pipeline_jobs(kIndexJob, 7);
+  ASSERT_EQ(after_index.size(), 1u);
+  EXPECT_EQ(after_index[0].kind, kChaptersJob);
+  EXPECT_EQ(after_index[0].dedupe_key, "chapters:7");
   const auto after_chapters = next_pipeline_jobs(kChaptersJob, 7);
   ASSERT_EQ(after_chapters.size(), 1u);
   EXPECT_EQ(after_chapters[0].kind, kInsightsJob);
