@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The README's run command: installs, builds, then runs hark's main job. Until the server
-# arrives that is: generate the sample podcast, subscribe to it (or to the feed given as
-# the first argument), start the local speech-to-text service (scripts/asr-service: real
-# Whisper base; installs itself into .venv/asr the first time) and point hark at it, run the
-# episode pipeline (publisher transcripts, else speech-to-text; chapters) on the newest
-# episodes, show what the library now holds, and finally run speech-to-text on the newest
-# episode anyway (`hark transcribe --force`) and print its word error rate against the
-# publisher's transcript. The service keeps running; stop it with: scripts/asr-service stop
+# The README's run command: installs, builds, then runs hark's main job, the web player:
+# generate the sample podcast, subscribe to it (or to the feed given as the first argument),
+# start the local speech-to-text service (scripts/asr-service: real Whisper base; installs
+# itself into .venv/asr the first time) and point hark at it, run the episode pipeline
+# (publisher transcripts, else speech-to-text; chapters; highlights and summaries) on the
+# newest episodes, show what the library holds, run speech-to-text on the newest episode
+# anyway (`hark transcribe --force`) and print its word error rate against the publisher's
+# transcript, and finally start `hark serve` in the foreground (Ctrl-C stops it) at
+# http://127.0.0.1:8080 (HARK_LISTEN to change). On the first visit the server's setup link
+# (printed below) creates your account, which sees the library the CLI built.
+# The speech service keeps running; stop it with: scripts/asr-service stop
 #   scripts/run.sh                 # the sample podcast
 #   scripts/run.sh <feed URL|file> # any feed
+#   HARK_RUN_SERVE=0 scripts/run.sh  # everything but the server
 # The library lives in $HARK_DATA (default: ./.hark-data in this checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,4 +64,10 @@ if [ -n "$newest" ]; then
 fi
 echo
 echo "Library: $HARK_DATA"
-echo "Try: $hark episodes --json | $hark transcript <EPISODE> --format vtt | $hark chapters <EPISODE> | $hark jobs | $hark transcribe <EPISODE> --force"
+echo "Try: $hark episodes --json | $hark transcript <EPISODE> --format vtt | $hark chapters <EPISODE> | $hark jobs | $hark snip <EPISODE> --at 1:30 | $hark highlights <EPISODE>"
+if [ "${HARK_RUN_SERVE:-1}" != "0" ]; then
+  echo
+  echo "Starting the web player (Ctrl-C stops it). Open the address below in a browser; the"
+  echo "first visit asks for the setup link it prints, which creates your account."
+  exec "$hark" serve
+fi
