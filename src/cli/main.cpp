@@ -5,6 +5,7 @@
 
 #include "app/app.hpp"
 #include "cli/commands.hpp"
+#include "cli/exports.hpp"
 #include "cli/search.hpp"
 #include "cli/snips.hpp"
 #include "cli/transcribe.hpp"
@@ -46,8 +47,14 @@ int main(int argc, char** argv) {
   json_flag(add);
 
   auto* import = cli.add_subcommand("import", "Subscribe to every feed in an OPML file");
-  import->add_option("opml", path, "OPML file")->required()->check(CLI::ExistingFile);
+  import->add_option("opml", path, "OPML file")->check(CLI::ExistingFile);
   json_flag(import);
+  std::string backup_path;
+  auto* import_json = import->add_subcommand(
+      "json", "Restore a backup made by `hark export json` (into an empty --data)");
+  import_json->add_option("file", backup_path, "The backup file")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   auto* export_opml = cli.add_subcommand("export-opml", "Write your subscriptions as OPML");
   export_opml->add_option("-o,--out", out_path, "Output file (default: standard output)");
@@ -144,6 +151,38 @@ int main(int argc, char** argv) {
   auto* reindex = cli.add_subcommand("reindex", "Rebuild the search index of every episode");
   json_flag(reindex);
 
+  hark::cli::MarkdownFlags markdown_flags;
+  auto* exp = cli.add_subcommand("export", "Send your snips to notes apps and services");
+  exp->require_subcommand(1);
+  auto* exp_markdown =
+      exp->add_subcommand("markdown", "One Markdown note per episode (an Obsidian vault, say)");
+  exp_markdown->add_option("-o,--out", markdown_flags.out,
+                           "Folder for the notes (default: [export.markdown] folder)");
+  exp_markdown->add_option("--template", markdown_flags.template_file,
+                           "Note template (see --print-template)");
+  exp_markdown->add_flag("--transcript", markdown_flags.transcript, "Add the full transcript");
+  exp_markdown->add_option("--episode", markdown_flags.episode, "Only this episode's note");
+  exp_markdown->add_flag("--print-template", markdown_flags.print_template,
+                         "Print the built-in note template (to edit a copy)");
+  json_flag(exp_markdown);
+  std::string backup_out;
+  auto* exp_json = exp->add_subcommand("json", "Back up your podcasts, positions, snips and notes");
+  exp_json->add_option("-o,--out", backup_out, "Output file (default: standard output)");
+  auto* exp_readwise = exp->add_subcommand("readwise", "Send snips to Readwise as highlights");
+  json_flag(exp_readwise);
+  auto* exp_notion = exp->add_subcommand("notion", "Send snips to a Notion database");
+  json_flag(exp_notion);
+
+  Id snip_id = 0;
+  auto* share = cli.add_subcommand("share", "A snip's share link and Twitter/X and WhatsApp links");
+  share->add_option("snip", snip_id, "Snip id")->required();
+  json_flag(share);
+  std::string clip_out;
+  auto* clip = cli.add_subcommand("clip", "Save a snip's audio as a file with fades and tags");
+  clip->add_option("snip", snip_id, "Snip id")->required();
+  clip->add_option("-o,--out", clip_out, "Output file: .mp3 or .m4a")->required();
+  json_flag(clip);
+
   hark::cli::ServeFlags serve_flags;
   auto* serve = cli.add_subcommand("serve", "Run the web player and API server");
   serve->add_option("--listen", serve_flags.listen, "Address and port (default: 127.0.0.1:8080)");
@@ -190,7 +229,13 @@ int main(int argc, char** argv) {
   auto& a = **app;
 
   if (add->parsed()) return report(c::cmd_add(a, url, o));
-  if (import->parsed()) return report(c::cmd_import(a, path, o));
+  if (import_json->parsed()) return report(c::cmd_import_json(a, backup_path, o));
+  if (import->parsed()) {
+    if (path.empty())
+      return report(hark::invalid_input(
+          "give an OPML file (hark import FEEDS.opml) or a backup (hark import json FILE)"));
+    return report(c::cmd_import(a, path, o));
+  }
   if (export_opml->parsed()) return report(c::cmd_export_opml(a, out_path));
   if (refresh->parsed()) return report(c::cmd_refresh(a, podcast_id, o));
   if (podcasts->parsed()) return report(c::cmd_podcasts(a, o));
@@ -207,6 +252,12 @@ int main(int argc, char** argv) {
   if (summary->parsed()) return report(c::cmd_summary(a, episode_id, o));
   if (search->parsed()) return report(c::cmd_search(a, search_flags, o));
   if (reindex->parsed()) return report(c::cmd_reindex(a, o));
+  if (exp_markdown->parsed()) return report(c::cmd_export_markdown(a, markdown_flags, o));
+  if (exp_json->parsed()) return report(c::cmd_export_json(a, backup_out));
+  if (exp_readwise->parsed()) return report(c::cmd_export_readwise(a, o));
+  if (exp_notion->parsed()) return report(c::cmd_export_notion(a, o));
+  if (share->parsed()) return report(c::cmd_share(a, snip_id, o));
+  if (clip->parsed()) return report(c::cmd_clip(a, snip_id, clip_out, o));
   if (user_add->parsed()) return report(c::cmd_user_add(a, user_name, admin, password_stdin));
   if (user_list->parsed()) return report(c::cmd_user_list(a, o));
   if (user_passwd->parsed()) return report(c::cmd_user_passwd(a, user_name, password_stdin));

@@ -472,6 +472,46 @@ class SearchRepo {
                                                                      int limit) = 0;
 };
 
+// What was sent where: one record per (snip, export target), so exporting again sends only
+// what is new or changed, and a change is sent as an update of the same remote item.
+struct ExportRecord {
+  Id snip_id = 0;
+  std::string target{};        // "readwise", "notion:<database id>", ...
+  std::string remote_id{};     // the service's id for the item ("" when it has none)
+  std::string content_hash{};  // of what was sent (a change means: send an update)
+  Millis exported_at = 0;      // set by put()
+};
+
+class ExportStateRepo {
+ public:
+  virtual ~ExportStateRepo() = default;
+  virtual Result<std::optional<ExportRecord>> find(const std::string& target, Id snip_id) = 0;
+  // The user's records for a target (any order).
+  virtual Result<std::vector<ExportRecord>> list(const std::string& target, Id user_id) = 0;
+  // Inserts or replaces the record. NotFound for an unknown snip.
+  virtual Status put(const ExportRecord& record) = 0;
+  virtual Status remove(const std::string& target, Id snip_id) = 0;  // idempotent
+};
+
+// A user's library as a backup holds it (hark export json / import json).
+struct LibraryArchive {
+  std::vector<Podcast> podcasts{};  // with their ids
+  std::vector<Episode> episodes{};  // with their ids; download state is not restored
+  std::vector<Id> subscribed{};     // podcast ids
+  std::vector<Position> positions{};
+  std::vector<Snip> snips{};  // ids, times, share ids and notes as they were
+  std::vector<StoredSummary> summaries{};
+};
+
+class ArchiveRepo {
+ public:
+  virtual ~ArchiveRepo() = default;
+  // Restores `archive` for the user in one transaction, ids and times as they were.
+  // Conflict (and nothing stored) when the library already has podcasts or snips: a
+  // backup goes into an empty data directory, so nothing in either is lost.
+  virtual Status restore(Id user_id, const LibraryArchive& archive) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -490,6 +530,8 @@ class Store {
   virtual HighlightRepo& highlights() = 0;
   virtual SummaryRepo& summaries() = 0;
   virtual SearchRepo& search() = 0;
+  virtual ExportStateRepo& export_state() = 0;
+  virtual ArchiveRepo& archive() = 0;
   // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).

@@ -58,7 +58,19 @@ struct LoopbackServer::Impl {
   Handler find(const std::string& path) {
     std::lock_guard lock(mutex);
     const auto it = handlers.find(path);
-    return it == handlers.end() ? Handler{} : it->second;
+    if (it != handlers.end()) return it->second;
+    // "/prefix/*" serves every path under /prefix/ (the longest such prefix wins).
+    const Handler* best = nullptr;
+    std::size_t best_len = 0;
+    for (const auto& [pattern, handler] : handlers) {
+      if (!pattern.ends_with('*')) continue;
+      const std::string_view prefix(pattern.data(), pattern.size() - 1);
+      if (path.starts_with(prefix) && prefix.size() >= best_len) {
+        best = &handler;
+        best_len = prefix.size();
+      }
+    }
+    return best != nullptr ? *best : Handler{};
   }
 
   void dispatch(const httplib::Request& req, httplib::Response& res) {

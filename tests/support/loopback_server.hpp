@@ -49,7 +49,9 @@ class LoopbackServer {
   LoopbackServer(const LoopbackServer&) = delete;
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
-  // Serves `path` (exact match, any method). Unregistered paths answer 404.
+  // Serves `path` (exact match, any method); a path ending in '*' serves every path that
+  // starts with what comes before it (the longest match wins, exact paths first).
+  // Unregistered paths answer 404.
   void on(const std::string& path, Handler handler);
 
   int port() const;

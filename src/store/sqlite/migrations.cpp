@@ -359,6 +359,19 @@ END;
 INSERT INTO search_snips_fts (search_snips_fts) VALUES ('rebuild');
 )sql";
 
+// Exports: what was sent to which service, so re-running an export sends only changes.
+constexpr std::string_view kV7 = R"sql(
+CREATE TABLE export_state (
+  snip_id       INTEGER NOT NULL REFERENCES snips (id) ON DELETE CASCADE,
+  target        TEXT    NOT NULL CHECK (target <> ''),
+  remote_id     TEXT    NOT NULL DEFAULT '',
+  content_hash  TEXT    NOT NULL DEFAULT '',
+  exported_at   INTEGER NOT NULL,
+  PRIMARY KEY (target, snip_id)
+) WITHOUT ROWID;
+CREATE INDEX export_state_by_snip ON export_state (snip_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
@@ -366,6 +379,7 @@ constexpr std::array kMigrations = {
     Migration{4, "insights (snips, highlights, episode summaries)", kV4},
     Migration{5, "snips: the language model's fallback reason", kV5},
     Migration{6, "search (passages, episode documents and snips in FTS5; passage vectors)", kV6},
+    Migration{7, "export state (what was sent to Readwise, Notion, ...)", kV7},
 };
 
 constexpr bool versions_are_contiguous() {

@@ -226,6 +226,27 @@ class SqliteSearchRepo final : public SearchRepo {
   Database& db_;
 };
 
+class SqliteExportStateRepo final : public ExportStateRepo {
+ public:
+  explicit SqliteExportStateRepo(Database& db) : db_(db) {}
+  Result<std::optional<ExportRecord>> find(const std::string& target, Id snip_id) override;
+  Result<std::vector<ExportRecord>> list(const std::string& target, Id user_id) override;
+  Status put(const ExportRecord& record) override;
+  Status remove(const std::string& target, Id snip_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteArchiveRepo final : public ArchiveRepo {
+ public:
+  explicit SqliteArchiveRepo(Database& db) : db_(db) {}
+  Status restore(Id user_id, const LibraryArchive& archive) override;
+
+ private:
+  Database& db_;
+};
+
 // NotFound ("no episode with id 7") unless the episode exists.
 Status require_episode(Connection& conn, Id episode_id);
 

@@ -25,7 +25,10 @@ class SqliteStore final : public Store {
         snips_(*db_),
         highlights_(*db_),
         summaries_(*db_),
-        search_(*db_) {}
+        search_(*db_),
+
+        export_state_(*db_),
+        archive_(*db_) {}
 
   UserRepo& users() override { return users_; }
   PodcastRepo& podcasts() override { return podcasts_; }
@@ -42,6 +45,8 @@ class SqliteStore final : public Store {
   HighlightRepo& highlights() override { return highlights_; }
   SummaryRepo& summaries() override { return summaries_; }
   SearchRepo& search() override { return search_; }
+  ExportStateRepo& export_state() override { return export_state_; }
+  ArchiveRepo& archive() override { return archive_; }
   int schema_version() override { return db_->schema_version(); }
 
   Result<std::string> integrity_check() override {
@@ -76,6 +81,8 @@ class SqliteStore final : public Store {
   SqliteHighlightRepo highlights_;
   SqliteSummaryRepo summaries_;
   SqliteSearchRepo search_;
+  SqliteExportStateRepo export_state_;
+  SqliteArchiveRepo archive_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/export_config.hpp"
 #include "app/server_config.hpp"
 
 namespace hark::app {
@@ -79,6 +80,33 @@ TEST(ServerConfig, HttpThreadsIsAPositiveCount) {
   EXPECT_NE(zero.error().message.find("http_threads"), std::string::npos);
   EXPECT_FALSE(apply_server_toml("[server]\nhttp_threads = \"many\"\n", "hark.toml", c));
   EXPECT_EQ(c.http_threads, 200);
+}
+
+TEST(ExportConfig, ReadsTheExportTablesAndNamesMistakes) {
+  ExportConfig c;
+  ASSERT_TRUE(apply_export_toml(R"(
+[export.readwise]
+token = "rw"
+[export.notion]
+token = "secret_x"
+database_id = "db1"
+page_per = "episode"
+[export.markdown]
+folder = "/vault"
+)",
+                                "hark.toml", c));
+  EXPECT_EQ(c.readwise_token, "rw");
+  EXPECT_EQ(c.notion_token, "secret_x");
+  EXPECT_EQ(c.notion_database_id, "db1");
+  EXPECT_TRUE(c.notion_page_per_episode);
+  EXPECT_EQ(c.markdown_folder, "/vault");
+  auto bad = apply_export_toml("[export.notion]\ndatabase = \"x\"\n", "hark.toml", c);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("export.notion.database"), std::string::npos);
+  bad = apply_export_toml("[export.notion]\npage_per = \"page\"\n", "hark.toml", c);
+  ASSERT_FALSE(bad);
+  Config config;
+  EXPECT_TRUE(apply_toml("[export.readwise]\ntoken = \"rw\"\n", "hark.toml", config));
 }
 
 }  // namespace

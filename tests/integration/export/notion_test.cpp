@@ -1,0 +1,306 @@
+// Contract tests for the Notion export against a loopback server that implements the shapes
+// documented at https://developers.notion.com/reference (as read on 2026-11-27): "Retrieve a
+// database" (GET /v1/databases/{id}: properties by name with their "type"), "Create a page"
+// (POST /v1/pages with parent.database_id, properties, children → a page object with "id"),
+// "Update page properties" (PATCH /v1/pages/{id}), "Retrieve block children" (GET
+// /v1/blocks/{id}/children → results, has_more, next_cursor), "Delete a block" (DELETE
+// /v1/blocks/{id}), "Append block children" (PATCH /v1/blocks/{id}/children); errors are
+// {"object": "error", "status", "code", "message"}: 401 "unauthorized", 404
+// "object_not_found", 429 "rate_limited" with Retry-After; "Notion-Version" is required.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "app/senders.hpp"
+#include "export_fixture.hpp"
+#include "loopback_server.hpp"
+
+namespace hark::app {
+namespace {
+
+using Json = nlohmann::json;
+using testing::ExportLibrary;
+using testing::LoopbackServer;
+using testing::ServerRequest;
+using testing::ServerResponse;
+
+const std::string kDb = "0f6d1c2ab3e94c4f8d7e6a5b4c3d2e1f";
+
+class FakeNotion {
+ public:
+  explicit FakeNotion(LoopbackServer& server) {
+    server.on("/v1/databases/*", [this](const ServerRequest& r) { return handle(r); });
+    server.on("/v1/pages", [this](const ServerRequest& r) { return handle(r); });
+    server.on("/v1/pages/*", [this](const ServerRequest& r) { return handle(r); });
+    server.on("/v1/blocks/*", [this](const ServerRequest& r) { return handle(r); });
+  }
+  std::mutex mutex;
+  bool database_exists = true;
+  std::map<std::string, Json> pages;                  // id → {properties, archived}
+  std::map<std::string, std::vector<Json>> children;  // page id → blocks (with ids)
+  int created = 0;
+  int fail_create_number = 0;  // the Nth POST /v1/pages answers 500
+  int rate_limit_next = 0;
+  int posts_seen = 0;
+
+ private:
+  static ServerResponse error(int status, const std::string& code, const std::string& message) {
+    return {
+        status,
+        {},
+        "application/json",
+        Json{{"object", "error"}, {"status", status}, {"code", code}, {"message", message}}.dump()};
+  }
+  static ServerResponse json(const Json& body) {
+    return {200, {}, "application/json", body.dump()};
+  }
+
+  ServerResponse handle(const ServerRequest& r) {
+    std::lock_guard lock(mutex);
+    if (r.header("authorization") != "Bearer secret_good")
+      return error(401, "unauthorized", "API token is invalid.");
+    if (r.header("notion-version").empty())
+      return error(400, "missing_version", "Notion-Version header failed validation.");
+    if (rate_limit_next > 0) {
+      --rate_limit_next;
+      ServerResponse busy = error(429, "rate_limited", "You have been rate limited.");
+      busy.headers = {{"Retry-After", "1"}};
+      return busy;
+    }
+    const std::string& p = r.path;
+    if (p.starts_with("/v1/databases/") && r.method == "GET") {
+      if (!database_exists || p != "/v1/databases/" + kDb)
+        return error(404, "object_not_found",
+                     "Could not find database with ID: " + kDb +
+                         ". Make sure the relevant pages and databases are shared with your "
+                         "integration.");
+      return json({{"object", "database"},
+                   {"id", kDb},
+                   {"properties",
+                    {{"Name", {{"id", "title"}, {"type", "title"}}},
+                     {"Podcast", {{"id", "a1"}, {"type", "rich_text"}}},
+                     {"Episode", {{"id", "a2"}, {"type", "rich_text"}}},
+                     {"Time", {{"id", "a3"}, {"type", "rich_text"}}},
+                     {"Link", {{"id", "a4"}, {"type", "url"}}},
+                     {"Rating", {{"id", "a5"}, {"type", "number"}}}}}});
+    }
+    if (p == "/v1/pages" && r.method == "POST") {
+      if (++posts_seen == fail_create_number)
+        return error(500, "internal_server_error", "Unexpected error occurred.");
+      const auto body = Json::parse(r.body, nullptr, false);
+      if (!database_exists || body["parent"]["database_id"] != kDb)
+        return error(404, "object_not_found", "Could not find database with ID: " + kDb + ".");
+      for (const auto& [name, value] : body["properties"].items())
+        if (name != "Name" && name != "Podcast" && name != "Episode" && name != "Time" &&
+            name != "Link")
+          return error(400, "validation_error", name + " is not a property that exists.");
+      const std::string id = "page-" + std::to_string(++created);
+      pages[id] = {{"properties", body["properties"]}, {"archived", false}};
+      auto& kids = children[id];
+      for (const auto& b : body["children"]) kids.push_back(with_id(b));
+      return json({{"object", "page"}, {"id", id}, {"archived", false}});
+    }
+    if (p.starts_with("/v1/pages/") && r.method == "PATCH") {
+      const std::string id = p.substr(10);
+      const auto it = pages.find(id);
+      if (it == pages.end())
+        return error(404, "object_not_found", "Could not find page with ID: " + id + ".");
+      if (it->second["archived"])
+        return error(400, "validation_error", "Can't edit block that is archived.");
+      const auto body = Json::parse(r.body, nullptr, false);
+      for (const auto& [name, value] : body["properties"].items())
+        it->second["properties"][name] = value;
+      return json({{"object", "page"}, {"id", id}, {"archived", false}});
+    }
+    if (p.starts_with("/v1/blocks/") && p.ends_with("/children")) {
+      const std::string id = p.substr(11, p.size() - 11 - 9);
+      if (!pages.contains(id))
+        return error(404, "object_not_found", "Could not find block with ID: " + id + ".");
+      if (r.method == "GET") {
+        Json results = Json::array();
+        for (const auto& b : children[id]) results.push_back(b);
+        return json({{"object", "list"},
+                     {"results", results},
+                     {"has_more", false},
+                     {"next_cursor", nullptr}});
+      }
+      if (r.method == "PATCH") {
+        const auto body = Json::parse(r.body, nullptr, false);
+        for (const auto& b : body["children"]) children[id].push_back(with_id(b));
+        return json({{"object", "list"}, {"results", Json::array()}});
+      }
+    }
+    if (p.starts_with("/v1/blocks/") && r.method == "DELETE") {
+      const std::string block_id = p.substr(11);
+      for (auto& [page, kids] : children)
+        for (auto it = kids.begin(); it != kids.end(); ++it)
+          if ((*it)["id"] == block_id) {
+            kids.erase(it);
+            return json({{"object", "block"}, {"id", block_id}, {"archived", true}});
+          }
+      return error(404, "object_not_found", "Could not find block with ID: " + block_id + ".");
+    }
+    return error(400, "invalid_request_url", "Invalid request URL.");
+  }
+  Json with_id(Json b) {
+    b["id"] = "block-" + std::to_string(++block_ids_);
+    return b;
+  }
+  int block_ids_ = 0;
+};
+
+std::string title_of(const Json& page) {
+  return page["properties"]["Name"]["title"][0]["text"]["content"];
+}
+
+struct NotionTest : ::testing::Test {
+  ExportLibrary lib;
+  std::unique_ptr<net::HttpClient> http = ExportLibrary::loopback_client();
+  std::unique_ptr<LoopbackServer> server = std::make_unique<LoopbackServer>();
+  FakeNotion notion{*server};
+  std::vector<Millis> waits;
+  ExportConfig config;
+  SenderOptions options;
+  void SetUp() override {
+    config.notion_token = "secret_good";
+    config.notion_database_id = kDb;
+    config.notion_base_url = server->url("");
+    options.public_url = "https://hark.example.org";
+    options.retry.sleep = [this](Millis ms) { waits.push_back(ms); };
+  }
+  void TearDown() override { http.reset(); }
+  Result<SyncOutcome> run() { return export_notion(*lib.store, *http, lib.user, config, options); }
+};
+
+TEST_F(NotionTest, APagePerSnipWithPropertiesAndBlocks) {
+  auto r = run();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->created, 3);
+  ASSERT_EQ(notion.pages.size(), 3u);
+  const Json& page = notion.pages["page-1"];
+  EXPECT_EQ(title_of(page), "Calm focus");
+  EXPECT_EQ(page["properties"]["Podcast"]["rich_text"][0]["text"]["content"], "The Tea Hour");
+  EXPECT_EQ(page["properties"]["Episode"]["rich_text"][0]["text"]["content"], "Green tea");
+  EXPECT_EQ(page["properties"]["Time"]["rich_text"][0]["text"]["content"], "1:05–1:25");
+  EXPECT_EQ(page["properties"]["Link"]["url"],
+            "https://hark.example.org/episodes/" + std::to_string(lib.episodes[0].id) + "?t=65");
+  EXPECT_FALSE(page["properties"].contains("Rating"));
+  const auto& blocks = notion.children["page-1"];
+  ASSERT_GE(blocks.size(), 4u);
+  EXPECT_EQ(blocks[0]["type"], "paragraph");
+  EXPECT_EQ(blocks[1]["type"], "bulleted_list_item");
+  EXPECT_EQ(blocks[2]["type"], "quote");
+  EXPECT_EQ(blocks[2]["quote"]["rich_text"][0]["text"]["content"],
+            "Theanine calms the mind. — Ada Leaf");
+  for (const auto& req : server->requests_to("/v1/pages"))
+    EXPECT_EQ(req.header("notion-version"), "2022-06-28");
+}
+
+TEST_F(NotionTest, IdempotentAndEditsUpdateTheSamePage) {
+  ASSERT_TRUE(run());
+  const auto before = server->requests().size();
+  auto again = run();
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->unchanged, 3);
+  EXPECT_EQ(server->requests().size(), before + 1);  // only the database check
+
+  ASSERT_TRUE(lib.store->snips().update_note(lib.user, lib.snips[2].id, "Roast at home."));
+  auto edited = run();
+  ASSERT_TRUE(edited) << edited.error().message;
+  EXPECT_EQ(edited->updated, 1);
+  EXPECT_EQ(notion.created, 3);
+  const auto& blocks = notion.children["page-3"];
+  ASSERT_FALSE(blocks.empty());
+  bool has_note = false;
+  for (const auto& b : blocks)
+    if (b["type"] == "paragraph" &&
+        b["paragraph"]["rich_text"][0]["text"]["content"] == "My note: Roast at home.")
+      has_note = true;
+  EXPECT_TRUE(has_note);
+  int paragraphs_with_summary = 0;
+  for (const auto& b : blocks)
+    if (b["type"] == "paragraph" &&
+        b["paragraph"]["rich_text"][0]["text"]["content"] == "Oolong roast, in short.")
+      ++paragraphs_with_summary;
+  EXPECT_EQ(paragraphs_with_summary, 1);  // old blocks replaced, not appended to
+}
+
+TEST_F(NotionTest, APageDeletedInNotionIsCreatedAgain) {
+  ASSERT_TRUE(run());
+  notion.pages["page-1"]["archived"] = true;
+  ASSERT_TRUE(lib.store->snips().update_note(lib.user, lib.snips[0].id, "again"));
+  auto r = run();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->created, 1);
+  EXPECT_EQ(notion.created, 4);
+}
+
+TEST_F(NotionTest, PagePerEpisodeHoldsItsSnips) {
+  config.notion_page_per_episode = true;
+  auto r = run();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->created, 3);            // snips
+  ASSERT_EQ(notion.pages.size(), 2u);  // pages
+  EXPECT_EQ(title_of(notion.pages["page-1"]), "Green tea");
+  EXPECT_EQ(notion.pages["page-1"]["properties"]["Time"]["rich_text"][0]["text"]["content"],
+            "1:05–1:25, 12:34–12:54");
+  int headings = 0;
+  for (const auto& b : notion.children["page-1"]) headings += b["type"] == "heading_2";
+  EXPECT_EQ(headings, 2);
+  auto again = run();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->unchanged, 3);
+}
+
+TEST_F(NotionTest, A500MidBatchResumesWithoutDuplicates) {
+  notion.fail_create_number = 3;
+  auto r = run();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("HTTP 500"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("after 2 of 3"), std::string::npos) << r.error().message;
+  auto resumed = run();
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_EQ(resumed->created, 1);
+  EXPECT_EQ(resumed->unchanged, 2);
+  EXPECT_EQ(notion.pages.size(), 3u);
+}
+
+TEST_F(NotionTest, A429HonoursRetryAfter) {
+  notion.rate_limit_next = 1;
+  auto r = run();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(waits, (std::vector<Millis>{1000}));
+  EXPECT_EQ(notion.pages.size(), 3u);
+}
+
+TEST_F(NotionTest, BadTokenDeletedDatabaseAndMissingSettingsAreClear) {
+  config.notion_token = "secret_wrong";
+  auto refused = run();
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("refused the integration token"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("HARK_NOTION_TOKEN"), std::string::npos);
+
+  config.notion_token = "secret_good";
+  ASSERT_TRUE(run());
+  notion.database_exists = false;
+  ASSERT_TRUE(lib.store->snips().update_note(lib.user, lib.snips[0].id, "x"));
+  auto gone = run();
+  ASSERT_FALSE(gone);
+  EXPECT_NE(gone.error().message.find("deleted, or is not shared"), std::string::npos)
+      << gone.error().message;
+  EXPECT_NE(gone.error().message.find("database_id"), std::string::npos);
+  // What was exported before is still remembered.
+  auto state = lib.store->export_state().list(notion_target(kDb), lib.user);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->size(), 3u);
+
+  config.notion_database_id = "";
+  auto missing = run();
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("[export.notion] database_id"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hark::app
