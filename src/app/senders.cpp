@@ -9,10 +9,21 @@
 namespace hark::app {
 namespace {
 
+Error stopped(const Error& e, const std::string& service, const SyncOutcome& done,
+              std::size_t total) {
+  const int sent = done.created + done.updated + done.unchanged;
+  return Error(e.code, e.message + " — the " + service + " export stopped after " +
+                           std::to_string(sent) + " of " + std::to_string(total) +
+                           " snips; those are remembered, so running it again sends only the rest");
+}
+
+}  // namespace
+
 // The user's snips with their episode and podcast, oldest first (the order they were made).
-Result<std::vector<exports::SnipContext>> load_contexts(store::Store& store, Id user_id,
-                                                        const std::string& public_url) {
-  auto snips = store.snips().list(user_id);
+Result<std::vector<exports::SnipContext>> load_snip_contexts(store::Store& store, Id user_id,
+                                                             const std::string& public_url,
+                                                             std::optional<Id> episode_id) {
+  auto snips = store.snips().list(user_id, episode_id);
   if (!snips) return snips.error();
   std::reverse(snips->begin(), snips->end());
   std::map<Id, Episode> episodes;
@@ -35,23 +46,13 @@ Result<std::vector<exports::SnipContext>> load_contexts(store::Store& store, Id 
   return out;
 }
 
-Error stopped(const Error& e, const std::string& service, const SyncOutcome& done,
-              std::size_t total) {
-  const int sent = done.created + done.updated + done.unchanged;
-  return Error(e.code, e.message + " — the " + service + " export stopped after " +
-                           std::to_string(sent) + " of " + std::to_string(total) +
-                           " snips; those are remembered, so running it again sends only the rest");
-}
-
-}  // namespace
-
 Result<SyncOutcome> export_readwise(store::Store& store, net::HttpClient& http, Id user_id,
                                     const ExportConfig& config, const SenderOptions& options) {
   if (config.readwise_token.empty())
     return invalid_input(
         "no Readwise access token: set [export.readwise] token in hark.toml or "
         "HARK_READWISE_TOKEN (get it at https://readwise.io/access_token)");
-  auto items = load_contexts(store, user_id, options.public_url);
+  auto items = load_snip_contexts(store, user_id, options.public_url);
   if (!items) return items.error();
   exports::ReadwiseClient client(http, config.readwise_base_url, config.readwise_token,
                                  options.retry);
@@ -103,7 +104,7 @@ Result<SyncOutcome> export_notion(store::Store& store, net::HttpClient& http, Id
     return invalid_input(
         "no Notion database: set [export.notion] database_id in hark.toml or "
         "HARK_NOTION_DATABASE (the 32-character id in the database's link)");
-  auto items = load_contexts(store, user_id, options.public_url);
+  auto items = load_snip_contexts(store, user_id, options.public_url);
   if (!items) return items.error();
   exports::NotionClient client(http, config.notion_base_url, config.notion_token, options.retry);
   auto db = client.database(config.notion_database_id);

@@ -11,6 +11,7 @@
 #include "app/export_config.hpp"
 #include "core/result.hpp"
 #include "export/http_retry.hpp"
+#include "export/readwise.hpp"
 #include "net/http_client.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +29,12 @@ struct SenderOptions {
 };
 
 inline constexpr std::string_view kReadwiseTarget = "readwise";
+
+// The user's snips (of one episode, when given) with their episode and podcast, oldest
+// first: what every sender and feed formats.
+Result<std::vector<exports::SnipContext>> load_snip_contexts(
+    store::Store& store, Id user_id, const std::string& public_url,
+    std::optional<Id> episode_id = std::nullopt);
 
 Result<SyncOutcome> export_readwise(store::Store& store, net::HttpClient& http, Id user_id,
                                     const ExportConfig& config, const SenderOptions& options);

@@ -10,6 +10,7 @@
 #include "app/portability.hpp"
 #include "app/senders.hpp"
 #include "app/server_config.hpp"
+#include "app/snips.hpp"
 #include "export/links.hpp"
 #include "export/markdown.hpp"
 #include "export/share.hpp"
@@ -149,7 +150,8 @@ Status cmd_import_json(app::App& app, const std::string& file, const Options& o)
 Status cmd_share(app::App& app, Id snip_id, const Options& o) {
   auto url = public_url(app);
   if (!url) return url.error();
-  auto snip = app.store().snips().find(app.local_user().id, snip_id);
+  // Sharing gives the snip its public page (an unguessable id); sharing again keeps it.
+  auto snip = app::SnipService(app.store()).share(app.local_user().id, snip_id);
   if (!snip) return snip.error();
   const bool shared = snip->share_id.has_value();
   const std::string link = shared ? exports::share_url(*url, *snip->share_id)

@@ -58,6 +58,14 @@ Response handle_events(const Request&, Context&);
 // search (api_search.cpp)
 Response handle_search(const Request&, Context&);
 
+// sharing and exports (api_exports.cpp)
+Response handle_snip_share_intents(const Request&, Context&);
+Response handle_episode_markdown(const Request&, Context&);
+Response handle_episode_soundbites(const Request&, Context&);
+Response handle_get_snips_feed_url(const Request&, Context&);
+Response handle_rotate_snips_feed(const Request&, Context&);
+Response handle_snips_feed(const Request&, Context&);
+
 // jobs, settings, status (api_system.cpp)
 Response handle_list_jobs(const Request&, Context&);
 Response handle_feed_settings(const Request&, Context&);

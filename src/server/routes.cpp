@@ -61,6 +61,12 @@ constexpr std::array kRoutes = {
     Route{"GET", "/api/events", U, kNoBody, handle_events},
 
     Route{"GET", "/api/search", U, kNoBody, handle_search},
+    Route{"GET", "/api/episodes/{id}/markdown", U, kNoBody, handle_episode_markdown},
+    Route{"GET", "/api/episodes/{id}/soundbites", U, kNoBody, handle_episode_soundbites},
+    Route{"GET", "/api/snips/{id}/share-intents", U, kNoBody, handle_snip_share_intents},
+    Route{"GET", "/api/feeds/snips", U, kNoBody, handle_get_snips_feed_url},
+    Route{"POST", "/api/feeds/snips/rotate", U, kNoBody, handle_rotate_snips_feed},
+    Route{"GET", "/api/feeds/snips/{token}", P, kNoBody, handle_snips_feed},
 
     Route{"GET", "/api/jobs", U, kNoBody, handle_list_jobs},
     Route{"GET", "/api/settings/feeds", U, kNoBody, handle_feed_settings},

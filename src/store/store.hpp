@@ -512,6 +512,17 @@ class ArchiveRepo {
   virtual Status restore(Id user_id, const LibraryArchive& archive) = 0;
 };
 
+// The token in a user's snips RSS feed URL: a read-only capability (a feed reader cannot
+// log in), kept as is so the URL can be shown again, replaced to revoke the old URL.
+class FeedTokenRepo {
+ public:
+  virtual ~FeedTokenRepo() = default;
+  virtual Result<std::optional<std::string>> find(Id user_id) = 0;
+  // Sets the user's token, replacing the old one. InvalidInput for a short token.
+  virtual Status put(Id user_id, const std::string& token) = 0;
+  virtual Result<std::optional<Id>> user_for(const std::string& token) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -532,6 +543,7 @@ class Store {
   virtual SearchRepo& search() = 0;
   virtual ExportStateRepo& export_state() = 0;
   virtual ArchiveRepo& archive() = 0;
+  virtual FeedTokenRepo& feed_tokens() = 0;
   // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).

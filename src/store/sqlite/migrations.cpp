@@ -372,6 +372,15 @@ CREATE TABLE export_state (
 CREATE INDEX export_state_by_snip ON export_state (snip_id);
 )sql";
 
+// The snips RSS feed: one token per user in the feed's URL.
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE feed_tokens (
+  user_id     INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  token       TEXT    NOT NULL UNIQUE CHECK (length(token) >= 16),
+  created_at  INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
@@ -380,6 +389,7 @@ constexpr std::array kMigrations = {
     Migration{5, "snips: the language model's fallback reason", kV5},
     Migration{6, "search (passages, episode documents and snips in FTS5; passage vectors)", kV6},
     Migration{7, "export state (what was sent to Readwise, Notion, ...)", kV7},
+    Migration{8, "snips RSS feed tokens", kV8},
 };
 
 constexpr bool versions_are_contiguous() {

@@ -247,6 +247,17 @@ class SqliteArchiveRepo final : public ArchiveRepo {
   Database& db_;
 };
 
+class SqliteFeedTokenRepo final : public FeedTokenRepo {
+ public:
+  explicit SqliteFeedTokenRepo(Database& db) : db_(db) {}
+  Result<std::optional<std::string>> find(Id user_id) override;
+  Status put(Id user_id, const std::string& token) override;
+  Result<std::optional<Id>> user_for(const std::string& token) override;
+
+ private:
+  Database& db_;
+};
+
 // NotFound ("no episode with id 7") unless the episode exists.
 Status require_episode(Connection& conn, Id episode_id);
 

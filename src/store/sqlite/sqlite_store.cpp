@@ -28,7 +28,8 @@ class SqliteStore final : public Store {
         search_(*db_),
 
         export_state_(*db_),
-        archive_(*db_) {}
+        archive_(*db_),
+        feed_tokens_(*db_) {}
 
   UserRepo& users() override { return users_; }
   PodcastRepo& podcasts() override { return podcasts_; }
@@ -47,6 +48,7 @@ class SqliteStore final : public Store {
   SearchRepo& search() override { return search_; }
   ExportStateRepo& export_state() override { return export_state_; }
   ArchiveRepo& archive() override { return archive_; }
+  FeedTokenRepo& feed_tokens() override { return feed_tokens_; }
   int schema_version() override { return db_->schema_version(); }
 
   Result<std::string> integrity_check() override {
@@ -83,6 +85,7 @@ class SqliteStore final : public Store {
   SqliteSearchRepo search_;
   SqliteExportStateRepo export_state_;
   SqliteArchiveRepo archive_;
+  SqliteFeedTokenRepo feed_tokens_;
 };
 
 }  // namespace

@@ -96,13 +96,20 @@ TEST_F(ExportCli, ShareIntentsFitAndLinkToThePlayer) {
   ASSERT_EQ(shared.exit_code, 0) << shared.err;
   const auto j = nlohmann::json::parse(shared.out);
   const std::string link = j["link"];
-  EXPECT_TRUE(link.starts_with("https://hark.example.org/")) << link;
+  EXPECT_TRUE(link.starts_with("https://hark.example.org/s/")) << link;
+  EXPECT_EQ(j["shared"], true);
+  // Sharing again keeps the same page.
+  EXPECT_EQ(nlohmann::json::parse(run({"share", "1", "--json"}).out)["link"], link);
   EXPECT_TRUE(
       j["twitter_url"].get<std::string>().starts_with("https://twitter.com/intent/tweet?text="));
   EXPECT_TRUE(j["whatsapp_url"].get<std::string>().starts_with("https://wa.me/?text="));
   EXPECT_NE(j["whatsapp_text"].get<std::string>().find(link), std::string::npos);
   auto text = run({"share", "1"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("Share page: " + link), std::string::npos) << text.out;
+  auto unknown = run({"share", "42"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err, "hark: you have no snip with id 42\n");
   EXPECT_NE(text.out.find("Twitter/X:"), std::string::npos);
 }
 

@@ -1,0 +1,91 @@
+// Sharing and exporting snips through the API (the web player's share menu): share
+// intents, an episode's note as Markdown, its shared snips as Podcasting 2.0 soundbites,
+// and the snips RSS feed behind a per-user token.
+#include "app/publishing.hpp"
+#include "export/links.hpp"
+#include "export/share.hpp"
+#include "server/api_support.hpp"
+#include "server/handlers.hpp"
+
+namespace hark::server {
+
+using json = nlohmann::json;
+
+Response handle_snip_share_intents(const Request& request, Context& ctx) {
+  auto id = id_param(request);
+  if (!id) return error_response(id.error());
+  auto snip = ctx.app.store().snips().find(request.user_id(), *id);
+  if (!snip) return error_response(snip.error());
+  const bool shared = snip->share_id.has_value();
+  const std::string& base = ctx.options.public_url;
+  const std::string link = shared ? exports::share_url(base, *snip->share_id)
+                                  : exports::player_url(base, snip->episode_id, snip->start_ms);
+  const auto intents = exports::share_intents({snip->title, snip->summary, link});
+  return json_response(200, {{"snip_id", snip->id},
+                             {"link", link},
+                             {"shared", shared},
+                             {"tweet_text", intents.tweet_text},
+                             {"twitter_url", intents.twitter_url},
+                             {"whatsapp_text", intents.whatsapp_text},
+                             {"whatsapp_url", intents.whatsapp_url}});
+}
+
+Response handle_episode_markdown(const Request& request, Context& ctx) {
+  auto episode = visible_episode(ctx, request);
+  if (!episode) return error_response(episode.error());
+  auto note = app::episode_note_markdown(ctx.app.store(), request.user_id(), episode->id,
+                                         ctx.options.public_url);
+  if (!note) return error_response(note.error());
+  Response r;
+  r.content_type = "text/markdown; charset=utf-8";
+  r.body = std::move(*note);
+  r.set_header("Content-Disposition",
+               "attachment; filename=\"episode-" + std::to_string(episode->id) + ".md\"");
+  return r;
+}
+
+Response handle_episode_soundbites(const Request& request, Context& ctx) {
+  auto episode = visible_episode(ctx, request);
+  if (!episode) return error_response(episode.error());
+  auto bites = app::episode_soundbites(ctx.app.store(), request.user_id(), episode->id,
+                                       ctx.options.public_url);
+  if (!bites) return error_response(bites.error());
+  return json_response(200, *bites);
+}
+
+namespace {
+
+Response feed_url_response(Context& ctx, Id user_id, bool rotate) {
+  auto token = app::snips_feed_token(ctx.app.store(), user_id, rotate);
+  if (!token) return error_response(token.error());
+  return json_response(200, {{"url", app::snips_feed_url(ctx.options.public_url, *token)}});
+}
+
+}  // namespace
+
+Response handle_get_snips_feed_url(const Request& request, Context& ctx) {
+  return feed_url_response(ctx, request.user_id(), false);
+}
+
+Response handle_rotate_snips_feed(const Request& request, Context& ctx) {
+  return feed_url_response(ctx, request.user_id(), true);
+}
+
+Response handle_snips_feed(const Request& request, Context& ctx) {
+  const auto it = request.params.find("token");
+  const std::string token = it == request.params.end() ? std::string() : it->second;
+  auto feed = app::snips_feed_xml(ctx.app.store(), token, ctx.options.public_url);
+  if (!feed) return error_response(feed.error());
+  // Unknown and revoked tokens look the same: a feed that does not exist.
+  if (!*feed)
+    return error_response(
+        not_found("no snips feed at this address (it may have been replaced; "
+                  "copy the new address from hark's settings)"));
+  Response r;
+  r.content_type = "application/rss+xml; charset=utf-8";
+  r.body = std::move(**feed);
+  r.set_header("Cache-Control", "private, max-age=300");
+  return r;
+}
+
+}  // namespace hark::server
