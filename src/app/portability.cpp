@@ -91,6 +91,7 @@ Json snip_json(const store::Snip& s) {
           {"engine", s.engine},
           {"note", s.note},
           {"share_id", s.share_id ? Json(*s.share_id) : Json(nullptr)},
+          {"fallback_reason", s.fallback_reason},
           {"created_at", s.created_at},
           {"updated_at", s.updated_at}};
 }
@@ -346,6 +347,7 @@ Result<ImportOutcome> import_library_json(store::Store& store, Id user_id, const
     HARK_TRY(r.get("engine", s.engine));
     HARK_TRY(r.get("note", s.note));
     HARK_TRY(r.get("share_id", s.share_id));
+    HARK_TRY(r.get("fallback_reason", s.fallback_reason));
     HARK_TRY(r.get("created_at", s.created_at));
     HARK_TRY(r.get("updated_at", s.updated_at));
     if (s.id <= 0)

@@ -74,14 +74,15 @@ Status SqliteArchiveRepo::restore(Id user_id, const LibraryArchive& archive) {
       if (s.start_ms < 0 || s.end_ms < s.start_ms)
         return invalid_input("snip " + std::to_string(s.id) + " in the backup has a bad range");
       HARK_TRY(
-          conn.prepare("INSERT INTO snips (id, user_id, episode_id, start_ms, end_ms, tap_ms, "
-                       "title, summary, takeaways, quote, quote_speaker, speakers, engine, note, "
-                       "share_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                       "json(?), ?, ?, json(?), ?, ?, ?, ?, ?)")
+          conn.prepare(
+                  "INSERT INTO snips (id, user_id, episode_id, start_ms, end_ms, tap_ms, "
+                  "title, summary, takeaways, quote, quote_speaker, speakers, engine, note, "
+                  "share_id, created_at, updated_at, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                  "?, json(?), ?, ?, json(?), ?, ?, ?, ?, ?, ?)")
               .bind_all(s.id, user_id, s.episode_id, s.start_ms, s.end_ms, s.tap_ms, s.title,
                         s.summary, encode_strings(s.takeaways), s.quote, s.quote_speaker,
                         encode_strings(s.speakers), s.engine, s.note, s.share_id, s.created_at,
-                        s.updated_at)
+                        s.updated_at, s.fallback_reason)
               .run());
     }
     for (const auto& s : archive.summaries) {

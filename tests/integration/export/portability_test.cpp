@@ -53,6 +53,7 @@ TEST(Portability, RoundTripIsLossFree) {
     EXPECT_EQ(x.share_id, y.share_id);
     EXPECT_EQ(x.created_at, y.created_at);
     EXPECT_EQ(x.updated_at, y.updated_at);
+    EXPECT_EQ(x.fallback_reason, y.fallback_reason);
   }
   auto p = (*fresh)->positions().find(user, lib.episodes[0].id);
   ASSERT_TRUE(p && *p);
