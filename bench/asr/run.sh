@@ -3,7 +3,8 @@
 # three espeak-ng episodes repeated, 31 minutes, re-encoded as one 44.1 kHz stereo MP3) sent
 # through hark's ChunkedTranscriber to the local Whisper service (services/asr), first with one
 # endpoint, then with two endpoints (two service processes), each process using one CPU
-# thread, so that two processes use the machine's two cores. Same chunking in both runs.
+# thread, so that two processes use the machine's two cores. Chunking is planned for the
+# endpoints (equal chunks in a multiple of them when the length is known).
 # Prints one JSON line per run and a summary: real-time factor, speed-up, hark's overhead.
 #
 #   ninja -C BUILD_DIR hark_bench_asr && bench/asr/run.sh [BUILD_DIR]
