@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "app/snip_json.hpp"
+
 namespace hark::app {
 namespace {
 
@@ -74,26 +76,6 @@ Json episode_json(const Episode& e) {
           {"chapters_type", e.chapters_type},
           {"soundbites", soundbites},
           {"persons", persons_json(e.persons)}};
-}
-
-Json snip_json(const store::Snip& s) {
-  return {{"id", s.id},
-          {"episode_id", s.episode_id},
-          {"start_ms", s.start_ms},
-          {"end_ms", s.end_ms},
-          {"tap_ms", opt(s.tap_ms)},
-          {"title", s.title},
-          {"summary", s.summary},
-          {"takeaways", s.takeaways},
-          {"quote", s.quote},
-          {"quote_speaker", s.quote_speaker},
-          {"speakers", s.speakers},
-          {"engine", s.engine},
-          {"note", s.note},
-          {"share_id", s.share_id ? Json(*s.share_id) : Json(nullptr)},
-          {"fallback_reason", s.fallback_reason},
-          {"created_at", s.created_at},
-          {"updated_at", s.updated_at}};
 }
 
 // Reading with a path for messages: "snips[3].start_ms must be a whole number".

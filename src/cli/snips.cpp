@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/snip_json.hpp"
 #include "app/snips.hpp"
 #include "core/time.hpp"
 
@@ -13,23 +14,12 @@ std::string clock(Millis ms) {
   return format_clock(ms);
 }
 
+// The app's shape with times as ISO 8601, for people and scripts reading the output.
 nlohmann::json snip_json(const store::Snip& s) {
-  return {{"id", s.id},
-          {"episode_id", s.episode_id},
-          {"start_ms", s.start_ms},
-          {"end_ms", s.end_ms},
-          {"tap_ms", s.tap_ms ? nlohmann::json(*s.tap_ms) : nlohmann::json(nullptr)},
-          {"title", s.title},
-          {"summary", s.summary},
-          {"takeaways", s.takeaways},
-          {"quote", s.quote},
-          {"quote_speaker", s.quote_speaker},
-          {"speakers", s.speakers},
-          {"engine", s.engine},
-          {"fallback_reason", s.fallback_reason},
-          {"note", s.note},
-          {"created_at", format_iso8601(s.created_at)},
-          {"updated_at", format_iso8601(s.updated_at)}};
+  auto j = app::snip_json(s);
+  j["created_at"] = format_iso8601(s.created_at);
+  j["updated_at"] = format_iso8601(s.updated_at);
+  return j;
 }
 
 void print_bullets(const std::vector<std::string>& items) {

@@ -154,27 +154,6 @@ json token_json(const store::ApiToken& t) {
           {"last_used_at", opt(t.last_used_at)}};
 }
 
-json snip_json(const store::Snip& s) {
-  return {{"id", s.id},
-          {"episode_id", s.episode_id},
-          {"start_ms", s.start_ms},
-          {"end_ms", s.end_ms},
-          {"tap_ms", opt(s.tap_ms)},
-          {"title", s.title},
-          {"summary", s.summary},
-          {"takeaways", s.takeaways},
-          {"quote", s.quote},
-          {"quote_speaker", s.quote_speaker},
-          {"speakers", s.speakers},
-          {"engine", s.engine},
-          {"fallback_reason", s.fallback_reason},
-          {"note", s.note},
-          {"share_id", s.share_id ? json(*s.share_id) : json(nullptr)},
-          {"share_url", s.share_id ? json("/s/" + *s.share_id) : json(nullptr)},
-          {"created_at", s.created_at},
-          {"updated_at", s.updated_at}};
-}
-
 json highlight_json(const store::StoredHighlight& h) {
   return {{"start_ms", h.start_ms}, {"end_ms", h.end_ms}, {"title", h.title},
           {"summary", h.summary},   {"score", h.score},   {"engine", h.engine}};

@@ -7,6 +7,7 @@
 
 #include "app/accounts.hpp"
 #include "app/library.hpp"
+#include "app/snip_json.hpp"
 #include "core/model.hpp"
 #include "core/transcript.hpp"
 #include "store/store.hpp"
@@ -35,8 +36,8 @@ nlohmann::json transcript_json(Id episode_id, const Transcript& transcript,
                                const std::optional<store::TranscriptInfo>& info, bool words);
 nlohmann::json refresh_json(const app::RefreshResult& result);
 nlohmann::json token_json(const store::ApiToken& token);
-// A snip as its owner sees it (share_url is "/s/<share_id>" once shared, else null).
-nlohmann::json snip_json(const store::Snip& snip);
+// A snip as its owner sees it: the app's one shape (share_url is "/s/<share_id>" once shared).
+using app::snip_json;
 nlohmann::json highlight_json(const store::StoredHighlight& highlight);
 nlohmann::json summary_json(const store::StoredSummary& summary);
 
