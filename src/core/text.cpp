@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <cctype>
 #include <cstdint>
 
 namespace hark::text {
@@ -118,6 +119,52 @@ std::string sanitize_utf8(std::string_view s) {
     }
   }
   return out;
+}
+
+namespace {
+
+bool is_ascii_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Elements that never hold children, or that the next sibling of the same kind closes: they
+// cannot build depth on their own.
+bool adds_no_depth(std::string_view name) {
+  static constexpr std::string_view kFlat[] = {
+      "area", "base",  "br",     "col",   "embed",  "hr",       "img", "input", "link",
+      "meta", "param", "source", "track", "wbr",    "keygen",   "p",   "li",    "dt",
+      "dd",   "tr",    "td",     "th",    "option", "optgroup", "rb",  "rt",    "rp"};
+  for (auto flat : kFlat)
+    if (name == flat) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string_view html_within_depth(std::string_view html, std::size_t max_depth) {
+  std::size_t depth = 0;
+  std::size_t pos = 0;
+  while ((pos = html.find('<', pos)) != std::string_view::npos) {
+    const std::size_t start = pos++;
+    if (pos >= html.size()) break;
+    const bool closing = html[pos] == '/';
+    if (closing) ++pos;
+    if (pos >= html.size() || !is_ascii_alpha(html[pos])) continue;  // "a < b", comments
+    const std::size_t name_start = pos;
+    while (pos < html.size() && (std::isalnum(static_cast<unsigned char>(html[pos])) != 0)) ++pos;
+    const std::string name = to_lower_ascii(html.substr(name_start, pos - name_start));
+    const std::size_t end = html.find('>', pos);
+    if (end == std::string_view::npos) break;
+    const bool self_closing = html[end - 1] == '/';
+    pos = end + 1;
+    if (adds_no_depth(name) || self_closing) continue;
+    if (closing) {
+      if (depth > 0) --depth;
+    } else if (++depth > max_depth) {
+      return html.substr(0, start);
+    }
+  }
+  return html;
 }
 
 void append_escaped_html(std::string& out, std::string_view s, bool attribute) {

@@ -24,6 +24,13 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 // double-quoted attribute value). NUL characters are dropped.
 void append_escaped_html(std::string& out, std::string_view s, bool attribute = false);
 std::string escape_html(std::string_view s, bool attribute = false);
+// The prefix of an HTML document that opens at most `max_depth` nested elements. HTML parsers
+// (gumbo among them) take time quadratic in nesting depth: 200,000 unclosed <b> cost minutes
+// and gigabytes, so every document from a stranger goes through this before it is parsed.
+// The depth is estimated from the tags alone: void elements (<br>, <img> …), self-closing tags
+// and the elements a sibling start tag closes (<p>, <li>, <td> …) add nothing; an end tag takes
+// one away. Real documents (a few dozen levels) are never cut, however long.
+std::string_view html_within_depth(std::string_view html, std::size_t max_depth = 512);
 // Truncates to at most `max_bytes` without splitting a UTF-8 sequence; appends "…" if cut.
 std::string truncate_utf8(std::string_view s, std::size_t max_bytes);
 

@@ -181,24 +181,8 @@ void walk(const GumboNode* root, LineBuilder& out) {
   }
 }
 
-// gumbo's time grows with the square of the nesting depth (20,000 unclosed <b> take seconds),
-// and show notes come from strangers. Tags bound the depth, so only the text before the
-// kMaxTags-th '<' is parsed: a hostile document costs milliseconds, real show notes (a few
-// hundred tags) are read whole.
-constexpr std::size_t kMaxTags = 4000;
-
-std::string_view within_tag_budget(std::string_view html) {
-  std::size_t pos = 0;
-  for (std::size_t n = 0; n < kMaxTags; ++n) {
-    pos = html.find('<', pos);
-    if (pos == std::string_view::npos) return html;
-    ++pos;
-  }
-  return html.substr(0, pos - 1);
-}
-
 std::vector<std::string> html_lines(std::string_view html) {
-  html = within_tag_budget(html);
+  html = text::html_within_depth(html);  // show notes come from strangers
   const GumboPtr doc(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
   LineBuilder out;
   walk(doc->root, out);

@@ -15,18 +15,6 @@ struct GumboFree {
 };
 using GumboPtr = std::unique_ptr<GumboOutput, GumboFree>;
 
-constexpr std::size_t kMaxTags = 4000;
-
-std::string_view within_tag_budget(std::string_view html) {
-  std::size_t pos = 0;
-  for (std::size_t n = 0; n < kMaxTags; ++n) {
-    pos = html.find('<', pos);
-    if (pos == std::string_view::npos) return html;
-    ++pos;
-  }
-  return html.substr(0, pos - 1);
-}
-
 enum class Action { Keep, Unwrap, Drop };
 
 // What to do with an element, and the tag it is written as when kept.
@@ -256,7 +244,7 @@ std::string sanitize_html(std::string_view html) {
     }
     return plain_text_to_html(decoded);
   }
-  html = within_tag_budget(html);
+  html = text::html_within_depth(html);
   const GumboPtr doc(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
   std::string out;
   // The parser always builds <html><head/><body/>; show notes live in the body.

@@ -191,6 +191,7 @@ std::vector<RawCue> timed_cues(std::vector<Paragraph>& paragraphs, bool timed) {
 }  // namespace
 
 Result<ParsedTranscript> parse_html_text(std::string_view text, Warnings warnings) {
+  text = hark::text::html_within_depth(text);  // a hostile transcript cannot pin the parser
   const GumboPtr doc(gumbo_parse_with_options(&kGumboDefaultOptions, text.data(), text.size()));
   HtmlWalker walker(warnings);
   walker.walk(doc->root);

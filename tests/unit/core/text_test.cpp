@@ -43,5 +43,31 @@ TEST(Text, Split) {
   EXPECT_EQ(split("a,b,,c", ','), (std::vector<std::string>{"a", "b", "", "c"}));
 }
 
+TEST(Text, HtmlWithinDepthCutsBeforeTheTagTooDeep) {
+  std::string html = "<p>kept</p>";
+  for (int i = 0; i < 10; ++i) html += "<b>";
+  EXPECT_EQ(html_within_depth(html, 4), "<p>kept</p><b><b><b><b>");
+  EXPECT_EQ(html_within_depth(html, 10), html);
+}
+
+TEST(Text, HtmlWithinDepthKeepsLongFlatDocumentsWhole) {
+  std::string html = "<html><body><div>";
+  // End tags, void and self-closing tags and implicitly closed siblings add no depth; neither do
+  // comments, doctype or a "<" in text.
+  for (int i = 0; i < 20'000; ++i)
+    html += "<span class=x>a < b</span><br><img src=i /><p>para<li>item<!-- note --><td>c";
+  html += "</div></body></html>";
+  // <html><body><div> and one <span> at a time: four levels.
+  EXPECT_EQ(html_within_depth("<!DOCTYPE html>" + html, 4).size(), html.size() + 15);
+  EXPECT_EQ(html_within_depth(html, 4).size(), html.size());
+  EXPECT_EQ(html_within_depth(html, 3).size(), 17U);  // cut before the first <span>
+}
+
+TEST(Text, HtmlWithinDepthHandlesTruncatedTags) {
+  EXPECT_EQ(html_within_depth("<b><i", 1), "<b><i");
+  EXPECT_EQ(html_within_depth("text <", 1), "text <");
+  EXPECT_EQ(html_within_depth("<B><I><U>x", 2), "<B><I>");
+}
+
 }  // namespace
 }  // namespace hark::text

@@ -148,8 +148,8 @@ TEST(ShowNotesLines, PlainTextSplitsOnNewlinesAndDecodesEntities) {
   EXPECT_EQ(show_notes_lines("bad \xff byte"), (std::vector<std::string>{"bad \uFFFD byte"}));
 }
 
-// gumbo is quadratic in nesting depth; without the tag budget this takes many minutes and
-// gigabytes. Text past the budget is not read.
+// gumbo is quadratic in nesting depth; without the depth bound this takes many minutes and
+// gigabytes. Text past the bound is not read.
 TEST(ShowNotesLines, ReadsOnlyTheFirstTagsOfAHostileDocument) {
   std::string html = "<p>00:00 Intro</p>";
   for (int i = 0; i < 200'000; ++i) html += "<b>";

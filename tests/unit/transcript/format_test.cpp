@@ -178,5 +178,19 @@ TEST(ResolveSpeakers, OneWordPersonMatchesAFullLabel) {
   EXPECT_EQ(t.speakers[0].role, "host");
 }
 
+// gumbo's time is quadratic in nesting depth (200,000 unclosed <b> take minutes and
+// gigabytes); a publisher's transcript is read up to the first element nested too deep.
+TEST(ParseTranscript, AHostileHtmlTranscriptIsReadUpToTheDeepNesting) {
+  std::string html =
+      "<html><body><cite>Ann:</cite><time>0:00</time><p>First words.</p>"
+      "<time>0:05</time><p>Second words.</p>";
+  for (int i = 0; i < 200'000; ++i) html += "<b>";
+  html += "<time>0:09</time><p>Never read.</p>";
+  auto parsed = parse_transcript(html, "text/html");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_EQ(parsed->transcript.segments.size(), 2U);
+  EXPECT_EQ(parsed->transcript.segments[1].text, "Second words.");
+}
+
 }  // namespace
 }  // namespace hark::transcript
