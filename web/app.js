@@ -215,7 +215,7 @@ const withPodcast = (pods) => (ep) => ({ ...ep, podcast: ep.podcast || pods.get(
 // ---------- Home ----------
 async function pageHome(token) {
   setTitle('Home');
-  const [pods, progress, newest, jobs] = await Promise.all([podcastMap(), api('/api/episodes/in-progress?limit=10'), api('/api/episodes?limit=30'), runningJobs()]);
+  const [pods, progress, newest, jobs, recent] = await Promise.all([podcastMap(), api('/api/episodes/in-progress?limit=10'), api('/api/episodes?limit=30'), runningJobs(), snipsUi.listSnips().catch(() => [])]);
   const nodes = [h('h1', { class: 'visually-hidden' }, 'Home')];
   if (!pods.size) {
     nodes.push(h('div', { class: 'card' }, h('h2', {}, 'Nothing to listen to yet'),
@@ -226,6 +226,10 @@ async function pageHome(token) {
   const cont = (progress.episodes || []).map(withPodcast(pods));
   if (cont.length) {
     nodes.push(h('h2', {}, 'Continue listening'), h('ul', { class: 'ep-list' }, cont.map((ep) => episodeItem(ep, { jobs }))));
+  }
+  if (recent.length) {
+    nodes.push(h('h2', {}, 'Recent snips'), h('div', { class: 'snip-list' }, recent.slice(0, 3).map((s) => snipsUi.snipCard(s, { onPlay: playSnip, showEpisode: true }))),
+      recent.length > 3 ? h('p', {}, h('a', { href: '/snips' }, `All ${recent.length} snips`)) : null);
   }
   const eps = (newest.episodes || []).map(withPodcast(pods));
   nodes.push(h('h2', {}, 'New episodes'),
@@ -494,14 +498,17 @@ async function pageEpisode(token, id) {
 }
 
 // ---------- Snips ----------
+/** Plays a snip's moment, loading its episode into the player when another one is in it. */
+async function playSnip(s) {
+  if (player.currentEpisodeId() === s.episode_id) { player.seekTo(s.start_ms); player.play(); return; }
+  try { player.load(await api(`/api/episodes/${s.episode_id}`), { autoplay: true, startMs: s.start_ms }); } catch (e) { showError(e); }
+}
+
 async function pageSnips(token) {
   setTitle('Snips');
   const list = await snipsUi.listSnips();
   const box = h('div', {});
-  const play = async (s) => {
-    if (player.currentEpisodeId() === s.episode_id) { player.seekTo(s.start_ms); player.play(); return; }
-    try { player.load(await api(`/api/episodes/${s.episode_id}`), { autoplay: true, startMs: s.start_ms }); } catch (e) { showError(e); }
-  };
+  const play = playSnip;
   const draw = (all) => {
     clear(box);
     if (!all.length) { box.appendChild(h('p', { class: 'empty' }, 'No snips yet. While an episode plays, press Snip (or S, or your headphones’ next-track button) to save the moment.')); return; }

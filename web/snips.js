@@ -143,6 +143,7 @@ export function snipCard(snip, { onPlay, showEpisode = false } = {}) {
       h('div', { class: 'menu-items' },
         h('button', { type: 'button', onclick: () => shareSnip(s, menu) }, s.share_url ? 'Copy share link' : 'Share…'),
         s.share_url ? h('a', { href: s.share_url, target: '_blank', rel: 'noopener' }, 'Open share page') : null,
+        s.share_url ? h('button', { type: 'button', onclick: () => unshareSnip(s) }, 'Stop sharing') : null,
         h('button', { type: 'button', onclick: () => editTitle(s) }, 'Rename'),
         h('a', { href: `/api/snips/${s.id}`, download: `snip-${s.id}.json` }, 'Export (JSON)'),
         h('button', { type: 'button', class: 'danger', onclick: () => { if (confirm(`Delete “${s.title}”?`)) removeSnip(s); } }, 'Delete')));
@@ -182,6 +183,11 @@ async function shareSnip(s, menu) {
     toast(copied ? `Link copied: ${url}` : `Share link: ${url}`, { timeout: 10000 });
     if (menu) menu.open = false;
   } catch (e) { showError(e); }
+}
+
+async function unshareSnip(s) {
+  try { changed(await api(`/api/snips/${s.id}/share`, { method: 'DELETE' })); toast('The share link no longer works.'); }
+  catch (e) { showError(e); }
 }
 
 async function editTitle(s) {

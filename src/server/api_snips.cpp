@@ -177,6 +177,15 @@ Response handle_share_snip(const Request& request, Context& ctx) {
   return json_response(200, j);
 }
 
+Response handle_unshare_snip(const Request& request, Context& ctx) {
+  auto id = snip_id(request);
+  if (!id) return error_response(id.error());
+  auto snip = ctx.app.store().snips().clear_share_id(request.user_id(), *id);
+  if (!snip) return error_response(snip.error());
+  EpisodeCards cards(ctx.app.store());
+  return json_response(200, snip_with_episode(*snip, cards));
+}
+
 Response handle_get_highlights(const Request& request, Context& ctx) {
   auto episode = visible_episode(ctx, request);
   if (!episode) return error_response(episode.error());

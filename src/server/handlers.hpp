@@ -49,6 +49,7 @@ Response handle_get_snip(const Request&, Context&);
 Response handle_update_snip(const Request&, Context&);
 Response handle_delete_snip(const Request&, Context&);
 Response handle_share_snip(const Request&, Context&);
+Response handle_unshare_snip(const Request&, Context&);
 Response handle_get_highlights(const Request&, Context&);
 Response handle_get_summary(const Request&, Context&);
 

@@ -58,6 +58,7 @@ constexpr std::array kRoutes = {
     Route{"PATCH", "/api/snips/{id}", U, kJson, handle_update_snip},
     Route{"DELETE", "/api/snips/{id}", U, kNoBody, handle_delete_snip},
     Route{"POST", "/api/snips/{id}/share", U, kNoBody, handle_share_snip},
+    Route{"DELETE", "/api/snips/{id}/share", U, kNoBody, handle_unshare_snip},
     Route{"GET", "/api/events", U, kNoBody, handle_events},
 
     Route{"GET", "/api/search", U, kNoBody, handle_search},

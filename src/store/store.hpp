@@ -375,6 +375,9 @@ class SnipRepo {
   // Gives the snip `share_id` unless it already has one (then that one is kept); returns
   // the snip as stored. NotFound (another user's snip included).
   virtual Result<Snip> set_share_id(Id user_id, Id snip_id, const std::string& share_id) = 0;
+  // Withdraws the share link (the share page answers 404 from now on); sharing again makes
+  // a new link. Returns the snip as stored. NotFound (another user's snip included).
+  virtual Result<Snip> clear_share_id(Id user_id, Id snip_id) = 0;
   // The snip shared under this id (whoever owns it), or nullopt.
   virtual Result<std::optional<Snip>> find_shared(const std::string& share_id) = 0;
   // The user's snips with updated_at >= since, oldest change first (for change feeds).

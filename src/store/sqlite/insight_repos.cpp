@@ -218,6 +218,18 @@ Result<Snip> SqliteSnipRepo::set_share_id(Id user_id, Id snip_id, const std::str
   });
 }
 
+Result<Snip> SqliteSnipRepo::clear_share_id(Id user_id, Id snip_id) {
+  return db_.write([&](Connection& conn) -> Result<Snip> {
+    auto stmt = conn.prepare("UPDATE snips SET share_id = NULL WHERE id = ? AND user_id = ?" +
+                             std::string(kReturningSnip));
+    stmt.bind_all(snip_id, user_id);
+    auto found = collect_one(stmt, read_snip);
+    if (!found) return found.error();
+    if (!*found) return no_snip(snip_id);
+    return std::move(**found);
+  });
+}
+
 Result<std::optional<Snip>> SqliteSnipRepo::find_shared(const std::string& share_id) {
   if (share_id.empty()) return std::optional<Snip>();
   return db_.read([&](Connection& conn) {

@@ -358,7 +358,20 @@ TEST_F(SnipsApiTest, ASharedSnipHasAPublicPageThatUnfurls) {
   EXPECT_EQ(http_request(port_, "POST", "/s/" + share, {{"Content-Type", "application/json"}}, "{}")
                 .status,
             405);
+  // Withdrawn: the page is gone; sharing again makes a new link, the old one stays dead.
+  EXPECT_EQ(as(bob_, "DELETE", url + "/share").status, 404);
+  EXPECT_EQ(get("/s/" + share).status, 200);
+  auto unshared = as(alice_, "DELETE", url + "/share");
+  ASSERT_EQ(unshared.status, 200) << unshared.body;
+  EXPECT_TRUE(json_of(unshared)["share_id"].is_null());
+  EXPECT_EQ(get("/s/" + share).status, 404);
+  const std::string again = json_of(as(alice_, "POST", url + "/share"))["share_id"];
+  EXPECT_NE(again, share);
+  EXPECT_EQ(get("/s/" + share).status, 404);
+  EXPECT_EQ(get("/s/" + again).status, 200);
+
   ASSERT_EQ(as(alice_, "DELETE", url).status, 204);
+  EXPECT_EQ(get("/s/" + again).status, 404);
   auto gone = get("/s/" + share);
   EXPECT_EQ(gone.status, 404);
   EXPECT_EQ(gone.body.find("Boredom"), std::string::npos);
