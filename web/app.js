@@ -5,6 +5,7 @@ import { sanitizeHtml } from './sanitize.js';
 import { createTranscript } from './transcript.js';
 import * as player from './player.js';
 import * as snipsUi from './snips.js';
+import { searchPage } from './search.js';
 
 const main = document.getElementById('main');
 let session = null;
@@ -69,6 +70,7 @@ async function route() {
     return pageLogin(token);
   }
   snipsUi.connectEvents();
+  if (path !== '/search' && document.activeElement !== searchInput) searchInput.value = '';
   if (path === '/login' || path === '/setup') return navigate('/', { replace: true });
   for (const [re, fn, nav] of routes) {
     const m = path.match(re);
@@ -96,7 +98,7 @@ let firstRender = true;
 function render(token, ...nodes) {
   if (token !== navToken) return false;
   clear(main).append(...nodes);
-  if (!firstRender) main.focus({ preventScroll: true });
+  if (!firstRender && document.activeElement !== document.getElementById('search-input')) main.focus({ preventScroll: true });
   firstRender = false;
   window.scrollTo(0, 0);
   return true;
@@ -531,24 +533,42 @@ async function pageSnips(token) {
   render(token, h('h1', {}, 'Snips'), box);
 }
 
-// ---------- Search (episode titles; full-text search comes with the search API) ----------
+// ---------- Search ----------
 async function pageSearch(token) {
-  const q = (new URLSearchParams(location.search).get('q') || '').trim();
-  setTitle(q ? `Search: ${q}` : 'Search');
-  document.getElementById('search-input').value = q;
-  if (!q) { render(token, h('h1', {}, 'Search'), h('p', { class: 'empty' }, 'Type in the search box to find episodes by title.')); return; }
-  const [pods, r] = await Promise.all([podcastMap(), api('/api/episodes?limit=500')]);
-  const words = q.toLowerCase().split(/\s+/);
-  const hits = (r.episodes || []).map(withPodcast(pods)).filter((ep) => {
-    const hay = `${ep.title} ${ep.podcast.title || ''}`.toLowerCase();
-    return words.every((w) => hay.includes(w));
-  });
-  render(token, h('h1', {}, `Episodes matching “${q}”`),
-    hits.length ? h('ul', { class: 'ep-list' }, hits.map((ep) => episodeItem(ep))) : h('p', { class: 'empty' }, 'No episode titles match.'));
+  const params = new URLSearchParams(location.search);
+  const initial = { q: (params.get('q') || '').trim(), podcast: Number(params.get('podcast')) || 0 };
+  setTitle(initial.q ? `Search: ${initial.q}` : 'Search');
+  const pods = await podcastMap();
+  if (token !== navToken) return;
+  const page = searchPage({ input: searchInput, pods, initial, onOpen: openHit });
+  cleanup.push(() => page.destroy());
+  render(token, ...page.nodes);
 }
+
+/** A search result: play its episode from the moment, then show the episode's page. */
+async function openHit(hit) {
+  const atMoment = hit.kind !== 'episode';
+  if (atMoment) {
+    try {
+      if (player.currentEpisodeId() === hit.episode_id) { player.seekTo(hit.start_ms); player.play(); }
+      else player.load(await api(`/api/episodes/${hit.episode_id}`), { autoplay: true, startMs: hit.start_ms });
+    } catch (e) { showError(e); return; }
+  }
+  navigate(`/episodes/${hit.episode_id}${atMoment ? `?t=${(hit.start_ms / 1000).toFixed(1)}` : ''}`);
+}
+
+// The header's box is the one search box: typing anywhere opens the Search page, which
+// then follows the box as it changes.
+const searchInput = document.getElementById('search-input');
+searchInput.addEventListener('input', () => {
+  if (location.pathname === '/search') return; // the page listens itself
+  const q = searchInput.value.trim();
+  if (q) navigate(`/search?q=${encodeURIComponent(q)}`);
+});
 document.getElementById('search-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  const q = document.getElementById('search-input').value.trim();
+  if (location.pathname === '/search') return;
+  const q = searchInput.value.trim();
   navigate(q ? `/search?q=${encodeURIComponent(q)}` : '/search');
 });
 

@@ -1,10 +1,10 @@
-// Show notes: the server already sanitises them; we still never trust feed HTML. First
-// DOMPurify (npm `dompurify`, copied to /vendor/ by scripts/install-node-deps and served
-// as a plain ES module) cleans the HTML with the same allow-list; then the result is
+// Show notes and search snippets (matched words in <mark>): the server already sanitises
+// or escapes them; we still never trust HTML from the server. First DOMPurify (npm
+// `dompurify`, copied to /vendor/ by scripts/install-node-deps and served as a plain ES module) cleans the HTML with the same allow-list; then the result is
 // parsed with DOMParser (inert: no scripts run, no images load) and rebuilt from the
 // allow-list with fresh nodes; everything else becomes its text, or is dropped entirely.
 // Without the vendored file (install-node-deps not run) the rebuild alone still applies.
-const ALLOWED = new Set(['P', 'BR', 'A', 'UL', 'OL', 'LI', 'B', 'STRONG', 'I', 'EM', 'H3', 'H4', 'BLOCKQUOTE', 'CODE', 'PRE']);
+const ALLOWED = new Set(['P', 'BR', 'A', 'UL', 'OL', 'LI', 'B', 'STRONG', 'I', 'EM', 'H3', 'H4', 'BLOCKQUOTE', 'CODE', 'PRE', 'MARK']);
 const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'TEMPLATE', 'NOSCRIPT', 'SVG', 'MATH', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'HEAD', 'TITLE', 'META', 'LINK']);
 
 function safeHref(href) {

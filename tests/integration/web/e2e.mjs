@@ -6,7 +6,8 @@
 //
 // Checks: sign in; add the sample feed through the UI; open an episode; play; the
 // transcript follows playback; S saves a snip and so does the Media Session next-track
-// handler, each showing title, summary and takeaways; the Snips page; the share page,
+// handler, each showing title, summary and takeaways; searching for words from a snip
+// finds it and plays from its moment; the Snips page; the share page,
 // logged out, carries OpenGraph tags; a feed whose show notes carry <script>, onerror= and
 // javascript: payloads runs no script. Screenshots of each page at 1280×800 and 390×844
 // go to E2E_OUT. Exits non-zero with a message on the first failure.
@@ -252,6 +253,39 @@ async function main() {
     const session = await page.evaluate(() => navigator.mediaSession.metadata && navigator.mediaSession.metadata.title);
     check(session === ep.title, 'Media Session metadata names the episode');
 
+    // Find it again: `/` focuses the search box; typing words from the first snip's quote
+    // shows results as you type, grouped by episode, the words highlighted; the first
+    // result opens the episode and plays from the snip's moment.
+    const firstSnip = (await api('/api/snips')).snips.reduce((a, b) => (a.id < b.id ? a : b));
+    const words = [...new Set(((firstSnip.quote || firstSnip.summary).toLowerCase().match(/[a-z]{5,}/g) || []))].sort((a, b) => b.length - a.length).slice(0, 3);
+    check(words.length >= 2, `words to search for from the snip (${words.join(' ')})`);
+    await page.evaluate(() => { const a = document.getElementById('audio'); a.pause(); a.currentTime = 1; });
+    await page.locator('body').click({ position: { x: 5, y: 300 } }).catch(() => {});
+    await page.keyboard.press('/');
+    check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'search-input'), '/ focuses the search box');
+    const query = words.join(' ');
+    await page.keyboard.type(query, { delay: 40 });
+    await page.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === query);
+    await page.waitForSelector('.search-group .hit');
+    check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'search-input'), 'the search box keeps the focus while results come in');
+    check(await until('the status to count the results', () => page.evaluate(() => /\d+ results? in \d+ episodes?/.test(document.querySelector('.search-status').textContent))), 'the results are counted');
+    const marked = await page.$$eval('.hit-snippet mark', (ms) => ms.map((m) => m.textContent.toLowerCase()));
+    check(marked.some((m) => words.includes(m)), `the matched words are highlighted (${[...new Set(marked)].join(', ')})`);
+    check((await page.locator('.search-group').first().locator('h2 a').innerText()).trim() === ep.title, 'the first group is the snipped episode');
+    await shot(page, 'search');
+    const firstHit = page.locator('.search-group .hit').first();
+    const hitStart = Math.round(Number(new URL(await firstHit.getAttribute('href'), base).searchParams.get('t')) * 1000);
+    check(hitStart <= firstSnip.end_ms && hitStart >= firstSnip.start_ms - 45000, `the first result is the snipped moment (${hitStart} ms; snip ${firstSnip.start_ms}–${firstSnip.end_ms} ms)`);
+    await firstHit.click();
+    await page.waitForURL(new RegExp(`/episodes/${ep.id}\\?t=`));
+    await page.waitForSelector('.transcript .seg');
+    const landed = await until('playback from the moment', () => page.evaluate(() => { const a = document.getElementById('audio'); return !a.paused && a.currentTime > 0 ? a.currentTime * 1000 : 0; }), 15000);
+    check(Math.abs(landed - hitStart) < 5000, `the player plays from the moment (${Math.round(landed)} ms)`);
+    // Nothing found: the page says so and what to try.
+    await page.fill('#search-input', 'zzqxjv');
+    await page.waitForSelector('.search-results >> text=Nothing matches');
+    check(true, 'no results: the page says so and what to try');
+
     // The Snips page.
     await page.click('a[data-nav=snips]');
     await page.waitForSelector('.snip-group .snip-card');
@@ -324,7 +358,7 @@ async function main() {
     instrument(phone, errors);
     const pp = await phone.newPage();
     watch(pp, errors);
-    for (const [route, sel, name] of [['/', 'h2', 'home'], ['/library', '.grid', 'library'], [new URL(podcastUrl).pathname, '.ep-item', 'podcast'], [`/episodes/${ep.id}`, '.transcript .seg', 'episode'], ['/snips', '.snip-card', 'snips'], ['/settings', 'h2', 'settings']]) {
+    for (const [route, sel, name] of [['/', 'h2', 'home'], ['/library', '.grid', 'library'], [new URL(podcastUrl).pathname, '.ep-item', 'podcast'], [`/episodes/${ep.id}`, '.transcript .seg', 'episode'], ['/snips', '.snip-card', 'snips'], [`/search?q=${encodeURIComponent(query)}`, '.hit', 'search'], ['/settings', 'h2', 'settings']]) {
       await pp.goto(base + route);
       await pp.waitForSelector(sel);
       await shot(pp, name);
