@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/text.hpp"
@@ -66,6 +67,13 @@ bool is_determiner(std::string_view w) {
          w == "some" || w == "its";
 }
 
+// Words that count or pick out ("single", "entire", "several") rather than describe.
+bool is_quantifier(std::string_view w) {
+  return w == "single" || w == "whole" || w == "entire" || w == "other" || w == "same" ||
+         w == "many" || w == "few" || w == "several" || w == "certain" || w == "various" ||
+         w == "each" || w == "every";
+}
+
 // Trims a phrase's surface text of punctuation at the ends.
 std::string phrase_text(std::string_view sentence, const Token& first, const Token& last) {
   return std::string(sentence.substr(first.begin, last.end - first.begin));
@@ -127,7 +135,8 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
   // Term weight: frequency in the passage (damped) × rarity in the episode × how surely the
   // word is a noun, raised for words used after a determiner ("the tent", "a sourdough
   // starter") and for words of the focus sentences (the question, the first answer), where
-  // speakers name what they are about to talk about.
+  // speakers name what they are about to talk about, and of the sentence the listener
+  // tapped in, which made them want to keep the moment.
   std::unordered_map<TermId, double> count;
   std::unordered_map<TermId, double> boost;
   // Words that mostly modify the next word ("wild bees", "biggest danger") are adjectives:
@@ -143,7 +152,7 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
       if (k + 1 < tokens.size() && tokens[k + 1].begin - tokens[k].end <= 1 &&
           rules.is_content(tokens[k + 1].lower))
         ++modifies[*term];
-      double b = i >= focus_from && i <= focus_to ? 1.5 : 1.0;
+      double b = (i >= focus_from && i <= focus_to) || i == p.moment ? 1.5 : 1.0;
       if (rules.english()) {
         const bool after_det = (k > 0 && is_determiner(tokens[k - 1].lower)) ||
                                (k > 1 && is_determiner(tokens[k - 2].lower));
@@ -189,7 +198,16 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
         // Longer phrases read better as titles but must earn their length.
         const auto len = static_cast<double>(ph.terms.size());
         ph.score = score / std::sqrt(len) * (1.0 + 0.15 * (len - 1));
-        const bool noun_phrase = noun_like(ph.terms.back()) &&
+        // "lying on a blanket looking at me", "sat on the sand thinking": an "-ing" word
+        // after a noun is what someone was doing, unless the episode uses it as a noun.
+        const bool participle = e > b && tokens[e].lower.size() > 5 &&
+                                tokens[e].lower.ends_with("ing") &&
+                                a.nounness(ph.terms.back()) < 0.6F;
+        // "get bright daylight earlier": a time adverb ends no noun phrase.
+        const bool adverb = tokens[e].lower == "earlier" || tokens[e].lower == "later" ||
+                            tokens[e].lower == "sooner" || tokens[e].lower == "afterwards" ||
+                            tokens[e].lower == "anymore";
+        const bool noun_phrase = noun_like(ph.terms.back()) && !participle && !adverb &&
                                  std::none_of(ph.terms.begin(), ph.terms.end(), not_noun_like);
         if (rules.english() && !noun_phrase) ph.score *= 0.2;
         ph.noun = noun_phrase;
@@ -347,6 +365,100 @@ std::optional<TermId> subject_term(const Passage& p) {
   return best;
 }
 
+// The bare noun phrase a sentence opens with, up to its first comma or full stop, after
+// discourse and sequence markers: "The cold, by far." → "The cold"; "Next, coffee." →
+// "coffee"; "First, the flour, because it decides…" → "the flour". Speakers announce a
+// topic this way. "" when the opening clause is not a noun phrase of at most `max_words`
+// words ending on a noun (or is a lone name: "Priya, let's start" addresses someone).
+std::string opening_noun_phrase(const EpisodeAnalysis& a, std::string_view sentence,
+                                std::size_t max_words) {
+  const auto& rules = a.rules();
+  std::string lead = rules.strip_leading_markers(rules.clean_disfluencies(sentence));
+  for (std::string_view marker : {"first", "next", "finally", "lastly", "second", "third"}) {
+    const std::string head = text::to_lower_ascii(lead.substr(0, marker.size() + 1));
+    if (head == std::string(marker) + "," || head == std::string(marker) + " ") {
+      lead = std::string(text::trim(std::string_view(lead).substr(marker.size() + 1)));
+      break;
+    }
+  }
+  lead = lead.substr(0, lead.find_first_of(",.;!?"));
+  const auto tokens = tokenize(lead);
+  // Sentence adverbs that lead a clause are not its topic ("Meanwhile, moving goods…").
+  for (std::string_view adverb :
+       {"meanwhile", "however", "instead", "besides", "still", "anyway", "otherwise", "honestly",
+        "basically", "actually", "obviously", "apparently", "personally", "seriously"})
+    if (tokens.size() == 1 && tokens[0].lower == adverb) return {};
+  if (tokens.empty() || tokens.size() > max_words) return {};
+  bool has_determiner = false;
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    const auto term = a.term_of(tokens[k].lower);
+    if (k + 1 == tokens.size()) {
+      if (!term || !rules.is_content(tokens[k].lower) || a.nounness(*term) < 0.5F ||
+          a.speaker_name_term(*term) || rules.is_verb(tokens[k].lower))
+        return {};
+    } else if (is_determiner(tokens[k].lower)) {
+      has_determiner = true;
+    } else if (k > 0 && (tokens[k].lower == "first" || tokens[k].lower == "last" ||
+                         tokens[k].lower == "next" || tokens[k].lower == "other" ||
+                         tokens[k].lower == "whole" || tokens[k].lower == "same")) {
+      continue;  // "the first week"
+    } else if (!term || a.nounness(*term) < 0.34F || rules.is_verb(tokens[k].lower)) {
+      return {};
+    }
+  }
+  // A lone capitalised word is someone addressed ("Biscuit, where did she come from?").
+  if (tokens.size() == 1 && !has_determiner) {
+    const auto said = tokenize(sentence);
+    for (std::size_t k = 1; k < said.size(); ++k)
+      if (said[k].lower == tokens[0].lower && sentence[said[k].begin] >= 'A' &&
+          sentence[said[k].begin] <= 'Z')
+        return {};
+  }
+  return lead;
+}
+
+// The manner a passage insists on: an adverb it says at least three times and that the
+// episode hardly says elsewhere ("go really slowly … embarrassingly slowly … so slowly"),
+// with the activity it qualifies, the passage's most repeated other word, in its "-ing"
+// form when the passage has one: "Running Slowly". "" when the passage insists on none.
+std::string manner_title(const Passage& p) {
+  const auto& a = *p.analysis;
+  const auto& rules = a.rules();
+  if (!rules.english()) return {};
+  std::unordered_map<TermId, int> said;
+  for (std::size_t i = p.first; i <= p.last; ++i)
+    for (TermId t : a.sentence(i).terms) ++said[t];
+  std::optional<TermId> manner, activity;
+  for (const auto& [t, c] : said) {
+    const std::string& w = a.surface(t);
+    if (c < 3 || w.size() <= 5 || !w.ends_with("ly") || a.speaker_name_term(t)) continue;
+    if (static_cast<double>(c) < 0.6 * a.frequency(t)) continue;  // the episode's habit
+    if (!manner || c > said[*manner]) manner = t;
+  }
+  if (!manner) return {};
+  // Activities are said as verbs, and a passage that names one as an activity uses its
+  // "-ing" form ("what running is"): such words come first, then the most repeated.
+  std::unordered_map<TermId, std::string> ing_form;
+  std::string adverb = a.surface(*manner);
+  for (std::size_t i = p.first; i <= p.last; ++i)
+    for (const auto& tok : tokenize(a.sentence(i).sentence.text)) {
+      const auto t = a.term_of(tok.lower);
+      if (!t) continue;
+      if (tok.lower.size() > 5 && tok.lower.ends_with("ing")) ing_form[*t] = tok.lower;
+      if (*t == *manner) adverb = tok.lower;
+    }
+  auto rank = [&](TermId t) { return std::tuple(ing_form.contains(t) ? 1 : 0, said[t], a.idf(t)); };
+  for (const auto& [t, c] : said) {
+    if (t == *manner || c < 2 || a.speaker_name_term(t) || rules.is_vague_noun(a.surface(t)))
+      continue;
+    if (a.surface(t).ends_with("ly")) continue;
+    if (!activity || rank(t) > rank(*activity)) activity = t;
+  }
+  if (!activity) return {};
+  const auto ing = ing_form.find(*activity);
+  return (ing != ing_form.end() ? ing->second : a.surface(*activity)) + " " + adverb;
+}
+
 std::string titled_topic(const Passage& p);
 
 }  // namespace
@@ -384,41 +496,44 @@ std::string titled_topic(const Passage& p) {
   if (auto q = leading_question(p)) {
     const auto& turn = a.turns()[a.sentence(*q).turn];
     const std::size_t ask_from = std::max(turn.first, p.first);
-    // The answer's key phrase, preferring what its first sentence names ("Meetings, almost
-    // always." answers "what would it have to change first?").
-    const std::size_t answer_from = std::min(turn.last, p.last) + 1;
-    std::optional<KeyPhrase> answer;
+    // The answer: the turns after the question's, or, when a speaker asks and answers
+    // the question themself ("So what is the lesson of the box? I think…"), the rest of
+    // their turn.
+    std::size_t answer_from = std::min(turn.last, p.last) + 1;
+    if (answer_from > p.last && *q < p.last) answer_from = *q + 1;
+    // The answer's key phrases that may complete the question, best first: phrases the
+    // answer dwells on (said three times) and compounds ("battery pack"); a word said
+    // twice ("How Often to Open a Hive: Colony") adds nothing. The first one the question
+    // does not name already is used.
+    std::vector<KeyPhrase> answers;
     if (answer_from <= p.last) {
-      // Only a phrase the answer dwells on (said three times) or a compound ("battery
-      // pack"): a word said twice ("How Often to Open a Hive: Colony") adds nothing.
-      for (auto& ph : key_phrases(p, answer_from, p.last, answer_from, answer_from)) {
+      const auto ranked = key_phrases(p, answer_from, p.last, answer_from, answer_from);
+      for (const auto& ph : ranked) {
+        if (ph.score < ranked.front().score * 0.4) break;
         int said = 0;
         for (std::size_t i = answer_from; i <= p.last; ++i)
           for (TermId t : a.sentence(i).terms) said += t == ph.terms.back() ? 1 : 0;
-        if (said >= 3 || ph.terms.size() >= 2) answer = std::move(ph);
-        break;
+        // "A single bee can't survive alone": a count is not a topic; the word it counts
+        // must qualify on its own.
+        if (const auto words = tokenize(ph.text);
+            words.size() >= 2 && is_quantifier(words[0].lower))
+          continue;
+        // The answer's best phrase may be a compound it names once ("Output per Hour");
+        // further down, only what the answer comes back to. A single word must be the
+        // answer's own, not the episode's ("Bee" in an episode about bees).
+        const bool best = &ph == &ranked.front();
+        const bool own = static_cast<double>(said) >= 0.5 * a.frequency(ph.terms.back());
+        const bool ok = ph.terms.size() >= 2 ? (best || said >= 2) : (said >= 3 && (best || own));
+        if (ph.noun && ok &&
+            (ph.terms.size() >= 2 || !rules.is_vague_noun(a.surface(ph.terms.back()))))
+          answers.push_back(ph);
       }
     }
     // "The cold, by far." "Meetings, almost always.": an answer that opens with a bare noun
     // phrase names the topic outright.
-    std::string direct;
-    if (answer_from <= p.last) {
-      std::string lead = rules.strip_leading_markers(
-          rules.clean_disfluencies(a.sentence(answer_from).sentence.text));
-      lead = lead.substr(0, lead.find_first_of(",.;!?"));
-      const auto tokens = tokenize(lead);
-      bool noun_phrase = !tokens.empty() && tokens.size() <= 3;
-      for (std::size_t k = 0; noun_phrase && k < tokens.size(); ++k) {
-        const auto term = a.term_of(tokens[k].lower);
-        if (k + 1 == tokens.size())
-          noun_phrase = term && rules.is_content(tokens[k].lower) && a.nounness(*term) >= 0.5F &&
-                        !a.speaker_name_term(*term) && !rules.is_verb(tokens[k].lower);
-        else
-          noun_phrase = is_determiner(tokens[k].lower) ||
-                        (term && a.nounness(*term) >= 0.34F && !rules.is_verb(tokens[k].lower));
-      }
-      if (noun_phrase) direct = lead;
-    }
+    const std::string direct =
+        answer_from <= p.last ? opening_noun_phrase(a, a.sentence(answer_from).sentence.text, 3)
+                              : std::string();
     auto with_answer = [&](std::string title, std::string_view sep) {
       if (!direct.empty() && count_content(rules, direct) >= 1 &&
           title.size() + sep.size() + direct.size() <= kMaxTitleBytes) {
@@ -427,9 +542,12 @@ std::string titled_topic(const Passage& p) {
           if (rules.is_content(tok.lower) && names_word(title, tok.lower, a)) named = true;
         if (!named) return rules.title_case(title + std::string(sep) + direct);
       }
-      if (answer && !names(rules, title, *answer, a) && title.size() <= 48 &&
-          title.size() + sep.size() + answer->text.size() <= kMaxTitleBytes)
-        title += std::string(sep) + answer->text;
+      for (const auto& answer : answers) {
+        if (names(rules, title, answer, a)) continue;
+        if (title.size() <= 48 && title.size() + sep.size() + answer.text.size() <= kMaxTitleBytes)
+          title += std::string(sep) + answer.text;
+        break;
+      }
       return rules.title_case(text::truncate_utf8(title, kMaxTitleBytes));
     };
     // "What about X?" names the topic better than the question after it.
@@ -439,6 +557,9 @@ std::string titled_topic(const Passage& p) {
       if (a.sentence(i).question &&
           (head.starts_with("what about ") || head.starts_with("how about "))) {
         std::string topic = head.substr(std::string_view("what about ").size());
+        // "What about walks, because greyhounds, don't they just bolt?": the topic ends at
+        // the first comma.
+        topic = topic.substr(0, topic.find_first_of(",;"));
         while (!topic.empty() && (topic.back() == '?' || topic.back() == ',')) topic.pop_back();
         if (count_content(rules, topic) >= 1) return with_answer(topic, " and ");
       }
@@ -454,6 +575,11 @@ std::string titled_topic(const Passage& p) {
     // An answer that names its topic outright ("Meetings, almost always.") says it best.
     if (vague && !direct.empty() && count_content(rules, direct) >= 1)
       return rules.title_case(direct);
+    // "And the first week, how was that?": the topic is put in front of the question.
+    if (vague)
+      if (const std::string fronted = opening_noun_phrase(a, question, 4);
+          !fronted.empty() && count_content(rules, fronted) >= 1)
+        return with_answer(fronted, ": ");
     // A yes/no question that names its topic is a fine title as it stands.
     if (title.empty())
       if (std::string yes_no = rules.title_from_yes_no_question(question); !yes_no.empty())
@@ -466,7 +592,41 @@ std::string titled_topic(const Passage& p) {
       topic = join_top(key_phrases(p, p.first, p.last, ask_from, std::min(answer_from, p.last)), p);
     if (!topic.empty()) return rules.title_case(text::truncate_utf8(topic, kMaxTitleBytes));
   }
-  return key_phrase_title(p);
+  std::string title = key_phrase_title(p);
+  // How the passage says to do something, before what it mentions on the way: "Running
+  // Slowly", with the key phrases after a colon only when the passage repeats them.
+  if (std::string manner = manner_title(p); !manner.empty()) {
+    std::unordered_map<TermId, int> said;
+    for (std::size_t i = p.first; i <= p.last; ++i)
+      for (TermId t : a.sentence(i).terms) ++said[t];
+    bool repeated = false, overlap = false;
+    for (const auto& tok : tokenize(title))
+      if (const auto t = a.term_of(tok.lower)) {
+        repeated = repeated || said[*t] >= 2;
+        overlap = overlap || names_word(manner, tok.lower, a);
+      }
+    if (repeated && !overlap && manner.size() + 2 + title.size() <= kMaxTitleBytes)
+      manner += ": " + title;
+    title = rules.title_case(manner);
+  }
+  // "Next, coffee." "Now salt, which people always leave out.": a passage that opens by
+  // announcing its topic is about that, whatever its details.
+  if (const std::string announced = opening_noun_phrase(a, a.sentence(p.first).sentence.text, 4);
+      !announced.empty() && count_content(rules, announced) >= 1) {
+    // Only when the passage comes back to it: "My news." announces nothing it dwells on.
+    std::unordered_map<TermId, int> said;
+    for (std::size_t i = p.first; i <= p.last; ++i)
+      for (TermId t : a.sentence(i).terms) ++said[t];
+    bool repeated = false;
+    for (const auto& tok : tokenize(announced))
+      if (const auto t = a.term_of(tok.lower); t && said[*t] >= 2) repeated = true;
+    bool named = !repeated;
+    for (const auto& tok : tokenize(announced))
+      if (rules.is_content(tok.lower) && names_word(title, tok.lower, a)) named = true;
+    if (!named && announced.size() + 2 + title.size() <= kMaxTitleBytes)
+      return rules.title_case(announced + (title.empty() ? "" : ": " + title));
+  }
+  return title;
 }
 
 }  // namespace

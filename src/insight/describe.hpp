@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct Passage {
   const EpisodeAnalysis* analysis = nullptr;
   std::size_t first = 0;
   std::size_t last = 0;
+  // For a snip: the sentence the listener tapped in, just after hearing what they want to
+  // keep. Its words weigh more in the title. None for chapters, highlights and selections.
+  std::optional<std::size_t> moment;
 };
 
 struct PassageText {

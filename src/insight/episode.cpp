@@ -117,7 +117,7 @@ Result<std::vector<Chapter>> generated_chapters(const EpisodeAnalysis& a, const 
     ch.start_ms = c == 0 ? 0 : start_of(a, first);
     ch.end_ms = c + 1 < starts.size() ? start_of(a, starts[c + 1])
                                       : std::max(a.duration_ms(), end_of(a, last));
-    const Passage passage{&a, first, last};
+    const Passage passage{&a, first, last, std::nullopt};
     ch.title =
         writer != nullptr ? write_with_fallback(writer, passage).title : extractive_title(passage);
     ch.source = "generated";
@@ -241,7 +241,7 @@ Result<std::vector<Highlight>> highlights(const EpisodeAnalysis& a,
   });
   std::vector<Highlight> out;
   for (const auto* c : chosen) {
-    const Passage passage{&a, c->bounds.first, c->bounds.last};
+    const Passage passage{&a, c->bounds.first, c->bounds.last, std::nullopt};
     PassageText text = write_with_fallback(writer, passage);
     out.push_back({c->bounds.start_ms, c->bounds.end_ms, std::move(text.title),
                    std::move(text.summary), c->score, std::move(text.engine)});

@@ -719,6 +719,32 @@ bool LanguageRules::starts_new_topic(std::string_view sentence) const {
   return false;
 }
 
+namespace {
+
+// A time frame put in front of a question ("Twenty years from now, what does …",
+// "In ten years, will …") is part of what is asked: the words before `start`, as written,
+// when they are one. "" otherwise.
+std::string fronted_time_frame(const std::vector<Piece>& p, std::size_t start) {
+  if (start == 0 || start > 6 || !has_comma(p[start - 1])) return {};
+  constexpr auto kUnits = std::to_array<std::string_view>(
+      {"year", "years", "decade", "decades", "month", "months", "century"});
+  bool unit = false, from_now = false;
+  for (std::size_t i = 0; i < start; ++i) {
+    unit = unit || contains(kUnits, p[i].lower);
+    from_now = from_now || (p[i].lower == "now" && i > 0 && p[i - 1].lower == "from");
+  }
+  const bool in_n = p[0].lower == "in" || p[0].lower == "by" || p[0].lower == "within";
+  if (!unit || !(from_now || in_n)) return {};
+  std::string out;
+  for (std::size_t i = 0; i < start; ++i) {
+    if (!out.empty()) out.push_back(' ');
+    out += p[i].core;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string LanguageRules::title_from_question(std::string_view question) const {
   if (!english_) return {};
   std::string q = strip_leading_markers(clean_disfluencies(question));
@@ -735,8 +761,12 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
       break;
     }
   }
+  const std::string frame = fronted_time_frame(p, start);
   std::vector<std::string> w, lw;  // words (trailing punctuation dropped) from `start`
   for (std::size_t i = start; i < p.size(); ++i) {
+    // A reason clause explains why the asker asks ("…, because I remember you texting me
+    // at three in the morning?"); the question ends before it.
+    if (i > start + 1 && (p[i].lower == "because" || p[i].lower == "cause")) break;
     // Emphasis a title does without: "what actually happens" → "what happens".
     if (p[i].lower == "actually" || p[i].lower == "basically" || p[i].lower == "honestly" ||
         p[i].lower == "literally")
@@ -884,6 +914,8 @@ std::string LanguageRules::title_from_question(std::string_view question) const 
     std::erase_if(piece.trail, [](char ch) { return ch == '?' || ch == '.' || ch == '!'; });
   if (!tp.empty()) tp.back().trail.clear();
   title = join_pieces(tp);
+  // "Twenty years from now, what does the library look like?" asks for a prediction.
+  if (!frame.empty() && title.size() + 1 + frame.size() <= 80) title += " " + frame;
   if (title.size() > 80) return {};
   return title_case(title);
 }
@@ -920,7 +952,14 @@ std::string LanguageRules::title_from_yes_no_question(std::string_view question)
       break;
     }
   if (start + 2 >= p.size()) return {};
+  std::string frame = fronted_time_frame(p, start);
   std::vector<Piece> w(p.begin() + static_cast<std::ptrdiff_t>(start), p.end());
+  // "…, because I read that somewhere?": the reason for asking is not the question.
+  for (std::size_t i = 2; i < w.size(); ++i)
+    if (w[i].lower == "because" || w[i].lower == "cause") {
+      w.resize(i);
+      break;
+    }
   // Trailing filler: "… at all", "… really", "… then".
   constexpr auto kTrailing = std::to_array<std::string_view>(
       {"really", "then", "though", "now", "anyway", "actually", "right", "honestly", "too"});
@@ -941,6 +980,8 @@ std::string LanguageRules::title_from_yes_no_question(std::string_view question)
   if (content < 2) return {};
   for (auto& piece : w) piece.trail.clear();
   std::string title = join_pieces(w);
+  // "Ten years from now, will most of us …?" keeps its frame where the asker put it.
+  if (!frame.empty() && title.size() + 2 + frame.size() <= 79) title = frame + ", " + title;
   if (title.size() + 1 > 80) return {};
   return title_case(title) + "?";
 }

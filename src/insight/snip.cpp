@@ -237,6 +237,7 @@ Result<SnipBounds> snip_bounds(const EpisodeAnalysis& a, Millis tap, const SnipO
   b.last = e;
   b.start_ms = start_of(a, s);
   b.end_ms = end_of(a, e);
+  b.moment = std::clamp(a.sentence_at(tap).value_or(e), s, e);
   return b;
 }
 
@@ -249,7 +250,7 @@ Result<SnipBounds> range_bounds(const EpisodeAnalysis& a, Millis from_ms, Millis
   if (!first) return invalid_input("the selection starts after the end of the transcript");
   std::size_t last = a.sentence_at(to_ms - 1).value_or(*first);
   if (last < *first) last = *first;
-  SnipBounds b{*first, last, start_of(a, *first), end_of(a, last), "selection"};
+  SnipBounds b{*first, last, start_of(a, *first), end_of(a, last), "selection", std::nullopt};
   if (b.end_ms - b.start_ms > o.max_selection_ms)
     return invalid_input("the selection is longer than " +
                          std::to_string(o.max_selection_ms / 60000) +
@@ -259,7 +260,7 @@ Result<SnipBounds> range_bounds(const EpisodeAnalysis& a, Millis from_ms, Millis
 
 SnipDraft draft_for(const EpisodeAnalysis& a, const SnipBounds& b, const WriteOptions& options,
                     PassageWriter* writer) {
-  const Passage passage{&a, b.first, b.last};
+  const Passage passage{&a, b.first, b.last, b.moment};
   PassageText text = write_with_fallback(writer, passage, options);
   SnipDraft d;
   d.start_ms = b.start_ms;

@@ -21,6 +21,7 @@
 // of the episode snips the opening or the closing thought.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,8 @@ struct SnipBounds {
   Millis start_ms = 0;
   Millis end_ms = 0;
   std::string reason;
+  // The sentence in progress at the tap (within [first, last]); none for a selection.
+  std::optional<std::size_t> moment;
 };
 
 struct SnipDraft {

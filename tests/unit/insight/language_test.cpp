@@ -84,12 +84,29 @@ TEST(TitleFromQuestion, DropsEmphasisAndAClauseThatPointsBack) {
             "What Happens When the Call Comes");
 }
 
+TEST(TitleFromQuestion, KeepsATimeFrameAndDropsAReasonClause) {
+  EXPECT_EQ(kEnglish.title_from_question("Twenty years from now, what does the library look like?"),
+            "What Does the Library Look Like Twenty Years from Now");
+  EXPECT_EQ(kEnglish.title_from_question("Honestly, what does the library look like?"),
+            "What Does the Library Look Like");
+  EXPECT_EQ(
+      kEnglish.title_from_question("How do you pick a topic, because I always get stuck on that?"),
+      "How to Pick a Topic");
+}
+
 TEST(TitleFromYesNoQuestion, NamesTheTopicOrGivesUp) {
   EXPECT_EQ(kEnglish.title_from_yes_no_question("So are people still using libraries at all?"),
             "Are People Still Using Libraries?");
+  // A time frame in front is part of the question.
   EXPECT_EQ(kEnglish.title_from_yes_no_question("Ten years from now, will most of us work "
                                                 "four days?"),
+            "Ten Years from Now, Will Most of Us Work Four Days?");
+  EXPECT_EQ(kEnglish.title_from_yes_no_question("Okay, will most of us work four days?"),
             "Will Most of Us Work Four Days?");
+  // The reason for asking is not.
+  EXPECT_EQ(kEnglish.title_from_yes_no_question(
+                "Do greyhounds just bolt, because my neighbour's one did?"),
+            "Do Greyhounds Just Bolt?");
   EXPECT_EQ(kEnglish.title_from_yes_no_question("Isn't burnout already costing you money?"),
             "Isn't Burnout Already Costing You Money?");
   // Too little said, a pronoun pointing back, or not a yes/no question at all.

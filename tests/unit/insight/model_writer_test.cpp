@@ -52,7 +52,7 @@ class ModelWriterTest : public ::testing::Test {
   static Passage passage() {
     auto b = range_bounds(*analysis_, 97500, 124000);
     EXPECT_TRUE(b);
-    return {analysis_, b->first, b->last};
+    return {analysis_, b->first, b->last, b->moment};
   }
   static std::string reply(const std::string& title, const std::string& quote,
                            json takeaways = {"Swarming is reproduction", "Swarms are gentle"}) {
