@@ -459,6 +459,60 @@ std::string manner_title(const Passage& p) {
   return (ing != ing_form.end() ? ing->second : a.surface(*activity)) + " " + adverb;
 }
 
+// The activity a passage is about, when it names one by its "-ing" form again and again
+// ("running" in a chat about knees and shoes): a word said at least three times in the
+// passage, at least twice as an "-ing" word, once as a gerund ("I tried running", "running
+// was…") and never as a thing ("in the morning"). Nouns are found by subject_term(); this
+// finds what they do not, as written.
+std::string activity_word(const Passage& p) {
+  const auto& a = *p.analysis;
+  if (!a.rules().english()) return {};
+  std::unordered_map<TermId, int> said, as_ing;
+  std::unordered_map<TermId, std::string> form;
+  std::unordered_map<TermId, bool> named_thing, gerund;
+  for (std::size_t i = p.first; i <= p.last; ++i) {
+    const auto tokens = tokenize(a.sentence(i).sentence.text);
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      const auto& tok = tokens[k];
+      const auto t = a.term_of(tok.lower);
+      if (!t || !a.rules().is_content(tok.lower)) continue;
+      ++said[*t];
+      if (tok.lower.size() > 5 && tok.lower.ends_with("ing")) {
+        ++as_ing[*t];
+        form[*t] = tok.lower;
+        const std::string_view prev = k > 0 ? std::string_view(tokens[k - 1].lower) : "";
+        const std::string_view next =
+            k + 1 < tokens.size() ? std::string_view(tokens[k + 1].lower) : "";
+        const bool head = next.empty() || !a.rules().is_content(next);
+        if (head &&
+            (is_determiner(prev) || prev == "of" || prev == "in" || prev == "on" || prev == "at"))
+          named_thing[*t] = true;  // "in the morning", "our building"
+        // A gerund names the activity: "I started running", "running was for people".
+        if (prev == "started" || prev == "start" || prev == "tried" || prev == "try" ||
+            prev == "love" || prev == "hate" || prev == "enjoy" || prev == "quit" ||
+            prev == "stopped" || prev == "about" || next == "is" || next == "was")
+          gerund[*t] = true;
+      }
+    }
+  }
+  std::optional<TermId> best;
+  for (const auto& [t, n] : as_ing) {
+    if (n < 2 || said[t] < 3 || a.speaker_name_term(t) || named_thing[t] || !gerund[t]) continue;
+    if (!best || said[t] > said[*best]) best = t;
+  }
+  return best ? form[*best] : std::string();
+}
+
+// "Running: Shoes and Knees": the activity the passage keeps naming, before key phrases
+// (nouns) that leave it out.
+std::string with_activity(const Passage& p, std::string title) {
+  const std::string activity = activity_word(p);
+  if (activity.empty() || title.empty() || names_word(title, activity, *p.analysis) ||
+      activity.size() + 2 + title.size() > kMaxTitleBytes)
+    return title;
+  return p.analysis->rules().title_case(activity + ": " + title);
+}
+
 std::string titled_topic(const Passage& p);
 
 }  // namespace
@@ -590,9 +644,10 @@ std::string titled_topic(const Passage& p) {
     if (has_setup) topic = join_top(key_phrases(p, ask_from, *q, ask_from, *q), p);
     if (topic.empty())
       topic = join_top(key_phrases(p, p.first, p.last, ask_from, std::min(answer_from, p.last)), p);
-    if (!topic.empty()) return rules.title_case(text::truncate_utf8(topic, kMaxTitleBytes));
+    if (!topic.empty())
+      return with_activity(p, rules.title_case(text::truncate_utf8(topic, kMaxTitleBytes)));
   }
-  std::string title = key_phrase_title(p);
+  std::string title = with_activity(p, key_phrase_title(p));
   // How the passage says to do something, before what it mentions on the way: "Running
   // Slowly", with the key phrases after a colon only when the passage repeats them.
   if (std::string manner = manner_title(p); !manner.empty()) {

@@ -72,6 +72,24 @@ TEST(ExtractiveTitle, AMannerThePassageInsistsOnIsKept) {
   EXPECT_EQ(title_of(t, 1, 3), "Running Slowly");
 }
 
+TEST(ExtractiveTitle, AnActivityThePassageKeepsNamingLeadsTheTitle) {
+  const auto t = talk({
+      {"Marco", "When I tried running my knees were sore after every single week."},
+      {"Jess", "The woman at the running shop watched me on a treadmill for two minutes."},
+      {"Jess", "She said my old gym shoes were wrong, so I bought proper running shoes."},
+      {"Jess", "The knee pain went away, and the shoes cost less than I feared."},
+  });
+  const std::string title = title_of(t, 0, 3);
+  EXPECT_TRUE(title.starts_with("Running: ")) << title;
+  // "In the morning" names a time, not an activity.
+  const auto u = talk({
+      {"Host", "The tent was flooded in the morning after the storm."},
+      {"Host", "By the morning the flat spot was a puddle of rain water."},
+      {"Host", "Every morning since, I pitch the tent on higher ground."},
+  });
+  EXPECT_FALSE(title_of(u, 0, 2).starts_with("Morning")) << title_of(u, 0, 2);
+}
+
 TEST(ExtractiveTitle, AMonologueThatAsksItselfNamesItsAnswer) {
   const auto t = talk({
       {"Host", "Shipping moved to new terminals and the docks went quiet."},
