@@ -96,6 +96,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
 
   function draw(q, r) {
     const hits = r.results || [];
+    results.dataset.query = q; // what the results on screen answer
     notice.hidden = !r.notice;
     // The server's words on how it searched (e.g. meaning-based search unavailable).
     notice.textContent = r.notice ? r.notice.charAt(0).toUpperCase() + r.notice.slice(1) + (/[.!]$/.test(r.notice) ? '' : '.') : '';

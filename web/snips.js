@@ -2,10 +2,13 @@
 // headphones / lock screen (Media Session next-track, and previous-track when chosen), a
 // short confirmation sound and a toast with Undo; the live list of the user's snips kept
 // fresh by server-sent events (GET /api/events), so a language-model rewrite replaces the
-// extractive text without a reload; and the snip card the pages show.
+// extractive text without a reload; and the snip card the pages show, with its share and
+// export menu (copy the share link, X, WhatsApp, the Web Share sheet, the episode's
+// Markdown note, JSON).
 import { api, toast, showError } from './api.js';
 import { h, clear, fmtClock } from './util.js';
 import * as player from './player.js';
+import { menuButton } from './menu.js';
 
 const snips = new Map();        // id → snip, as last seen
 const listeners = new Set();    // fn(snip, {deleted}) on any change
@@ -139,14 +142,27 @@ export function snipCard(snip, { onPlay, showEpisode = false } = {}) {
       try { const u = await api(`/api/snips/${s.id}`, { method: 'PATCH', json: { note: noteBox.value } }); savedNote = u.note; changed(u); toast('Note saved.'); }
       catch (e) { showError(e); }
     });
-    const menu = h('details', { class: 'snip-menu' }, h('summary', { 'aria-label': `More for ${s.title}` }, '⋯'),
-      h('div', { class: 'menu-items' },
-        h('button', { type: 'button', onclick: () => shareSnip(s, menu) }, s.share_url ? 'Copy share link' : 'Share…'),
-        s.share_url ? h('a', { href: s.share_url, target: '_blank', rel: 'noopener' }, 'Open share page') : null,
-        s.share_url ? h('button', { type: 'button', onclick: () => unshareSnip(s) }, 'Stop sharing') : null,
-        h('button', { type: 'button', onclick: () => editTitle(s) }, 'Rename'),
-        h('a', { href: `/api/snips/${s.id}`, download: `snip-${s.id}.json` }, 'Export (JSON)'),
-        h('button', { type: 'button', class: 'danger', onclick: () => { if (confirm(`Delete “${s.title}”?`)) removeSnip(s); } }, 'Delete')));
+    const menu = menuButton({
+      label: `Share or export “${s.title}”`, className: 'snip-menu',
+      content: [svgIcon('M18 16a3 3 0 0 0-2.4 1.2l-6.7-3.4a3 3 0 0 0 0-1.6l6.7-3.4A3 3 0 1 0 15 7l-6.7 3.4a3 3 0 1 0 0 3.2L15 17a3 3 0 1 0 3-1z'), h('span', {}, 'Share')],
+      items: () => {
+        const cur = snips.get(s.id) || s;
+        return [
+          { label: 'Copy share link', onSelect: () => copyShareLink(cur) },
+          navigator.share ? { label: 'Share…', onSelect: () => nativeShare(cur) } : null,
+          { label: 'Share on X', onSelect: () => openIntent(cur, 'twitter_url') },
+          { label: 'Share on WhatsApp', onSelect: () => openIntent(cur, 'whatsapp_url') },
+          cur.share_url ? { label: 'Open share page', href: cur.share_url, newTab: true } : null,
+          cur.share_url ? { label: 'Stop sharing', onSelect: () => unshareSnip(cur) } : null,
+          { separator: true },
+          { label: 'Download Markdown note', href: `/api/episodes/${cur.episode_id}/markdown`, download: '' },
+          { label: 'Export (JSON)', href: `/api/snips/${cur.id}`, download: `snip-${cur.id}.json` },
+          { separator: true },
+          { label: 'Rename', onSelect: () => editTitle(cur) },
+          { label: 'Delete', danger: true, onSelect: () => { if (confirm(`Delete “${cur.title}”?`)) removeSnip(cur); } },
+        ];
+      },
+    });
     const time = h('button', { type: 'button', class: 'snip-time', 'aria-label': `Play from ${fmtClock(s.start_ms)} to ${fmtClock(s.end_ms)}`, onclick: () => onPlay && onPlay(s) },
       `▶ ${fmtClock(s.start_ms)}–${fmtClock(s.end_ms)}`);
     clear(card).append(
@@ -165,23 +181,61 @@ export function snipCard(snip, { onPlay, showEpisode = false } = {}) {
     if (!card.isConnected) { off(); return; }
     if (deleted) { card.remove(); off(); return; }
     if (document.activeElement && card.contains(document.activeElement) && document.activeElement.tagName === 'TEXTAREA') return; // don't disturb typing
+    // Keep the focus on the card's menu button when the card is redrawn (e.g. just shared).
+    const menuHadFocus = document.activeElement && document.activeElement.classList.contains('menu-btn') && card.contains(document.activeElement);
     snip = s; fill(s);
+    if (menuHadFocus) card.querySelector('.menu-btn').focus();
     card.classList.add('updated');
     setTimeout(() => card.classList.remove('updated'), 1500);
   });
   return card;
 }
 
-async function shareSnip(s, menu) {
+/** An inline SVG icon (built in the SVG namespace; decorative). */
+function svgIcon(d) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'ico');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(NS, 'path');
+  path.setAttribute('d', d);
+  svg.appendChild(path);
+  return svg;
+}
+
+/** Gives the snip its public share page (POST is idempotent: a shared snip keeps its link). */
+async function ensureShared(s) {
+  const r = await api(`/api/snips/${s.id}/share`, { method: 'POST' });
+  changed(r);
+  return { snip: r, url: r.share_url_absolute || new URL(r.share_url, location.origin).href };
+}
+
+async function copyShareLink(s) {
   try {
-    const r = await api(`/api/snips/${s.id}/share`, { method: 'POST' });
-    changed(r);
-    const url = r.share_url_absolute || new URL(r.share_url, location.origin).href;
+    const { url } = await ensureShared(s);
     let copied = false;
     try { await navigator.clipboard.writeText(url); copied = true; } catch { /* no clipboard permission */ }
-    if (navigator.share && !copied) { try { await navigator.share({ title: r.title, url }); } catch { /* cancelled */ } }
-    toast(copied ? `Link copied: ${url}` : `Share link: ${url}`, { timeout: 10000 });
-    if (menu) menu.open = false;
+    toast(copied ? `Link copied: ${url}` : `Share link (copy it from here): ${url}`, { timeout: 10000 });
+  } catch (e) { showError(e); }
+}
+
+async function nativeShare(s) {
+  try {
+    const { snip, url } = await ensureShared(s);
+    await navigator.share({ title: snip.title, text: snip.summary || snip.title, url });
+  } catch (e) { if (e.name !== 'AbortError') showError(e); }
+}
+
+/** Opens X's or WhatsApp's composer in a new tab with the snip's title, summary and link. */
+async function openIntent(s, which) {
+  try {
+    await ensureShared(s);
+    const r = await api(`/api/snips/${s.id}/share-intents`);
+    const url = r[which];
+    if (!url || !/^https:\/\//.test(url)) throw new Error('The server gave no share address.');
+    window.open(url, '_blank', 'noopener,noreferrer');
   } catch (e) { showError(e); }
 }
 

@@ -7,7 +7,8 @@
 // Checks: sign in; add the sample feed through the UI; open an episode; play; the
 // transcript follows playback; S saves a snip and so does the Media Session next-track
 // handler, each showing title, summary and takeaways; searching for words from a snip
-// finds it and plays from its moment; the Snips page; the share page,
+// finds it and plays from its moment; the Snips page and the card's share menu (copy link,
+// X and WhatsApp composers, the Markdown note); the share page,
 // logged out, carries OpenGraph tags; a feed whose show notes carry <script>, onerror= and
 // javascript: payloads runs no script. Screenshots of each page at 1280×800 and 390×844
 // go to E2E_OUT. Exits non-zero with a message on the first failure.
@@ -266,7 +267,7 @@ async function main() {
     const query = words.join(' ');
     await page.keyboard.type(query, { delay: 40 });
     await page.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === query);
-    await page.waitForSelector('.search-group .hit');
+    await page.waitForFunction((q) => { const r = document.querySelector('.search-results'); return r && r.dataset.query === q && r.querySelector('.search-group .hit'); }, query);
     check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'search-input'), 'the search box keeps the focus while results come in');
     check(await until('the status to count the results', () => page.evaluate(() => /\d+ results? in \d+ episodes?/.test(document.querySelector('.search-status').textContent))), 'the results are counted');
     const marked = await page.$$eval('.hit-snippet mark', (ms) => ms.map((m) => m.textContent.toLowerCase()));
@@ -292,14 +293,52 @@ async function main() {
     check((await page.locator('.snip-card').count()) >= 2, 'the Snips page lists both snips');
     await shot(page, 'snips');
 
-    // Share the first snip from its menu; read the link from the toast.
+    // The card's share menu: a real button with aria-expanded; Escape closes it and the
+    // focus goes back to the button.
     const first = page.locator('.snip-card').first();
     const title = (await first.locator('.snip-title').innerText()).trim();
-    await first.locator('.snip-menu summary').click();
-    await first.locator('.menu-items button', { hasText: 'Share' }).click();
-    const toastText = await (await page.waitForSelector('.toast:has-text("/s/")')).innerText();
+    const menuBtn = first.locator('.menu-btn');
+    check(await menuBtn.getAttribute('aria-expanded') === 'false', 'the share menu starts closed');
+    await menuBtn.click();
+    check(await menuBtn.getAttribute('aria-expanded') === 'true' && await first.locator('[role=menu]').isVisible(), 'the share menu opens (aria-expanded)');
+    check(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('role') === 'menuitem'), 'the focus moves into the menu');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Escape');
+    check(await menuBtn.getAttribute('aria-expanded') === 'false' && !(await first.locator('[role=menu]').isVisible()), 'Escape closes the menu');
+    check(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('menu-btn')), 'the focus returns to the menu button');
+
+    // Copy share link: the snip gets its public page and the link is on the clipboard.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await menuBtn.click();
+    await first.locator('[role=menuitem]', { hasText: 'Copy share link' }).click();
+    const toastText = await (await page.waitForSelector('.toast:has-text("Link copied")')).innerText();
     const shareUrl = toastText.match(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]+/)[0];
     check(shareUrl.startsWith(base + '/s/'), `the share link is absolute (${shareUrl})`);
+    check(await page.evaluate(() => navigator.clipboard.readText()) === shareUrl, 'the share link is on the clipboard');
+    check(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('menu-btn')), 'the focus is back on the menu button after copying');
+
+    // Share on X / WhatsApp open the composer in a new tab, with the share link in it (the
+    // composers are stood in for: the test has no internet).
+    await context.route(/^https:\/\/(twitter\.com|x\.com|wa\.me)\//, (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<title>composer</title>' }));
+    for (const [item, host] of [['Share on X', 'twitter.com'], ['Share on WhatsApp', 'wa.me']]) {
+      await menuBtn.click();
+      const [tab] = await Promise.all([context.waitForEvent('page'), first.locator('[role=menuitem]', { hasText: item }).click()]);
+      await tab.waitForURL(/^https:/, { timeout: 10000 });
+      const intent = tab.url();
+      check(new URL(intent).host === host && decodeURIComponent(intent).includes(shareUrl), `${item} opens ${host} with the share link (${intent.slice(0, 70)}…)`);
+      check(await tab.evaluate(() => window.opener === null), `${item}: the new tab has no opener`);
+      await tab.close();
+    }
+
+    // Download the episode's Markdown note from the menu.
+    await menuBtn.click();
+    const [download] = await Promise.all([page.waitForEvent('download'), first.locator('[role=menuitem]', { hasText: 'Markdown' }).click()]);
+    const note = fs.readFileSync(await download.path(), 'utf8');
+    check(download.suggestedFilename().endsWith('.md') && note.startsWith('---') && note.includes(title), `the Markdown note downloads (${download.suggestedFilename()}) with the snip in it`);
+    check(!(await first.locator('[role=menu]').isVisible()), 'the menu folds away after the download');
+    await menuBtn.click();
+    await shot(page, 'snips-menu');
+    await page.keyboard.press('Escape');
 
     // The PWA: a manifest with icons, and a service worker that leaves the API alone.
     const manifest = await api('/manifest.webmanifest');
@@ -363,6 +402,10 @@ async function main() {
       await pp.waitForSelector(sel);
       await shot(pp, name);
     }
+    await pp.goto(base + '/snips');
+    await pp.locator('.snip-card .menu-btn').first().click();
+    await pp.waitForSelector('[role=menu]');
+    await shot(pp, 'snips-menu');
     const anonPhone = await browser.newContext({ ...SIZES[1], javaScriptEnabled: false });
     const sp2 = await anonPhone.newPage();
     await sp2.goto(shareUrl);

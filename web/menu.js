@@ -1,0 +1,75 @@
+// A menu button (the WAI-ARIA menu button pattern): a real <button> with aria-expanded
+// that opens a role="menu" list. Enter, Space or ↓ open it on the first item (↑ on the
+// last); ↑/↓/Home/End move between items; Escape closes it and gives the focus back to
+// the button; Tab or a click elsewhere closes it. Items are built each time it opens, so
+// they show the current state (shared or not).
+import { h, clear } from './util.js';
+
+let counter = 0;
+let current = null; // the open menu's close function: one menu open at a time
+
+/**
+ * menuButton({label, content, items, className}) → element. `items()` returns entries
+ * (null ones skipped) of {label, onSelect} for actions, {label, href, download, newTab}
+ * for links or {separator: true}; `danger: true` colours an item.
+ */
+export function menuButton({ label, content, items, className = '' }) {
+  const id = `menu-${++counter}`;
+  const button = h('button', { type: 'button', class: 'menu-btn', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': id, 'aria-label': label }, content);
+  const list = h('div', { class: 'menu-items', role: 'menu', id, 'aria-label': label, hidden: true });
+  const wrap = h('div', { class: `menu ${className}` }, button, list);
+  const entries = () => [...list.querySelectorAll('[role="menuitem"]')];
+
+  const onOutside = (e) => { if (!wrap.contains(e.target)) close(false); };
+  function close(returnFocus = true) {
+    if (list.hidden) return;
+    list.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    document.removeEventListener('pointerdown', onOutside, true);
+    if (current === close) current = null;
+    if (returnFocus) button.focus();
+  }
+  function open(focus = 'first') {
+    if (current && current !== close) current(false);
+    clear(list).append(...items().filter(Boolean).map(entry));
+    list.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
+    current = close;
+    document.addEventListener('pointerdown', onOutside, true);
+    const all = entries();
+    const target = focus === 'last' ? all[all.length - 1] : all[0];
+    if (target) target.focus();
+  }
+  function entry(it) {
+    if (it.separator) return h('div', { role: 'separator', class: 'menu-sep' });
+    const cls = it.danger ? 'danger' : null;
+    if (it.href) {
+      const a = h('a', { role: 'menuitem', tabindex: '-1', class: cls, href: it.href, download: it.download === undefined ? null : it.download,
+        target: it.newTab ? '_blank' : null, rel: it.newTab ? 'noopener' : null }, it.label);
+      // Let the browser follow or download the link first, then fold the menu away.
+      a.addEventListener('click', () => setTimeout(() => close(false), 0));
+      return a;
+    }
+    return h('button', { type: 'button', role: 'menuitem', tabindex: '-1', class: cls, onclick: () => { close(true); it.onSelect(); } }, it.label);
+  }
+
+  button.addEventListener('click', () => { if (list.hidden) open(); else close(true); });
+  button.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown') { e.preventDefault(); open('first'); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); open('last'); }
+  });
+  list.addEventListener('keydown', (e) => {
+    const all = entries();
+    const i = all.indexOf(document.activeElement);
+    let next = null;
+    if (e.key === 'ArrowDown') next = all[(i + 1) % all.length];
+    else if (e.key === 'ArrowUp') next = all[(i - 1 + all.length) % all.length];
+    else if (e.key === 'Home') next = all[0];
+    else if (e.key === 'End') next = all[all.length - 1];
+    else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(true); return; }
+    else if (e.key === 'Tab') { close(false); return; }
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') { e.preventDefault(); return; } // not a seek
+    if (next) { e.preventDefault(); next.focus(); }
+  });
+  return wrap;
+}
