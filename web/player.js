@@ -223,7 +223,7 @@ export function initPlayer() {
     const t = e.target instanceof Element ? e.target : null;
     const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
     if (typing) return;
-    if (e.key === '/') { e.preventDefault(); $('search-input').focus(); return; }
+    if (e.key === '/') { e.preventDefault(); $('search-input').focus(); $('search-input').select(); return; }
     if (!state.episode) return;
     if (e.key === ' ' || e.key === 'Spacebar') {
       if (t && (t.tagName === 'BUTTON' || t.tagName === 'A' || t.getAttribute('role') === 'button')) return; // let buttons activate

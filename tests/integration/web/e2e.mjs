@@ -286,6 +286,23 @@ async function main() {
     await page.fill('#search-input', 'zzqxjv');
     await page.waitForSelector('.search-results >> text=Nothing matches');
     check(true, 'no results: the page says so and what to try');
+    // A slow answer to an older query never replaces a newer one, and its request is cancelled.
+    const slowWord = words[0];
+    let cancelled = false;
+    const isSlow = (u) => new URL(u).pathname === '/api/search' && new URL(u).searchParams.get('q') === slowWord;
+    page.on('requestfailed', (r) => { if (isSlow(r.url())) cancelled = true; });
+    await page.route(/\/api\/search\?/, async (route) => {
+      if (isSlow(route.request().url())) await new Promise((r) => setTimeout(r, 1500));
+      await route.continue().catch(() => { /* cancelled meanwhile */ });
+    });
+    await page.fill('#search-input', slowWord);
+    await page.waitForTimeout(500); // past the debounce: the slow request is under way
+    await page.fill('#search-input', query);
+    await page.waitForFunction((q) => document.querySelector('.search-results').dataset.query === q, query);
+    await page.waitForTimeout(2000);
+    check(await page.evaluate(() => document.querySelector('.search-results').dataset.query) === query, 'a slow answer to an older query does not replace newer results');
+    check(cancelled, 'the older search request was cancelled');
+    await page.unroute(/\/api\/search\?/);
 
     // The Snips page.
     await page.click('a[data-nav=snips]');
