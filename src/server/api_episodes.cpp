@@ -182,12 +182,20 @@ Response episode_audio(const Episode& episode, const Request& request) {
     r.set_header("Location", episode.enclosure_url);
     return r;
   }
+  auto r = file_response(
+      file, !episode.enclosure_type.empty() ? episode.enclosure_type : mime_type(file), request);
+  if (r.status == 200 || r.status == 206) r.set_header("Cache-Control", "private, max-age=86400");
+  return r;
+}
+
+Response file_response(const fs::path& file, const std::string& content_type,
+                       const Request& request) {
+  std::error_code ec;
   const auto size = static_cast<std::int64_t>(fs::file_size(file, ec));
   if (ec) return error_response(internal_error("cannot read " + file.string()));
   Response r;
-  r.content_type = !episode.enclosure_type.empty() ? episode.enclosure_type : mime_type(file);
+  r.content_type = content_type;
   r.set_header("Accept-Ranges", "bytes");
-  r.set_header("Cache-Control", "private, max-age=86400");
   const auto range = parse_range(request.header("range"), size);
   switch (range.kind) {
     case RangeRequest::Kind::Unsatisfiable: {

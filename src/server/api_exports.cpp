@@ -1,6 +1,7 @@
 // Sharing and exporting snips through the API (the web player's share menu): share
 // intents, an episode's note as Markdown, its shared snips as Podcasting 2.0 soundbites,
-// and the snips RSS feed behind a per-user token.
+// the snips RSS feed behind a per-user token, and snips' audio clips as downloads (the
+// owner's through the API, a shared one's from its share page).
 #include "app/publishing.hpp"
 #include "export/links.hpp"
 #include "export/share.hpp"
@@ -86,6 +87,54 @@ Response handle_snips_feed(const Request& request, Context& ctx) {
   r.body = std::move(**feed);
   r.set_header("Cache-Control", "private, max-age=300");
   return r;
+}
+
+namespace {
+
+// The clip as a download: from the cache on disk, cut first when needed.
+Response clip_response(Context& ctx, const Request& request, const store::Snip& snip,
+                       std::string_view format, const char* cache_control) {
+  auto clip = ctx.clips->get(snip, format);
+  if (!clip) {
+    auto r = error_response(clip.error());
+    if (clip.error().code == ErrorCode::Unavailable) r.set_header("Retry-After", "10");
+    return r;
+  }
+  auto r = file_response(clip->path, clip->content_type, request);
+  if (r.status != 200 && r.status != 206) return r;
+  r.set_header("Content-Disposition", attachment_disposition(clip->download_name));
+  r.set_header("Cache-Control", cache_control);
+  r.set_header("X-Hark-Clip-Cache", clip->cached ? "hit" : "miss");
+  return r;
+}
+
+Response shared_clip(const Request& request, Context& ctx, std::string_view format) {
+  const auto it = request.params.find("share_id");
+  const std::string share_id = it == request.params.end() ? std::string() : it->second;
+  auto snip = ctx.app.store().snips().find_shared(share_id);
+  if (!snip) return error_response(snip.error());
+  // Unknown ids and deleted snips look the same.
+  if (!*snip) return error_response(not_found("this snip is not shared (or no longer exists)"));
+  return clip_response(ctx, request, **snip, format, "public, max-age=300");
+}
+
+}  // namespace
+
+Response handle_snip_clip(const Request& request, Context& ctx) {
+  auto id = id_param(request);
+  if (!id) return error_response(id.error());
+  auto snip = ctx.app.store().snips().find(request.user_id(), *id);
+  if (!snip) return error_response(snip.error());
+  const std::string format = request.query_value("format").value_or("m4a");
+  return clip_response(ctx, request, *snip, format, "private, max-age=300");
+}
+
+Response handle_shared_clip_m4a(const Request& request, Context& ctx) {
+  return shared_clip(request, ctx, "m4a");
+}
+
+Response handle_shared_clip_mp3(const Request& request, Context& ctx) {
+  return shared_clip(request, ctx, "mp3");
 }
 
 }  // namespace hark::server

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 
 namespace hark::server {
@@ -136,6 +137,35 @@ std::string public_base_url(const Context& ctx, const Request& request) {
            std::to_string(ctx.options.port);
   }
   return std::string(https ? "https://" : "http://") + host;
+}
+
+std::string attachment_disposition(std::string_view name) {
+  std::string ascii;
+  std::string encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    // Characters that need no quoting inside a quoted-string or a token (no '"', '\\',
+    // '%' or controls; strchr would find the terminating NUL, hence c != 0).
+    const bool plain =
+        c != 0 && c < 0x80 && (std::isalnum(c) || std::strchr(" !#$&+-.^_`|~()[]{},;=@", c));
+    if (plain) {
+      ascii.push_back(static_cast<char>(c));
+    } else if (c >= 0x80) {
+      if ((c & 0xC0) != 0x80) ascii.push_back('_');  // one '_' per character
+    } else {
+      ascii.push_back('_');
+    }
+    if (c != 0 && c < 0x80 && (std::isalnum(c) || std::strchr("!#$&+-.^_`|~", c))) {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 0xF];
+    }
+  }
+  if (ascii.empty()) ascii = "download";
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace hark::server

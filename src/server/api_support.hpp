@@ -3,6 +3,7 @@
 // subscriptions; anything else is answered exactly like a missing object: 404).
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -42,6 +43,12 @@ std::string public_base_url(const Context& ctx, const Request& request);
 // the publisher's https/http enclosure when it is not downloaded, else 404. No access
 // check: callers decide who may hear it.
 Response episode_audio(const Episode& episode, const Request& request);
+// A file on disk as the body, with Range support (200, 206 or 416).
+Response file_response(const std::filesystem::path& file, const std::string& content_type,
+                       const Request& request);
+// Content-Disposition for a download named `name` (may be UTF-8): an ASCII filename for
+// old clients and the exact one in filename* (RFC 6266 / RFC 8187).
+std::string attachment_disposition(std::string_view name);
 
 // Position, transcript and chapter facts for one episode and user.
 Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode);

@@ -12,6 +12,7 @@
 
 #include "app/accounts.hpp"
 #include "app/app.hpp"
+#include "app/clips.hpp"
 #include "app/refresh_schedule.hpp"
 #include "app/worker.hpp"
 #include "server/artwork.hpp"
@@ -32,6 +33,8 @@ struct ServerOptions {
   // Where people reach hark ([server] public_url): player and share links start with it.
   std::string public_url = "http://127.0.0.1:8080";
   std::filesystem::path peaks_dir;  // cached waveform peaks; "" : <data>/cache/peaks
+  std::filesystem::path clips_dir;  // cached snip clips for download; "" : <data>/cache/clips
+  int clip_encoders = 1;            // clips cut at once (each keeps a core busy)
   app::AccountOptions accounts;
   app::WorkerOptions worker;  // threads is taken from `workers`
 };
@@ -62,6 +65,8 @@ struct Context {
   std::shared_ptr<std::atomic<int>> open_streams = std::make_shared<std::atomic<int>>(0);
   // Images fetched for browsers that cannot load them (server/artwork.hpp).
   std::shared_ptr<ArtworkCache> artwork = std::make_shared<ArtworkCache>();
+  // Snip clips for download (app/clips.hpp); made by Server::create.
+  std::shared_ptr<app::ClipCache> clips{};
 };
 
 }  // namespace hark::server

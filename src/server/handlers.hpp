@@ -66,6 +66,9 @@ Response handle_episode_soundbites(const Request&, Context&);
 Response handle_get_snips_feed_url(const Request&, Context&);
 Response handle_rotate_snips_feed(const Request&, Context&);
 Response handle_snips_feed(const Request&, Context&);
+Response handle_snip_clip(const Request&, Context&);
+Response handle_shared_clip_m4a(const Request&, Context&);
+Response handle_shared_clip_mp3(const Request&, Context&);
 
 // jobs, settings, status (api_system.cpp)
 Response handle_list_jobs(const Request&, Context&);

@@ -129,6 +129,11 @@ Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions opti
   s->context_ = std::make_unique<Context>(Context{app, s->accounts_, *s->worker_, *s->schedule_,
                                                   s->options_, s->setup_, now_ms(),
                                                   std::make_shared<std::atomic<int>>(0)});
+  app::ClipCache::Options co;
+  co.dir = o.clips_dir.empty() ? app.config().data_dir / "cache" / "clips" : o.clips_dir;
+  co.max_encoding = std::max(1, o.clip_encoders);
+  co.public_url = o.public_url;
+  s->context_->clips = std::make_shared<app::ClipCache>(app.store(), app.library(), co);
 
   TransportOptions to;
   to.host = o.host;
@@ -186,8 +191,11 @@ Response Server::dispatch(const Request& request) {
 }
 
 Response Server::route(const Request& request) {
-  if (is_share_path(request.path)) return serve_share(*context_, request);
-  if (!is_api_path(request.path)) return serve_static(options_.web_dir, request);
+  // A share page's clip downloads are routes of the table (documented with the API).
+  const bool share = is_share_path(request.path);
+  if (share && !match_route(api_routes(), "GET", request.path).route)
+    return serve_share(*context_, request);
+  if (!share && !is_api_path(request.path)) return serve_static(options_.web_dir, request);
   Response r = route_api(request);
   if (r.header("cache-control").empty()) r.set_header("Cache-Control", "no-store");
   return r;

@@ -102,6 +102,7 @@ Response serve_share(Context& ctx, const Request& request) {
   const std::string base = public_base_url(ctx, request);
   const std::string page_url = base + "/s/" + *s.share_id;
   const std::string audio_url = "/s/" + *s.share_id + "/audio";
+  const std::string clip_url = "/s/" + *s.share_id + "/clip";  // + .m4a or .mp3
   const std::string podcast_title = podcast ? podcast->title : "";
   // Absolute, for link previews: hark's artwork route when the browser could not load it.
   std::string image = episode_image_src(*episode, podcast ? &*podcast : nullptr);
@@ -148,6 +149,10 @@ Response serve_share(Context& ctx, const Request& request) {
   out += "<p class=\"when\">A moment at " + esc(when) + "</p>\n";
   out += "<audio controls preload=\"metadata\" src=\"" + esc(audio_url) +
          "#t=" + seconds(s.start_ms) + "," + seconds(s.end_ms) + "\"></audio>\n";
+  // Plain links: the download works without JavaScript (the server sends it as an attachment).
+  out += "<p class=\"download\"><a class=\"button\" href=\"" + esc(clip_url) +
+         ".m4a\" download>Download clip</a> <a href=\"" + esc(clip_url) +
+         ".mp3\" download>as MP3</a></p>\n";
   if (!s.summary.empty()) out += "<p class=\"summary\">" + esc(s.summary) + "</p>\n";
   if (!s.takeaways.empty()) {
     out += "<h2>Takeaways</h2>\n<ul class=\"takeaways\">\n";
