@@ -530,7 +530,7 @@ async function pageSnips(token) {
     if (!deleted && !box.querySelector(`[data-snip="${s.id}"]`)) snipsUi.listSnips().then(draw).catch(() => {});
     if (deleted && !box.querySelector('[data-snip]')) draw([]);
   }));
-  render(token, h('h1', {}, 'Snips'), box);
+  render(token, h('h1', {}, 'Snips'), snipsUi.snipsFeedPanel(), box);
 }
 
 // ---------- Search ----------

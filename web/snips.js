@@ -249,3 +249,35 @@ async function editTitle(s) {
   if (title === null || title.trim() === '' || title === s.title) return;
   try { changed(await api(`/api/snips/${s.id}`, { method: 'PATCH', json: { title: title.trim() } })); } catch (e) { showError(e); }
 }
+
+// ---------- the Snips page: your snips in other apps ----------
+/** A panel with the address of the user's snips RSS feed (copy it; replace it if it leaked). */
+export function snipsFeedPanel() {
+  const field = h('input', { type: 'text', id: 'snips-feed-url', readonly: true, spellcheck: 'false' });
+  const err = h('p', { class: 'error-text', role: 'alert' });
+  const show = (r) => { field.value = new URL(r.url, location.origin).href; };
+  const copy = h('button', { type: 'button', class: 'btn' }, 'Copy');
+  copy.addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(field.value); toast('Feed address copied.'); }
+    catch { field.select(); toast('Press Ctrl+C (or ⌘C) to copy the selected address.'); }
+  });
+  const rotate = h('button', { type: 'button', class: 'btn' }, 'New address');
+  rotate.addEventListener('click', async () => {
+    if (!confirm('Make a new feed address? Apps following the old one stop getting your snips until you give them the new one.')) return;
+    try { show(await api('/api/feeds/snips/rotate', { method: 'POST' })); toast('New feed address made; the old one no longer works.'); }
+    catch (e) { showError(e); }
+  });
+  const box = h('div', { class: 'feed-box', hidden: true },
+    h('label', { for: 'snips-feed-url' }, 'RSS feed address'),
+    h('div', { class: 'form-row' }, field, copy, rotate));
+  const panel = h('details', { class: 'panel snips-export' },
+    h('summary', {}, h('h2', {}, 'Your snips in other apps')),
+    h('p', {}, 'Podcast apps and feed readers can follow your snips as an RSS feed. Anyone with the address can read it, so keep it to yourself; a new address turns the old one off. Each card’s Share menu also downloads the episode’s Markdown note (for Obsidian and other notes apps).'),
+    err, box);
+  panel.addEventListener('toggle', async () => {
+    if (!panel.open || field.value) return;
+    try { show(await api('/api/feeds/snips')); box.hidden = false; err.textContent = ''; }
+    catch (e) { err.textContent = `The feed address could not be loaded: ${e.message}`; }
+  });
+  return panel;
+}

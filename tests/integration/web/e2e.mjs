@@ -357,6 +357,13 @@ async function main() {
     await shot(page, 'snips-menu');
     await page.keyboard.press('Escape');
 
+    // The Snips page gives the address of the snips RSS feed; it answers without a cookie.
+    await page.click('.snips-export summary');
+    const feedUrl = await until('the feed address', () => page.inputValue('#snips-feed-url'), 5000);
+    const feedRes = await fetch(feedUrl);
+    const feedXml = await feedRes.text();
+    check(feedUrl.startsWith(base) && feedRes.status === 200 && feedXml.includes('<rss') && (feedXml.match(/<item>/g) || []).length >= 2, `the snips feed address works in a feed reader (${feedUrl.replace(/[^/]+$/, '…')})`);
+
     // The PWA: a manifest with icons, and a service worker that leaves the API alone.
     const manifest = await api('/manifest.webmanifest');
     check(manifest.display === 'standalone' && manifest.icons.some((i) => i.sizes === '512x512') && manifest.start_url === '/', 'the manifest makes hark installable');
@@ -412,6 +419,9 @@ async function main() {
     const state = await context.storageState();
     const phone = await browser.newContext({ ...SIZES[1], storageState: state });
     instrument(phone, errors);
+    // Phones have the Web Share API (headless Chromium on Linux does not): stand in for
+    // the system share sheet and record what it was given.
+    await phone.addInitScript(() => { navigator.share = async (data) => { window.__shared = data; }; });
     const pp = await phone.newPage();
     watch(pp, errors);
     for (const [route, sel, name] of [['/', 'h2', 'home'], ['/library', '.grid', 'library'], [new URL(podcastUrl).pathname, '.ep-item', 'podcast'], [`/episodes/${ep.id}`, '.transcript .seg', 'episode'], ['/snips', '.snip-card', 'snips'], [`/search?q=${encodeURIComponent(query)}`, '.hit', 'search'], ['/settings', 'h2', 'settings']]) {
@@ -423,6 +433,11 @@ async function main() {
     await pp.locator('.snip-card .menu-btn').first().click();
     await pp.waitForSelector('[role=menu]');
     await shot(pp, 'snips-menu');
+    const phoneCard = pp.locator('.snip-card').first();
+    const phoneTitle = (await phoneCard.locator('.snip-title').innerText()).trim();
+    await phoneCard.locator('[role=menuitem]', { hasText: 'Share…' }).click();
+    const shared = await until('the share sheet', () => pp.evaluate(() => window.__shared || null), 5000);
+    check(shared.title === phoneTitle && /\/s\/[A-Za-z0-9_-]+$/.test(shared.url) && shared.url.startsWith(base), `the Web Share sheet gets the title and the share link (${shared.url})`);
     const anonPhone = await browser.newContext({ ...SIZES[1], javaScriptEnabled: false });
     const sp2 = await anonPhone.newPage();
     await sp2.goto(shareUrl);
