@@ -60,8 +60,13 @@ std::vector<double> gap_scores(const EpisodeAnalysis& a) {
   std::vector<double> score(a.size(), 0.0);
   for (std::size_t g = 1; g < a.size(); ++g) {
     const auto& s = a.sentence(g);
-    double v = std::min(1.5, static_cast<double>(a.depth(g) / a.depth_scale()));
-    if (rules.starts_new_topic(s.sentence.text)) v += 0.6;
+    // An announcement ("Now the oven.") says too little to dip cohesion before it; the dip
+    // after it counts too.
+    const bool announces = rules.announces_item(s.sentence.text);
+    float depth = a.depth(g);
+    if (announces && g + 1 < a.size()) depth = std::max(depth, a.depth(g + 1));
+    double v = std::min(1.5, static_cast<double>(depth / a.depth_scale()));
+    if (announces || rules.starts_new_topic(s.sentence.text)) v += 0.6;
     const auto& turn = a.turns()[s.turn];
     if (turn.first == g && !turn.backchannel && question_turn(a, turn))
       v += !host.empty() && turn.speaker == host ? 0.5 : 0.2;

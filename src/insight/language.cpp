@@ -675,7 +675,7 @@ std::string LanguageRules::strip_leading_markers(std::string_view sentence) cons
 int LanguageRules::continuation_strength(std::string_view sentence) const {
   if (!english_) return 0;
   // "And another thing", "So what is the lesson": the connective only hands over.
-  if (starts_new_topic(sentence)) return 0;
+  if (starts_new_topic(sentence) || announces_item(sentence)) return 0;
   const std::string first = normalized_words(sentence, 2);
   const std::string_view w = std::string_view(first).substr(0, first.find(' '));
   if (contains(kStrongContinuations, w)) return 2;
@@ -715,6 +715,43 @@ bool LanguageRules::starts_new_topic(std::string_view sentence) const {
     if (sp == std::string::npos || !contains(kCueLeads, std::string_view(head).substr(0, sp)))
       break;
     head.erase(0, sp + 1);
+  }
+  return false;
+}
+
+bool LanguageRules::announces_item(std::string_view sentence) const {
+  if (!english_) return false;
+  const auto p = pieces_of(clean_disfluencies(sentence));
+  std::size_t i = 0;
+  // "And next, …", "Okay, now the oven.", "So first, …"
+  while (i + 1 < p.size() && contains(kCueLeads, p[i].lower) && p[i].lower != "now" &&
+         p[i].lower != "then")
+    ++i;
+  if (i + 1 >= p.size()) return false;
+  const std::string_view w = p[i].lower;
+  const std::string_view w1 = p[i + 1].lower;
+  const bool ordinal = w == "next" || w == "first" || w == "firstly" || w == "second" ||
+                       w == "secondly" || w == "third" || w == "thirdly" || w == "finally" ||
+                       w == "lastly";
+  // "Next, coffee.", "First, the flour": an ordinal set off by a comma.
+  if (ordinal && has_comma(p[i])) return true;
+  // "Next comes the kneading.", "Then comes the hard part", "Now comes…"
+  if ((ordinal || w == "then" || w == "now") && terminal_of(p[i].trail).empty() &&
+      (w1 == "comes" || w1 == "come"))
+    return true;
+  if (w == "next" && (w1 == "up" || w1 == "step" || w1 == "thing") && !has_comma(p[i])) return true;
+  // "Now the oven.", "Now salt, which…", "Now, the oven": "now" and a short verbless noun
+  // phrase that ends the clause.
+  if (w == "now") {
+    std::size_t k = i + 1;
+    if (k < p.size() && (p[k].lower == "the" || p[k].lower == "a" || p[k].lower == "an" ||
+                         p[k].lower == "our" || p[k].lower == "your" || p[k].lower == "my"))
+      ++k;
+    const std::size_t from = k;
+    for (; k < p.size() && k < from + 3; ++k) {
+      if (!is_content(p[k].lower) || is_verb(p[k].lower)) return false;
+      if (!p[k].trail.empty()) return has_comma(p[k]) || !terminal_of(p[k].trail).empty();
+    }
   }
   return false;
 }

@@ -80,6 +80,11 @@ class LanguageRules {
   // True when a sentence announces a new topic ("Let's talk about", "Moving on",
   // "Another thing", "Okay, so").
   [[nodiscard]] bool starts_new_topic(std::string_view sentence) const;
+  // True when a sentence announces the next item of a list or a recipe: a sequence word and
+  // the item ("Next, coffee.", "First, the flour, because…", "Next comes the kneading.",
+  // "Now the oven.", "Now salt, which…"). What follows is about that item, so a thought
+  // starts here even though the sentence itself is short and says little.
+  [[nodiscard]] bool announces_item(std::string_view sentence) const;
 
  private:
   bool english_ = true;

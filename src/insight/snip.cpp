@@ -97,17 +97,41 @@ struct Shift {
 Shift best_shift(const EpisodeAnalysis& a, std::size_t lo, std::size_t e, std::size_t turn_start,
                  const SnipOptions& o) {
   const auto& rules = a.rules();
+  // The thought at the tap is about the last item announced before it ("Now the oven."):
+  // a start before that announcement would take in the items before.
+  for (std::size_t s = e + 1; s-- > lo;)
+    if (end_of(a, e) - start_of(a, s) >= o.min_ms &&
+        rules.announces_item(a.sentence(s).sentence.text)) {
+      lo = s;
+      break;
+    }
   Shift best{e, -1e9};
   for (std::size_t s = lo; s <= e; ++s) {
     const auto& sent = a.sentence(s);
     const Millis span = end_of(a, e) - start_of(a, s);
-    double score = 0.8 * std::min(1.0F, a.depth(s) / a.depth_scale());
+    // "Next, coffee.", "Now the oven.": a short announcement opens the thought about the
+    // item. It says too little to dip cohesion before it, so the dip after it counts too.
+    const bool announces = rules.announces_item(sent.sentence.text);
+    float depth = a.depth(s);
+    if (announces && s < e) depth = std::max(depth, a.depth(s + 1));
+    double score = 0.8 * std::min(1.0F, depth / a.depth_scale());
     if (s == 0) score += 0.3;
     // A reply that takes the floor after "Can I jump in?" "Go ahead." starts the thought as
     // surely as a turn does, and may point back at what was said ("Those companies…").
     const bool fresh = s != turn_start && fresh_start(a, s);
     if (s == turn_start || fresh) score += 0.4;
-    if (rules.starts_new_topic(sent.sentence.text)) score += 0.6;
+    if (rules.starts_new_topic(sent.sentence.text)) {
+      score += 0.6;
+    } else if (announces) {
+      // Strong when near the tap (the item the listener just heard); weaker the further
+      // back it lies, since later steps may follow unannounced ("Then the dough has to
+      // rise, …").
+      const double far =
+          std::clamp(static_cast<double>(span - o.aim_min_ms) /
+                         static_cast<double>(std::max<Millis>(1, o.aim_max_ms - o.aim_min_ms)),
+                     0.0, 1.0);
+      score += 0.6 * (1.0 - far);
+    }
     const int continuation = rules.continuation_strength(sent.sentence.text);
     if (!fresh || continuation > 1) score -= 0.35 * continuation;
     if (sent.question) {
@@ -117,7 +141,7 @@ Shift best_shift(const EpisodeAnalysis& a, std::size_t lo, std::size_t e, std::s
                        a.sentence(s - 1).sentence.speaker == sent.sentence.speaker;
       score += own ? 0.5 : 0.25;
     }
-    if (trivial(sent)) score -= 0.3;
+    if (trivial(sent) && !announces) score -= 0.3;
     if (span < o.min_ms) {
       score -= 1.0;
     } else if (span < o.aim_min_ms) {
@@ -188,7 +212,9 @@ Result<SnipBounds> snip_bounds(const EpisodeAnalysis& a, Millis tap, const SnipO
   }
   if (b.reason != "question") {
     // Do not open on "Thank you." or "Can I jump in?".
-    while (s < e && trivial(a.sentence(s)) && span(s + 1) >= o.min_ms) ++s;
+    while (s < e && trivial(a.sentence(s)) &&
+           !a.rules().announces_item(a.sentence(s).sentence.text) && span(s + 1) >= o.min_ms)
+      ++s;
     // Only "Thank you."-like sentences before s in the turn; a speaker who asked for the
     // floor ("Can I come in on that?") is starting a thought of their own.
     bool opens_turn = true;

@@ -145,5 +145,24 @@ TEST(Cues, ContinuationAndNewTopic) {
   EXPECT_EQ(kEnglish.continuation_strength("But a box only helps if it fits."), 1);
 }
 
+TEST(Cues, AnnouncingTheNextItem) {
+  EXPECT_TRUE(kEnglish.announces_item("Next, compost."));
+  EXPECT_TRUE(kEnglish.announces_item("So first, the soil, because everything grows from it."));
+  EXPECT_TRUE(kEnglish.announces_item("Next comes the bit nobody likes, the weeding."));
+  EXPECT_TRUE(kEnglish.announces_item("Now the watering."));
+  EXPECT_TRUE(kEnglish.announces_item("Okay, now mulch, which most people skip."));
+  EXPECT_TRUE(kEnglish.announces_item("Um, now, the pruning."));
+  EXPECT_EQ(kEnglish.continuation_strength("Then comes the harvest."), 0);
+  // "now" with a clause, a pronoun or a verb is not an announcement; nor is "next" as an
+  // adjective.
+  EXPECT_FALSE(kEnglish.announces_item("Now the roots have to settle."));
+  EXPECT_FALSE(kEnglish.announces_item("Now, I think that matters."));
+  EXPECT_FALSE(kEnglish.announces_item("Now that it rained, the soil is soft."));
+  EXPECT_FALSE(kEnglish.announces_item("Next week, we plant garlic."));
+  EXPECT_FALSE(kEnglish.announces_item("The next morning it froze."));
+  EXPECT_FALSE(kEnglish.announces_item("Next."));
+  EXPECT_FALSE(LanguageRules("de").announces_item("Next, compost."));
+}
+
 }  // namespace
 }  // namespace hark::insight

@@ -118,6 +118,49 @@ TEST(SnipErrors, AOneSentenceTranscriptStillGivesATitle) {
   EXPECT_FALSE(d->title.empty());
 }
 
+// A solo show that walks through a list, announcing each item ("Now the watering."). Each
+// sentence is one cue of six seconds.
+Transcript garden_monologue() {
+  const std::vector<std::string> lines = {
+      "Welcome back to the allotment hour, where we grow things slowly.",
+      "Today is all about getting a new vegetable bed through its first summer.",
+      "First, the soil, because everything else depends on it.",
+      "Dig in a barrow of compost for every square metre of bed.",
+      "Compost feeds the worms, and the worms open the soil for roots.",
+      "Heavy clay soil needs it most, since it holds water and sets hard.",
+      "A spring of digging saves a summer of struggling plants.",
+      "Now the watering.",
+      "Most people water a little every evening, and that trains shallow roots.",
+      "Water deeply twice a week instead, right down at the base of each plant.",
+      "A watering can held low keeps the leaves dry and stops mildew.",
+      "In a heatwave, water at dawn, before the sun burns it off.",
+      "Deep watering makes roots chase the moisture down into cooler ground.",
+  };
+  Transcript t;
+  Millis at = 0;
+  for (const auto& line : lines) {
+    t.segments.push_back({at, at + 6000, "Host", line, {}});
+    at += 6250;
+  }
+  return t;
+}
+
+TEST(SnipAnnouncements, AMonologueSnipStartsAtTheAnnouncedItem) {
+  auto a = EpisodeAnalysis::build(garden_monologue());
+  ASSERT_TRUE(a) << a.error().message;
+  // Tapped in the last sentence about watering: the thought starts at "Now the watering.",
+  // not with the soil before it.
+  auto b = snip_bounds(*a, 12 * 6250 + 3000);
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->first, 7U) << a->sentence(b->first).sentence.text;
+  EXPECT_EQ(b->last, 12U);
+  // Tapped in the soil part, the snip starts at its announcement ("First, the soil, …").
+  auto soil = snip_bounds(*a, 6 * 6250 + 3000);
+  ASSERT_TRUE(soil) << soil.error().message;
+  EXPECT_EQ(soil->first, 2U) << a->sentence(soil->first).sentence.text;
+  EXPECT_EQ(soil->last, 6U);
+}
+
 // A writer that stands in for a language model.
 class FakeWriter final : public PassageWriter {
  public:
