@@ -4,7 +4,7 @@
 // fresh by server-sent events (GET /api/events), so a language-model rewrite replaces the
 // extractive text without a reload; and the snip card the pages show, with its share and
 // export menu (copy the share link, X, WhatsApp, the Web Share sheet, the episode's
-// Markdown note, JSON).
+// Markdown note, the audio clip, JSON).
 import { api, toast, showError } from './api.js';
 import { h, clear, fmtClock } from './util.js';
 import * as player from './player.js';
@@ -156,6 +156,7 @@ export function snipCard(snip, { onPlay, showEpisode = false } = {}) {
           cur.share_url ? { label: 'Stop sharing', onSelect: () => unshareSnip(cur) } : null,
           { separator: true },
           { label: 'Download Markdown note', href: `/api/episodes/${cur.episode_id}/markdown`, download: '' },
+          { label: 'Download audio clip', onSelect: () => downloadClip(cur) },
           { label: 'Export (JSON)', href: `/api/snips/${cur.id}`, download: `snip-${cur.id}.json` },
           { separator: true },
           { label: 'Rename', onSelect: () => editTitle(cur) },
@@ -237,6 +238,30 @@ async function openIntent(s, which) {
     if (!url || !/^https:\/\//.test(url)) throw new Error('The server gave no share address.');
     window.open(url, '_blank', 'noopener,noreferrer');
   } catch (e) { showError(e); }
+}
+
+/** The snip's range as an audio file (GET /api/snips/{id}/clip): fetched first, so a
+ *  failure (busy, audio unavailable) is told in words instead of a broken download. */
+async function downloadClip(s) {
+  const dismiss = toast('Making the audio clip…', { timeout: 120000 });
+  try {
+    const res = await fetch(`/api/snips/${s.id}/clip`, { credentials: 'same-origin' });
+    if (!res.ok) {
+      let detail = '';
+      try { detail = (await res.json()).error.message || ''; } catch { /* not JSON */ }
+      const retry = Number(res.headers.get('Retry-After')) || 0;
+      throw new Error(res.status === 503 ? `hark is busy making other clips. Try again${retry ? ` in ${retry} seconds` : ' in a moment'}.`
+        : `The clip could not be made${detail ? `: ${detail}` : ` (the server answered ${res.status})`}.`);
+    }
+    const blob = await res.blob();
+    const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: m ? m[1] : `snip-${s.id}.m4a`, hidden: true });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (e) { showError(e); } finally { dismiss(); }
 }
 
 async function unshareSnip(s) {

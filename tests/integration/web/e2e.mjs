@@ -8,7 +8,7 @@
 // transcript follows playback; S saves a snip and so does the Media Session next-track
 // handler, each showing title, summary and takeaways; searching for words from a snip
 // finds it and plays from its moment; the Snips page and the card's share menu (copy link,
-// X and WhatsApp composers, the Markdown note); the share page,
+// X and WhatsApp composers, the Markdown note, the audio clip); the share page,
 // logged out, carries OpenGraph tags; a feed whose show notes carry <script>, onerror= and
 // javascript: payloads runs no script. Screenshots of each page at 1280×800 and 390×844
 // go to E2E_OUT. Exits non-zero with a message on the first failure.
@@ -353,6 +353,11 @@ async function main() {
     const note = fs.readFileSync(await download.path(), 'utf8');
     check(download.suggestedFilename().endsWith('.md') && note.startsWith('---') && note.includes(title), `the Markdown note downloads (${download.suggestedFilename()}) with the snip in it`);
     check(!(await first.locator('[role=menu]').isVisible()), 'the menu folds away after the download');
+    // And the snip's audio clip (cut by the server from the downloaded episode).
+    await menuBtn.click();
+    const [clip] = await Promise.all([page.waitForEvent('download', { timeout: 120000 }), first.locator('[role=menuitem]', { hasText: 'audio clip' }).click()]);
+    const clipBytes = fs.readFileSync(await clip.path());
+    check(clip.suggestedFilename().endsWith('.m4a') && clipBytes.length > 2000 && clipBytes.subarray(4, 8).toString('latin1') === 'ftyp', `the audio clip downloads (${clip.suggestedFilename()}, ${clipBytes.length} bytes of MP4)`);
     await menuBtn.click();
     await shot(page, 'snips-menu');
     await page.keyboard.press('Escape');
