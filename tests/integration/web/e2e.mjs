@@ -277,7 +277,10 @@ async function main() {
     const firstHit = page.locator('.search-group .hit').first();
     const hitStart = Math.round(Number(new URL(await firstHit.getAttribute('href'), base).searchParams.get('t')) * 1000);
     check(hitStart <= firstSnip.end_ms && hitStart >= firstSnip.start_ms - 45000, `the first result is the snipped moment (${hitStart} ms; snip ${firstSnip.start_ms}–${firstSnip.end_ms} ms)`);
-    await firstHit.click();
+    // By keyboard: ↓ from the box to the first result, Enter opens it.
+    await page.keyboard.press('ArrowDown');
+    check(await page.evaluate(() => document.activeElement === document.querySelector('.search-group .hit')), '↓ moves from the search box to the first result');
+    await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/episodes/${ep.id}\\?t=`));
     await page.waitForSelector('.transcript .seg');
     const landed = await until('playback from the moment', () => page.evaluate(() => { const a = document.getElementById('audio'); return !a.paused && a.currentTime > 0 ? a.currentTime * 1000 : 0; }), 15000);
