@@ -437,6 +437,16 @@ async function main() {
       await pp.waitForSelector(sel);
       await shot(pp, name);
     }
+    // Dark mode (following the system): the search page and the share menu.
+    await pp.emulateMedia({ colorScheme: 'dark' });
+    await pp.goto(`${base}/search?q=${encodeURIComponent(query)}`);
+    await pp.waitForSelector('.hit mark');
+    await shot(pp, 'search-dark');
+    await pp.goto(base + '/snips');
+    await pp.locator('.snip-card .menu-btn').first().click();
+    await pp.waitForSelector('[role=menu]');
+    await shot(pp, 'snips-menu-dark');
+    await pp.emulateMedia({ colorScheme: 'light' });
     await pp.goto(base + '/snips');
     await pp.locator('.snip-card .menu-btn').first().click();
     await pp.waitForSelector('[role=menu]');
