@@ -73,7 +73,8 @@ export function searchPage({ input, pods, initial, onOpen }) {
     if (inflight) inflight.abort();
     inflight = new AbortController();
     lastKey = key;
-    status.textContent = 'Searching…';
+    // Said only when an answer takes a while, so a screen reader isn't told on every key.
+    const slow = setTimeout(() => { if (mine === seq) status.textContent = 'Searching…'; }, 400);
     results.setAttribute('aria-busy', 'true');
     const params = new URLSearchParams({ q, limit: String(LIMIT) });
     if (podcast) params.set('podcast', String(podcast));
@@ -90,6 +91,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
         h('p', { class: 'error-text' }, e.status === 400 ? `hark couldn’t read that search: ${e.detail}. Try plainer words.` : e.message),
         e.status === 400 ? null : retry));
     } finally {
+      clearTimeout(slow);
       if (mine === seq) { results.removeAttribute('aria-busy'); inflight = null; }
     }
   }

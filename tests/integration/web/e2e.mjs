@@ -306,6 +306,15 @@ async function main() {
     check(await page.evaluate(() => document.querySelector('.search-results').dataset.query) === query, 'a slow answer to an older query does not replace newer results');
     check(cancelled, 'the older search request was cancelled');
     await page.unroute(/\/api\/search\?/);
+    // A failing search says what happened and offers to try again.
+    const retryQuery = words.slice(0, 2).join(' ');
+    await page.route(/\/api\/search\?/, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'the search index is busy' } }) }));
+    await page.fill('#search-input', retryQuery);
+    await page.waitForSelector('.search-error >> text=the search index is busy');
+    await page.unroute(/\/api\/search\?/);
+    await page.click('.search-error button:has-text("Try again")');
+    await page.waitForFunction((q) => { const r = document.querySelector('.search-results'); return r.dataset.query === q && r.querySelector('.hit'); }, retryQuery);
+    check(true, 'a failed search is explained, and "Try again" brings the results');
 
     // The Snips page.
     await page.click('a[data-nav=snips]');
