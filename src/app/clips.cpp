@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 // Part of every cache name: raise it when what goes into a clip changes (tags, artwork),
 // so that clips made by an older hark are made again.
-constexpr int kClipVersion = 1;
+constexpr int kClipVersion = 2;  // 2: with the artwork as cover
 
 }  // namespace
 
@@ -56,6 +56,21 @@ Status make_clip(store::Store& store, Library& library, const store::Snip& snip,
   cut.tags["comment"] = snip.share_id
                             ? exports::share_url(options.public_url, *snip.share_id)
                             : exports::player_url(options.public_url, episode->id, snip.start_ms);
+  if (options.artwork) {
+    const std::string& url = episode->image_url.empty() ? podcast->image_url : episode->image_url;
+    std::string why;
+    if (url.empty()) {
+      why = "neither the episode nor the podcast has artwork";
+    } else if (auto image = options.artwork(url, podcast->feed_url); !image) {
+      why = image.error().message;
+    } else if (!media::cover_size(*image)) {
+      why = "the artwork at " + url + " is not a PNG or JPEG image (clips carry only those)";
+    } else {
+      cut.cover = std::move(*image);
+    }
+    if (!why.empty() && options.note)
+      options.note("the clip of snip " + std::to_string(snip.id) + " has no cover art: " + why);
+  }
   auto status = media::cut(episode->download_path, snip.start_ms, snip.end_ms, options.out, cut);
   if (!status) return status.error().with_context("clip of snip " + std::to_string(snip.id));
   return ok();
@@ -141,6 +156,8 @@ Result<ClipCache::File> ClipCache::get(const store::Snip& snip, std::string_view
   clip.out = file.path;
   clip.fade_ms = options_.fade_ms;
   clip.public_url = options_.public_url;
+  clip.artwork = options_.artwork;
+  clip.note = options_.note;
   HARK_TRY(make_clip(store_, library_, snip, clip));
   prune(snip, file.path);
   return file;

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -19,10 +20,22 @@
 
 namespace hark::app {
 
+// The image at an artwork URL of a podcast whose feed is the second argument (e.g.
+// load_artwork in artwork.hpp, or a cache in front of it); an error says why there is none.
+using ArtworkSource =
+    std::function<Result<std::string>(const std::string& url, const std::string& feed_url)>;
+// Told why a clip was made without something (its artwork); for a log or a warning line.
+using ClipNote = std::function<void(const std::string&)>;
+
 struct ClipOptions {
   std::filesystem::path out;  // .mp3 or .m4a (any extension media::cut knows)
   Millis fade_ms = 300;
   std::string public_url = "http://127.0.0.1:8080";  // the link in the comment tag
+  // The episode's artwork, else the podcast's, becomes the clip's cover (MP3 APIC, M4A
+  // covr) when this finds it as a PNG or JPEG; otherwise the clip is made without and
+  // `note` says why. None: no cover.
+  ArtworkSource artwork{};
+  ClipNote note{};
 };
 
 // Errors: NotFound for an unknown snip; the download's error (naming the episode) when its
@@ -49,6 +62,8 @@ class ClipCache {
     std::uintmax_t max_bytes = 512ull << 20;  // oldest clips go past this
     Millis fade_ms = 300;
     std::string public_url = "http://127.0.0.1:8080";
+    ArtworkSource artwork{};  // as in ClipOptions
+    ClipNote note{};
   };
   struct File {
     std::filesystem::path path;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/artwork.hpp"
 #include "app/clips.hpp"
 #include "app/export_config.hpp"
 #include "app/exports.hpp"
@@ -181,6 +182,13 @@ Status cmd_clip(app::App& app, Id snip_id, const std::string& out, const Options
   app::ClipOptions options;
   options.out = out;
   options.public_url = *url;
+  options.artwork = [&app](const std::string& image,
+                           const std::string& feed) -> Result<std::string> {
+    auto artwork = app::load_artwork(app.http(), image, feed);
+    if (!artwork) return artwork.error();
+    return std::move(artwork->bytes);
+  };
+  options.note = [](const std::string& why) { std::cerr << "warning: " << why << "\n"; };
   HARK_TRY(app::make_clip(app.store(), app.library(), app.local_user().id, snip_id, options));
   if (o.json) {
     std::cout << nlohmann::json{{"snip_id", snip_id}, {"file", out}}.dump(2) << "\n";

@@ -36,17 +36,22 @@ struct OutputFormat {
   const char* extension;
   const char* muxer;
   std::array<const char*, 2> encoders;  // the first one this FFmpeg build has is used
+  bool cover = false;                   // can carry an attached picture
 };
 
 constexpr std::array kFormats = {
-    OutputFormat{".mp3", "mp3", {"libmp3lame", nullptr}},
-    OutputFormat{".m4a", "ipod", {"aac", nullptr}},
+    OutputFormat{".mp3", "mp3", {"libmp3lame", nullptr}, true},
+    OutputFormat{".m4a", "ipod", {"aac", nullptr}, true},
     OutputFormat{".aac", "adts", {"aac", nullptr}},
     OutputFormat{".wav", "wav", {"pcm_s16le", nullptr}},
     OutputFormat{".flac", "flac", {"flac", nullptr}},
     OutputFormat{".opus", "opus", {"libopus", nullptr}},
     OutputFormat{".ogg", "ogg", {"libopus", "libvorbis"}},
 };
+
+int be16(std::string_view b, std::size_t at) {
+  return (static_cast<unsigned char>(b[at]) << 8) | static_cast<unsigned char>(b[at + 1]);
+}
 
 Result<const OutputFormat*> format_for(const fs::path& out_path) {
   std::string ext = out_path.extension().string();
@@ -137,7 +142,8 @@ class TempOutput {
 class Encoder {
  public:
   Status open(const fs::path& file, const OutputFormat& format, const AVCodec& codec, int rate,
-              int channels, const std::map<std::string, std::string>& tags) {
+              int channels, const std::map<std::string, std::string>& tags,
+              std::string_view cover) {
     file_ = file;
     AVFormatContext* raw = nullptr;
     if (avformat_alloc_output_context2(&raw, nullptr, format.muxer, nullptr) < 0 ||
@@ -177,8 +183,31 @@ class Encoder {
     pad_last_frame_ = (codec.capabilities &
                        (AV_CODEC_CAP_VARIABLE_FRAME_SIZE | AV_CODEC_CAP_SMALL_LAST_FRAME)) == 0;
     HARK_TRY(open_converter());
+    AVStream* picture = nullptr;
+    if (format.cover && !cover.empty()) {
+      const auto size = cover_size(cover);
+      if (!size) return invalid_input("the cover art is not a PNG or JPEG image");
+      picture = avformat_new_stream(output_.get(), nullptr);
+      if (picture == nullptr) throw std::bad_alloc();
+      picture->disposition = AV_DISPOSITION_ATTACHED_PIC;
+      picture->time_base = AVRational{1, 90000};
+      picture->codecpar->codec_type = AVMEDIA_TYPE_VIDEO;
+      picture->codecpar->codec_id = size->png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG;
+      picture->codecpar->width = size->width;
+      picture->codecpar->height = size->height;
+    }
     HARK_TRY(check(avio_open(&output_->pb, file.c_str(), AVIO_FLAG_WRITE), "open"));
-    return check(avformat_write_header(output_.get(), nullptr), "write the header of");
+    HARK_TRY(check(avformat_write_header(output_.get(), nullptr), "write the header of"));
+    if (picture == nullptr) return ok();
+    // The picture is one packet, written before any audio (the MP3 muxer holds audio back
+    // until its pictures are in the ID3v2 tag; MP4 keeps it for the covr atom).
+    PacketPtr packet = detail::make_packet();
+    HARK_TRY(check(av_new_packet(packet.get(), static_cast<int>(cover.size())), "write"));
+    std::memcpy(packet->data, cover.data(), cover.size());
+    packet->stream_index = picture->index;
+    packet->flags |= AV_PKT_FLAG_KEY;
+    packet->pts = packet->dts = 0;
+    return check(av_write_frame(output_.get(), packet.get()), "write the cover art of");
   }
 
   Status write(std::span<const float> samples) {
@@ -310,6 +339,41 @@ class Fader {
 
 }  // namespace
 
+std::optional<ImageSize> cover_size(std::string_view b) {
+  if (b.size() >= 24 && b.starts_with("\x89PNG\r\n\x1a\n") && b.substr(12, 4) == "IHDR") {
+    const auto be32 = [&](std::size_t at) { return (be16(b, at) << 16) | be16(b, at + 2); };
+    const int w = be32(16), h = be32(20);
+    if (w <= 0 || h <= 0) return std::nullopt;
+    return ImageSize{w, h, true};
+  }
+  if (b.size() < 4 || !b.starts_with("\xFF\xD8")) return std::nullopt;
+  // JPEG: walk the marker segments to the first start-of-frame (SOF0..SOF15 but DHT, JPG, DAC).
+  std::size_t at = 2;
+  while (at + 4 <= b.size()) {
+    if (static_cast<unsigned char>(b[at]) != 0xFF) return std::nullopt;
+    const auto marker = static_cast<unsigned char>(b[at + 1]);
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+      at += 2;  // markers without a length
+      continue;
+    }
+    const int length = be16(b, at + 2);
+    if (length < 2) return std::nullopt;
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+      if (at + 9 > b.size()) return std::nullopt;
+      const int h = be16(b, at + 5), w = be16(b, at + 7);
+      if (w <= 0 || h <= 0) return std::nullopt;
+      return ImageSize{w, h, false};
+    }
+    if (marker == 0xD9 || marker == 0xDA) return std::nullopt;  // end, or scan before a frame
+    at += 2 + static_cast<std::size_t>(length);
+  }
+  return std::nullopt;
+}
+
 Status cut(const fs::path& path, Millis from_ms, Millis to_ms, const fs::path& out_path,
            const CutOptions& options) {
   if (from_ms < 0 || to_ms <= from_ms) {
@@ -330,7 +394,8 @@ Status cut(const fs::path& path, Millis from_ms, Millis to_ms, const fs::path& o
   auto temp = TempOutput::create(out_path);
   if (!temp) return temp.error();
   Encoder encoder;
-  HARK_TRY(encoder.open(temp->path(), **format, **codec, rate, channels, options.tags));
+  HARK_TRY(
+      encoder.open(temp->path(), **format, **codec, rate, channels, options.tags, options.cover));
 
   Fader fader(fade_ms * rate / 1000, channels);
   auto to_encoder = [&](std::span<const float> block) { return encoder.write(block); };

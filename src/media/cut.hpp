@@ -8,7 +8,9 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/model.hpp"
 #include "core/result.hpp"
@@ -20,6 +22,9 @@ struct CutOptions {
   // Written as the file's metadata; "title", "artist" and "album" are understood by every
   // output format (ID3v2 for MP3, iTunes atoms for M4A, Vorbis comments for Ogg/Opus).
   std::map<std::string, std::string> tags{};
+  // Artwork (the bytes of a PNG or JPEG image), embedded as the attached picture in .mp3
+  // (ID3v2 APIC) and .m4a (covr) files; other formats leave it out. Empty: none.
+  std::string cover{};
   const std::atomic<bool>* cancel = nullptr;  // checked between packets
 };
 
@@ -30,8 +35,17 @@ struct CutOptions {
 // supports), and the channel count too (at most 2). A range past the end of the file is cut
 // at the end. The file appears at `out_path` only when complete: it is written to a hidden
 // temporary name in the same directory, flushed to disk and renamed; an existing `out_path`
-// is replaced. Errors: those of decode(); InvalidInput for an unknown extension or bad range;
+// is replaced. Errors: those of decode(); InvalidInput for an unknown extension or bad range,
+// or a cover that is not a PNG or JPEG image whose size can be read (check with cover_size);
 // Unavailable when this FFmpeg build lacks the encoder; Internal for write failures.
+// The width and height of a PNG or JPEG image from its header; nullopt for anything else.
+struct ImageSize {
+  int width = 0;
+  int height = 0;
+  bool png = false;  // else JPEG
+};
+std::optional<ImageSize> cover_size(std::string_view image);
+
 Status cut(const std::filesystem::path& path, Millis from_ms, Millis to_ms,
            const std::filesystem::path& out_path, const CutOptions& options = {});
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/accounts.hpp"
+#include "app/artwork.hpp"
 #include "core/time.hpp"
 #include "server/errors.hpp"
 #include "server/peaks.hpp"
@@ -133,6 +134,16 @@ Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions opti
   co.dir = o.clips_dir.empty() ? app.config().data_dir / "cache" / "clips" : o.clips_dir;
   co.max_encoding = std::max(1, o.clip_encoders);
   co.public_url = o.public_url;
+  // The clip's cover: the image the artwork routes serve, through the same cache.
+  co.artwork = [&app, cache = s->context_->artwork](
+                   const std::string& url, const std::string& feed) -> Result<std::string> {
+    if (auto hit = cache->find(url)) return std::move(hit->bytes);
+    auto artwork = app::load_artwork(app.http(), url, feed);
+    if (!artwork) return artwork.error();
+    cache->put(url, {artwork->type, artwork->bytes});
+    return std::move(artwork->bytes);
+  };
+  co.note = [&log = s->log_](const std::string& line) { log_line(log, line); };
   s->context_->clips = std::make_shared<app::ClipCache>(app.store(), app.library(), co);
 
   TransportOptions to;

@@ -44,6 +44,12 @@ class ClipApiTest : public ServerTest {
     const char* sample_dir = std::getenv("HARK_SAMPLE_DIR");
     sample_ = fs::path(sample_dir != nullptr ? sample_dir : "");
     ASSERT_TRUE(fs::exists(sample_ / "episode1.mp3")) << "sample podcast missing at " << sample_;
+    {
+      std::ifstream png(sample_ / "artwork.png", std::ios::binary);
+      unsigned char header[24] = {};
+      png.read(reinterpret_cast<char*>(header), sizeof header);
+      artwork_width_ = (header[16] << 24) | (header[17] << 16) | (header[18] << 8) | header[19];
+    }
     ServerTest::SetUp();
     const auto alice = add_user("alice");
     add_user("bob");
@@ -54,6 +60,7 @@ class ClipApiTest : public ServerTest {
     p.feed_url = (sample_ / "feed.xml").string();
     p.title = "The Sample Hour";
     p.author = "Hark Sample";
+    p.image_url = "file://" + (sample_ / "artwork.png").string();
     const auto podcast = store.podcasts().insert(p);
     ASSERT_TRUE(podcast);
     ASSERT_TRUE(store.subscriptions().subscribe(alice.id, podcast->id));
@@ -85,8 +92,10 @@ class ClipApiTest : public ServerTest {
 
   fs::path clips_dir() const { return dir_ / "data" / "cache" / "clips"; }
 
-  // Checks a clip download: an attachment, the snip's duration (±100 ms) and its tags.
-  void expect_clip(const HttpReply& r, const store::Snip& snip, const std::string& ext) {
+  // Checks a clip download: an attachment, the snip's duration (±100 ms), its tags, and the
+  // artwork as an attached picture (unless `cover` is false: then no picture at all).
+  void expect_clip(const HttpReply& r, const store::Snip& snip, const std::string& ext,
+                   bool cover = true) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.header("content-type"), ext == "mp3" ? "audio/mpeg" : "audio/mp4");
     EXPECT_TRUE(r.header("content-disposition").starts_with("attachment; filename=\""))
@@ -99,9 +108,19 @@ class ClipApiTest : public ServerTest {
     EXPECT_EQ(tags.value("title", ""), snip.title) << tags.dump();
     EXPECT_EQ(tags.value("album", ""), "The Sample Hour") << tags.dump();
     EXPECT_EQ(tags.value("artist", ""), "Hark Sample") << tags.dump();
+    int pictures = 0;
+    for (const auto& stream : probe["streams"]) {
+      if (stream.value("codec_type", "") != "video") continue;
+      ++pictures;
+      EXPECT_EQ(stream["disposition"].value("attached_pic", 0), 1) << stream.dump();
+      EXPECT_EQ(stream.value("codec_name", ""), "png") << stream.dump();
+      EXPECT_EQ(stream.value("width", 0), artwork_width_) << stream.dump();
+    }
+    EXPECT_EQ(pictures, cover ? 1 : 0) << ext;
   }
 
   fs::path sample_;
+  int artwork_width_ = 0;  // read from the PNG's header
   LoggedIn alice_, bob_;
   Id episode_ = 0;
   store::Snip private_snip_, shared_snip_;
@@ -179,6 +198,23 @@ TEST_F(ClipApiTest, SharePageOffersTheClipToAnyone) {
   ASSERT_TRUE(app_->store().snips().remove(shared_snip_.user_id, shared_snip_.id));
   EXPECT_EQ(get("/s/Zk3xQ9pLmN2rT8vWq1/clip.m4a").status, 404);
   EXPECT_EQ(get("/s/Zk3xQ9pLmN2rT8vWq1").status, 404);
+}
+
+TEST_F(ClipApiTest, ArtworkThatCannotBeHadLeavesTheClipWithoutCoverAndSaysWhy) {
+  auto& store = app_->store();
+  auto episode = store.episodes().find(episode_);
+  ASSERT_TRUE(episode);
+  auto podcast = store.podcasts().find(episode->podcast_id);
+  ASSERT_TRUE(podcast);
+  podcast->image_url = "file://" + (sample_ / "no-such-artwork.png").string();
+  ASSERT_TRUE(store.podcasts().update(*podcast));
+  auto clip = as(alice_, "GET", "/api/snips/" + std::to_string(private_snip_.id) + "/clip");
+  expect_clip(clip, private_snip_, "m4a", /*cover=*/false);
+  const std::string log = log_.str();
+  EXPECT_NE(log.find("the clip of snip " + std::to_string(private_snip_.id) +
+                     " has no cover art: the artwork file"),
+            std::string::npos)
+      << log;
 }
 
 TEST_F(ClipApiTest, ABurstOfClipsWaitsItsTurnOrIsTurnedAway) {

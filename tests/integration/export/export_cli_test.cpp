@@ -73,6 +73,12 @@ TEST_F(ExportCli, ClipMatchesTheSnipAndCarriesTags) {
     EXPECT_EQ(tags.value("title", ""), snip_["title"].get<std::string>()) << name << tags.dump();
     EXPECT_FALSE(tags.value("album", "").empty()) << name << tags.dump();
     EXPECT_FALSE(tags.value("artist", "").empty()) << name << tags.dump();
+    // The sample podcast's artwork (a local PNG) is the clip's cover.
+    bool cover = false;
+    for (const auto& stream : probe["streams"])
+      cover = cover || stream["disposition"].value("attached_pic", 0) == 1;
+    EXPECT_TRUE(cover) << name << probe["streams"].dump();
+    EXPECT_EQ(clipped.err, "") << name;
   }
 }
 

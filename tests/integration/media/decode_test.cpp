@@ -315,6 +315,42 @@ TEST_F(DecodeTest, CutRefusesUnknownFormatsAndBadRanges) {
   EXPECT_FALSE(fs::exists(*dir_ / "clip2.wav"));
 }
 
+TEST_F(DecodeTest, CutEmbedsCoverArtInMp3AndM4a) {
+  // A JPEG made by ffmpeg (the sample podcast's PNG is covered by the export tests).
+  const fs::path jpeg = make("cover.jpg", "color=c=red:s=64x48:d=1", {"-frames:v", "1"});
+  const std::string bytes = read_file(jpeg);
+  const auto size = cover_size(bytes);
+  ASSERT_TRUE(size.has_value());
+  EXPECT_EQ(size->width, 64);
+  EXPECT_EQ(size->height, 48);
+  EXPECT_FALSE(size->png);
+  EXPECT_FALSE(cover_size("GIF89a....").has_value());
+  EXPECT_FALSE(cover_size(bytes.substr(0, 20)).has_value());  // cut off before its frame
+
+  for (const std::string ext : {".mp3", ".m4a", ".wav"}) {
+    SCOPED_TRACE(ext);
+    const fs::path out = *dir_ / ("covered" + ext);
+    CutOptions options;
+    options.cover = bytes;
+    const Status status = cut(onset("onset.mp3"), 1000, 2000, out, options);
+    ASSERT_TRUE(status.has_value()) << status.error().message;
+    const std::string report = ffprobe(out);
+    if (ext == ".wav") {  // no place for a picture: left out
+      EXPECT_EQ(report.find("codec_type=video"), std::string::npos) << report;
+      continue;
+    }
+    EXPECT_NE(report.find("codec_name=mjpeg"), std::string::npos) << report;
+    EXPECT_NE(report.find("DISPOSITION:attached_pic=1"), std::string::npos) << report;
+    EXPECT_NE(report.find("width=64"), std::string::npos) << report;
+  }
+  CutOptions bad;
+  bad.cover = "not an image";
+  const Status refused = cut(onset("onset.mp3"), 1000, 2000, *dir_ / "bad-cover.mp3", bad);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::InvalidInput);
+  EXPECT_FALSE(fs::exists(*dir_ / "bad-cover.mp3"));
+}
+
 TEST_F(DecodeTest, EmbeddedChaptersFromId3AndMp4) {
   write_file(*dir_ / "chapters.txt",
              ";FFMETADATA1\ntitle=Chaptered\n"
