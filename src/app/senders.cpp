@@ -159,6 +159,15 @@ Result<SyncOutcome> export_notion(store::Store& store, net::HttpClient& http, Id
       auto id = client.create_page(config.notion_database_id, props, blocks);
       if (!id) return stopped(id.error(), "Notion", outcome, items->size());
       page_id = std::move(*id);
+      if (blocks.size() > exports::kNotionMaxChildren) {
+        // The page exists with its first blocks: remember it (with no hash, so it counts as
+        // out of date) before sending the rest, so a failure now makes the next run replace
+        // this page's blocks rather than create a second page.
+        for (const auto& item : page)
+          HARK_TRY(store.export_state().put({item.snip.id, target, page_id, "", 0}));
+        auto rest = client.append_blocks(page_id, blocks, exports::kNotionMaxChildren);
+        if (!rest) return stopped(rest.error(), "Notion", outcome, items->size());
+      }
     }
     for (const auto& item : page)
       HARK_TRY(store.export_state().put({item.snip.id, target, page_id, hash, 0}));

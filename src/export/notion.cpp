@@ -1,5 +1,7 @@
 #include "export/notion.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "export/links.hpp"
@@ -161,9 +163,12 @@ Result<NotionDatabase> NotionClient::database(const std::string& database_id) {
 
 Result<std::string> NotionClient::create_page(const std::string& database_id,
                                               const Json& properties, const Json& children) {
+  Json first = Json::array();
+  for (std::size_t i = 0; i < children.size() && i < kNotionMaxChildren; ++i)
+    first.push_back(children[i]);
   const Json body = {{"parent", {{"database_id", database_id}}},
                      {"properties", properties},
-                     {"children", children}};
+                     {"children", std::move(first)}};
   auto response = send("POST", "/v1/pages", body.dump());
   if (!response) return response.error();
   if (response->status == 404)
@@ -223,12 +228,27 @@ Result<bool> NotionClient::update_page(const std::string& page_id, const Json& p
       return invalid_input("Notion did not remove an old block of page " + page_id + " (HTTP " +
                            std::to_string(removed->status) + ")");
   }
-  auto appended = send("PATCH", blocks, Json{{"children", children}}.dump());
-  if (!appended) return appended.error();
-  if (appended->status / 100 != 2)
-    return invalid_input("Notion did not accept page " + page_id + "'s new blocks (HTTP " +
-                         std::to_string(appended->status) + ": " + excerpt(appended->body) + ")");
+  HARK_TRY(append_blocks(page_id, children));
   return true;
+}
+
+Status NotionClient::append_blocks(const std::string& page_id, const Json& children,
+                                   std::size_t from) {
+  const std::string blocks = "/v1/blocks/" + percent_encode(page_id) + "/children";
+  for (std::size_t at = from; at < children.size(); at += kNotionMaxChildren) {
+    Json batch = Json::array();
+    for (std::size_t i = at; i < children.size() && i < at + kNotionMaxChildren; ++i)
+      batch.push_back(children[i]);
+    auto appended = send("PATCH", blocks, Json{{"children", std::move(batch)}}.dump());
+    if (!appended) return appended.error();
+    if (appended->status / 100 != 2)
+      return invalid_input("Notion did not accept page " + page_id + "'s blocks " +
+                           std::to_string(at + 1) + "–" +
+                           std::to_string(std::min(children.size(), at + kNotionMaxChildren)) +
+                           " of " + std::to_string(children.size()) + " (HTTP " +
+                           std::to_string(appended->status) + ": " + excerpt(appended->body) + ")");
+  }
+  return ok();
 }
 
 }  // namespace hark::exports

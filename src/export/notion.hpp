@@ -29,6 +29,10 @@ namespace hark::exports {
 
 inline constexpr std::string_view kNotionBaseUrl = "https://api.notion.com";
 inline constexpr std::string_view kNotionVersion = "2022-06-28";
+// "There is a limit of 100 block children that can be appended by a single API request"
+// (Append block children; Create a page's children likewise): longer bodies are sent as a
+// page with the first 100 and appends of up to 100 each.
+inline constexpr std::size_t kNotionMaxChildren = 100;
 
 struct NotionDatabase {
   std::string id;
@@ -50,9 +54,17 @@ class NotionClient {
   // The database's schema. InvalidInput naming the setting when the token is refused or
   // the database is gone or not shared with the integration.
   Result<NotionDatabase> database(const std::string& database_id);
+  // Creates the page with at most the first kNotionMaxChildren blocks of `children` (send
+  // the rest with append_blocks once the page's id is remembered, so that a failure in
+  // between never leads to a second page).
   Result<std::string> create_page(const std::string& database_id, const nlohmann::json& properties,
                                   const nlohmann::json& children);
-  // false when the page no longer exists (deleted or archived in Notion).
+  // Appends children[from..] to the page, kNotionMaxChildren blocks per request.
+  Status append_blocks(const std::string& page_id, const nlohmann::json& children,
+                       std::size_t from = 0);
+  // Replaces the page's properties and all of its blocks. false when the page no longer
+  // exists (deleted or archived in Notion). A failure part way leaves the page to be
+  // replaced again by the next run.
   Result<bool> update_page(const std::string& page_id, const nlohmann::json& properties,
                            const nlohmann::json& children);
 

@@ -26,6 +26,7 @@ ServerRequest convert(const httplib::Request& req) {
   out.method = req.method;
   out.path = req.path;
   out.body = req.body;
+  for (const auto& [name, value] : req.params) out.query.emplace_back(name, value);
   for (const auto& [name, value] : req.headers) out.headers.emplace_back(lower(name), value);
   return out;
 }
@@ -135,6 +136,13 @@ std::string ServerRequest::header(std::string_view name) const {
   const std::string key = lower(name);
   for (const auto& [k, v] : headers) {
     if (k == key) return v;
+  }
+  return {};
+}
+
+std::string ServerRequest::query_value(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return v;
   }
   return {};
 }

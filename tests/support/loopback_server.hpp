@@ -18,11 +18,14 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct ServerRequest {
   std::string method{};
-  std::string path{};    // without the query string
-  HeaderList headers{};  // names lower case
+  std::string path{};                                        // without the query string
+  std::vector<std::pair<std::string, std::string>> query{};  // decoded, in order
+  HeaderList headers{};                                      // names lower case
   std::string body{};
   // First header with this (case-insensitive) name, or "".
   std::string header(std::string_view name) const;
+  // First query parameter with this name, or "".
+  std::string query_value(std::string_view name) const;
 };
 
 struct ServerResponse {

@@ -7,13 +7,21 @@
 // /v1/blocks/{id}), "Append block children" (PATCH /v1/blocks/{id}/children); errors are
 // {"object": "error", "status", "code", "message"}: 401 "unauthorized", 404
 // "object_not_found", 429 "rate_limited" with Retry-After; "Notion-Version" is required.
+// Limits (developers.notion.com/reference/patch-block-children, read 2026-11-27): "There is a
+// limit of 100 block children that can be appended by a single API request. Arrays of block
+// children longer than 100 will result in an error" (400 validation_error; the same for a new
+// page's children), and block children are listed at most 100 a page (page_size,
+// start_cursor → has_more, next_cursor).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "app/senders.hpp"
+#include "core/time.hpp"
 #include "export_fixture.hpp"
 #include "loopback_server.hpp"
 
@@ -44,6 +52,9 @@ class FakeNotion {
   int fail_create_number = 0;  // the Nth POST /v1/pages answers 500
   int rate_limit_next = 0;
   int posts_seen = 0;
+  int fail_append_number = 0;  // the Nth PATCH /v1/blocks/{id}/children answers 500
+  int appends_seen = 0;
+  std::size_t largest_children = 0;  // the most blocks any one request carried
 
  private:
   static ServerResponse error(int status, const std::string& code, const std::string& message) {
@@ -55,6 +66,16 @@ class FakeNotion {
   }
   static ServerResponse json(const Json& body) {
     return {200, {}, "application/json", body.dump()};
+  }
+
+  // Notion refuses more than 100 children in one request.
+  std::optional<ServerResponse> too_many(const Json& body) {
+    const auto n = body.contains("children") ? body["children"].size() : 0;
+    largest_children = std::max(largest_children, n);
+    if (n <= 100) return std::nullopt;
+    return error(400, "validation_error",
+                 "body failed validation: body.children.length should be ≤ `100`, instead was `" +
+                     std::to_string(n) + "`.");
   }
 
   ServerResponse handle(const ServerRequest& r) {
@@ -90,6 +111,7 @@ class FakeNotion {
       if (++posts_seen == fail_create_number)
         return error(500, "internal_server_error", "Unexpected error occurred.");
       const auto body = Json::parse(r.body, nullptr, false);
+      if (auto refused = too_many(body)) return *refused;
       if (!database_exists || body["parent"]["database_id"] != kDb)
         return error(404, "object_not_found", "Could not find database with ID: " + kDb + ".");
       for (const auto& [name, value] : body["properties"].items())
@@ -118,16 +140,28 @@ class FakeNotion {
       const std::string id = p.substr(11, p.size() - 11 - 9);
       if (!pages.contains(id))
         return error(404, "object_not_found", "Could not find block with ID: " + id + ".");
-      if (r.method == "GET") {
+      if (r.method == "GET") {  // pages of page_size (≤ 100); the cursor is a block id
+        const std::string size_text = r.query_value("page_size");
+        const std::size_t size = size_text.empty() ? 100 : std::stoul(size_text);
+        if (size < 1 || size > 100)
+          return error(400, "validation_error", "page_size should be ≤ 100");
+        const auto& kids = children[id];
+        std::size_t at = 0;
+        if (const auto cursor = r.query_value("start_cursor"); !cursor.empty())
+          while (at < kids.size() && kids[at]["id"] != cursor) ++at;
         Json results = Json::array();
-        for (const auto& b : children[id]) results.push_back(b);
+        for (std::size_t i = at; i < kids.size() && i < at + size; ++i) results.push_back(kids[i]);
+        const bool more = at + size < kids.size();
         return json({{"object", "list"},
                      {"results", results},
-                     {"has_more", false},
-                     {"next_cursor", nullptr}});
+                     {"has_more", more},
+                     {"next_cursor", more ? kids[at + size]["id"] : Json(nullptr)}});
       }
       if (r.method == "PATCH") {
+        if (++appends_seen == fail_append_number)
+          return error(500, "internal_server_error", "Unexpected error occurred.");
         const auto body = Json::parse(r.body, nullptr, false);
+        if (auto refused = too_many(body)) return *refused;
         for (const auto& b : body["children"]) children[id].push_back(with_id(b));
         return json({{"object", "list"}, {"results", Json::array()}});
       }
@@ -252,6 +286,83 @@ TEST_F(NotionTest, PagePerEpisodeHoldsItsSnips) {
   auto again = run();
   ASSERT_TRUE(again);
   EXPECT_EQ(again->unchanged, 3);
+}
+
+// Titles of the page's snip headings, in order, and its block count.
+std::vector<std::string> headings_of(const std::vector<Json>& blocks) {
+  std::vector<std::string> out;
+  for (const auto& b : blocks)
+    if (b["type"] == "heading_2") out.push_back(b["heading_2"]["rich_text"][0]["text"]["content"]);
+  return out;
+}
+
+struct ManySnips : NotionTest {
+  std::vector<std::string> expected;  // headings of episode 1's page, by start time
+  void SetUp() override {
+    NotionTest::SetUp();
+    config.notion_page_per_episode = true;
+    // 2 + 40 snips on one episode, 5 blocks each: 210 blocks, more than one request holds.
+    for (int i = 0; i < 40; ++i) {
+      store::Snip s = lib.snips[0];
+      s.start_ms = 1'000'000 + i * 30'000;
+      s.end_ms = s.start_ms + 20'000;
+      s.title = "Moment " + std::to_string(i);
+      ASSERT_TRUE(lib.store->snips().insert(s));
+    }
+    expected = {"Calm focus (1:05)", "Temperature (12:34)"};
+    for (int i = 0; i < 40; ++i)
+      expected.push_back("Moment " + std::to_string(i) + " (" +
+                         format_clock(1'000'000 + i * 30'000) + ")");
+  }
+  void expect_page_whole() {
+    const auto& blocks = notion.children["page-1"];
+    EXPECT_EQ(blocks.size(), 210u);
+    EXPECT_EQ(headings_of(blocks), expected);
+    EXPECT_EQ(
+        blocks.back()["paragraph"]["rich_text"][0]["text"]["content"].get<std::string>().rfind(
+            "Listen: ", 0),
+        0u);
+    EXPECT_LE(notion.largest_children, 100u);
+  }
+};
+
+TEST_F(ManySnips, APageOfMoreThan100BlocksIsCreatedThenAppendedInBatches) {
+  auto r = run();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->created, 43);
+  ASSERT_EQ(notion.pages.size(), 2u);
+  expect_page_whole();
+  EXPECT_EQ(notion.appends_seen, 2);  // blocks 101–200 and 201–210
+
+  auto again = run();
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->unchanged, 43);
+
+  // An edit replaces all 210 blocks: listed 100 at a time, removed, appended in batches.
+  ASSERT_TRUE(lib.store->snips().update_note(lib.user, lib.snips[1].id, "Cooler water."));
+  auto edited = run();
+  ASSERT_TRUE(edited) << edited.error().message;
+  EXPECT_EQ(edited->updated, 42);
+  EXPECT_EQ(notion.created, 2);
+  const auto& blocks = notion.children["page-1"];
+  EXPECT_EQ(blocks.size(), 211u);  // the note's paragraph added, nothing doubled
+  EXPECT_EQ(headings_of(blocks), expected);
+  EXPECT_LE(notion.largest_children, 100u);
+}
+
+TEST_F(ManySnips, A500WhileAppendingResumesOnTheSamePage) {
+  notion.fail_append_number = 2;  // blocks 201–210 of the new page
+  auto r = run();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("HTTP 500"), std::string::npos) << r.error().message;
+  EXPECT_EQ(notion.pages.size(), 1u);
+  EXPECT_EQ(notion.children["page-1"].size(), 200u);
+
+  auto resumed = run();
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_EQ(notion.created, 2);  // page-1 was completed, not made again
+  expect_page_whole();
+  EXPECT_EQ(run()->unchanged, 43);
 }
 
 TEST_F(NotionTest, A500MidBatchResumesWithoutDuplicates) {
