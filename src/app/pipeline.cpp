@@ -438,6 +438,10 @@ void register_pipeline(JobRegistry& registry, store::Store& store, net::HttpClie
                [&store, model = options.highlight_model](JobContext& context) {
                  return run_insights_step(store, context, model);
                });
+  registry.add(std::string(kHighlightsJob),
+               [&store, model = options.highlight_model](JobContext& context) {
+                 return run_highlights_step(store, context, model);
+               });
 }
 
 }  // namespace hark::app

@@ -1,5 +1,6 @@
 #include "app/snips.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -94,6 +95,86 @@ class RecordingWriter final : public insight::PassageWriter {
   insight::PassageWriter& inner_;
 };
 
+// Listener moments for highlight scoring: one per listener within any minute of audio.
+constexpr Millis kSameMomentMs = 60'000;
+
+Result<std::vector<Millis>> listener_taps(store::Store& store, Id episode_id) {
+  auto moments = store.snips().moments(episode_id);
+  if (!moments) return moments.error();
+  std::vector<Millis> taps;
+  std::optional<Id> user;
+  Millis last = 0;
+  for (const auto& m : *moments) {  // ordered by user, then time
+    if (user == m.user_id && m.at_ms - last < kSameMomentMs) continue;
+    user = m.user_id;
+    last = m.at_ms;
+    taps.push_back(m.at_ms);
+  }
+  return taps;
+}
+
+// Gives a highlight whose span is unchanged the text a model already wrote for it, and asks
+// the model only for new spans: re-scoring after snips costs no requests for what stayed.
+class ReusingWriter final : public insight::PassageWriter {
+ public:
+  ReusingWriter(std::vector<store::StoredHighlight> previous, insight::PassageWriter* inner)
+      : previous_(std::move(previous)), inner_(inner) {}
+  Result<insight::PassageText> write(const insight::Passage& passage) override {
+    const Millis start = passage.analysis->sentence(passage.first).sentence.start_ms;
+    const Millis end = passage.analysis->sentence(passage.last).sentence.end_ms;
+    for (const auto& h : previous_) {
+      if (h.start_ms != start || h.end_ms != end || h.engine == "extractive") continue;
+      insight::PassageText text;
+      text.title = h.title;
+      text.summary = h.summary;
+      text.engine = h.engine;
+      return text;
+    }
+    if (inner_ == nullptr) return unavailable("no language model for highlights");
+    return inner_->write(passage);
+  }
+
+ private:
+  std::vector<store::StoredHighlight> previous_;
+  insight::PassageWriter* inner_;
+};
+
+// Scores, writes and stores the episode's highlights with its listeners' snips as a signal.
+Result<int> store_highlights(store::Store& store, const Episode& episode,
+                             const insight::EpisodeAnalysis& analysis,
+                             llm::ChatModel* highlight_model) {
+  insight::HighlightOptions options;
+  auto taps = listener_taps(store, episode.id);
+  if (!taps) return taps.error();
+  options.snip_taps = std::move(*taps);
+  auto previous = store.highlights().list(episode.id);
+  if (!previous) return previous.error();
+  std::optional<insight::ModelWriter> model_writer;
+  if (highlight_model != nullptr) {
+    auto context = passage_context(store, episode.id);
+    if (!context) return context.error();
+    model_writer.emplace(*highlight_model, std::move(*context));
+  }
+  // Without a model, stored extractive text is rewritten the same way, so there is nothing
+  // to reuse; a model's stored text is reused even when the model is now switched off.
+  const bool any_model_text =
+      std::any_of(previous->begin(), previous->end(),
+                  [](const store::StoredHighlight& h) { return h.engine != "extractive"; });
+  std::optional<ReusingWriter> reusing;
+  if (model_writer || any_model_text)
+    reusing.emplace(std::move(*previous), model_writer ? &*model_writer : nullptr);
+  auto highlights =
+      insight::highlights(analysis, episode.soundbites, options, reusing ? &*reusing : nullptr);
+  if (!highlights) return highlights.error();
+  std::vector<store::StoredHighlight> rows;
+  rows.reserve(highlights->size());
+  for (const auto& h : *highlights) {
+    rows.push_back({h.start_ms, h.end_ms, h.title, h.summary, h.score, h.engine});
+  }
+  HARK_TRY(store.highlights().replace(episode.id, rows));
+  return static_cast<int>(rows.size());
+}
+
 Error untimed(Id episode_id) {
   return invalid_input(episode_label(episode_id) +
                        "'s transcript has no timings, so a moment cannot be found in it; snips "
@@ -134,22 +215,9 @@ Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id,
     return outcome;
   }
 
-  std::optional<insight::ModelWriter> writer;
-  if (highlight_model != nullptr) {
-    auto context = passage_context(store, episode_id);
-    if (!context) return context.error();
-    writer.emplace(*highlight_model, std::move(*context));
-  }
-  auto highlights =
-      insight::highlights(*analysis, episode->soundbites, {}, writer ? &*writer : nullptr);
+  auto highlights = store_highlights(store, *episode, *analysis, highlight_model);
   if (!highlights) return highlights.error();
-  std::vector<store::StoredHighlight> rows;
-  rows.reserve(highlights->size());
-  for (const auto& h : *highlights) {
-    rows.push_back({h.start_ms, h.end_ms, h.title, h.summary, h.score, h.engine});
-  }
-  HARK_TRY(store.highlights().replace(episode_id, rows));
-  outcome.highlights = static_cast<int>(rows.size());
+  outcome.highlights = *highlights;
 
   auto chapters = store.chapters().list(episode_id);
   if (!chapters) return chapters.error();
@@ -183,6 +251,42 @@ Result<std::vector<store::Job>> run_insights_step(store::Store& store, JobContex
   auto status = context.report(1.0, outcome->message);
   if (!status) return status.error();
   return next_pipeline_jobs(kInsightsJob, *id);
+}
+
+store::Job highlights_job(Id episode_id, Millis now, Millis delay_ms) {
+  store::Job job;
+  job.kind = std::string(kHighlightsJob);
+  job.payload = nlohmann::json{{"episode_id", episode_id}}.dump();
+  job.dedupe_key = std::string(kHighlightsJob) + ":" + std::to_string(episode_id);
+  job.run_after = now + delay_ms;
+  job.max_attempts = 3;
+  return job;
+}
+
+Result<std::vector<store::Job>> run_highlights_step(store::Store& store, JobContext& context,
+                                                    llm::ChatModel* highlight_model) {
+  auto id = episode_id_of(context.job);
+  if (!id) return id.error();
+  const auto done = [&](const std::string& message) -> Result<std::vector<store::Job>> {
+    HARK_TRY(context.report(1.0, message));
+    return std::vector<store::Job>{};
+  };
+  auto episode = store.episodes().find(*id);
+  if (!episode) {
+    if (episode.error().code == ErrorCode::NotFound) return done("the episode was deleted");
+    return episode.error();
+  }
+  auto previous = store.highlights().list(*id);
+  if (!previous) return previous.error();
+  if (previous->empty()) return done("no highlights yet: the insights step will weigh the snips");
+  auto transcript = load_transcript(store, *id);
+  if (!transcript) return transcript.error();
+  auto analysis = insight::EpisodeAnalysis::build(*transcript);
+  if (!analysis) return analysis.error();
+  if (!analysis->timed()) return done("untimed transcript: no highlights");
+  auto count = store_highlights(store, *episode, *analysis, highlight_model);
+  if (!count) return count.error();
+  return done("re-scored " + std::to_string(*count) + " highlights with listeners' snips");
 }
 
 store::Job snip_llm_job(Id user_id, Id snip_id) {
@@ -281,7 +385,11 @@ Result<store::Snip> SnipService::make(Id user_id, Id episode_id, std::optional<M
                    : insight::make_snip_range(*analysis, from_ms, to_ms, {}, preferred);
   if (!draft) return draft.error();
   auto stored = store_.snips().insert(to_snip(user_id, episode_id, tap, std::move(*draft)));
-  if (!stored || writing_.model == nullptr || !writing_.background) return stored;
+  if (!stored) return stored;
+  // The episode's highlights weigh what listeners save. The snip is saved either way; a
+  // queue failure only delays that until the episode's insights are computed again.
+  (void)store_.jobs().enqueue(highlights_job(episode_id, now_ms()));
+  if (writing_.model == nullptr || !writing_.background) return stored;
   // The listener sees the extractive snip now; the model's text follows (updated_at).
   auto job = store_.jobs().enqueue(snip_llm_job(user_id, stored->id));
   if (!job) {

@@ -44,6 +44,22 @@ Result<InsightsOutcome> compute_insights(store::Store& store, Id episode_id,
 Result<std::vector<store::Job>> run_insights_step(store::Store& store, JobContext& context,
                                                   llm::ChatModel* highlight_model = nullptr);
 
+// Re-scoring an episode's highlights once listeners have snipped it ("highlights"): a moment
+// many people saved scores higher (insight::HighlightOptions::snip_taps). Each listener counts
+// once per minute of audio, however often they tapped there. Highlights whose span stays
+// keep the text a language model wrote for them, so re-scoring costs no model requests for
+// them. An episode whose insights step has not run yet is left to it (it reads the snips too).
+inline constexpr std::string_view kHighlightsJob = "highlights";
+
+// A `highlights` job for the episode, runnable `delay_ms` after `now` and deduplicated per
+// episode ("highlights:<id>") while one is queued: a burst of snips is re-scored once.
+store::Job highlights_job(Id episode_id, Millis now, Millis delay_ms = 60'000);
+
+// The `highlights` job handler (registered by register_pipeline, with the insights step's
+// model).
+Result<std::vector<store::Job>> run_highlights_step(store::Store& store, JobContext& context,
+                                                    llm::ChatModel* highlight_model = nullptr);
+
 // The job that rewrites a snip with the language model ("snip_llm"; see SnipWriting).
 inline constexpr std::string_view kSnipLlmJob = "snip_llm";
 

@@ -355,6 +355,11 @@ struct Snip {
   Millis updated_at = 0;
 };
 
+struct SnipMoment {
+  Id user_id = 0;
+  Millis at_ms = 0;
+};
+
 class SnipRepo {
  public:
   virtual ~SnipRepo() = default;
@@ -387,6 +392,9 @@ class SnipRepo {
   // changed stays) of the snip (snip.user_id, snip.id) with `snip`'s and bumps updated_at;
   // the span, note and share id stay. Returns the snip as stored. NotFound.
   virtual Result<Snip> update_engine_text(const Snip& snip, const std::string& expected_title) = 0;
+  // Every listener's snips of the episode as moments (user, tap time or, for a snip made from
+  // a range, its end), ordered by user and time. Times only: no text leaves its owner.
+  virtual Result<std::vector<SnipMoment>> moments(Id episode_id) = 0;
 };
 
 // One of an episode's best moments, as the insights step found it.

@@ -248,6 +248,21 @@ Result<std::vector<Snip>> SqliteSnipRepo::changed_since(Id user_id, Millis since
   });
 }
 
+Result<std::vector<SnipMoment>> SqliteSnipRepo::moments(Id episode_id) {
+  return db_.read([&](Connection& conn) {
+    auto stmt = conn.prepare(
+        "SELECT user_id, COALESCE(tap_ms, end_ms) AS at_ms FROM snips WHERE episode_id = ? "
+        "ORDER BY user_id, at_ms");
+    stmt.bind(1, episode_id);
+    return collect_all(stmt, [](Row& row) -> Result<SnipMoment> {
+      SnipMoment m;
+      m.user_id = row.int64();
+      m.at_ms = row.int64();
+      return m;
+    });
+  });
+}
+
 // ---- highlights -------------------------------------------------------------------------
 
 Status SqliteHighlightRepo::replace(Id episode_id, const std::vector<StoredHighlight>& highlights) {

@@ -179,6 +179,7 @@ class SqliteSnipRepo final : public SnipRepo {
   Result<Snip> clear_share_id(Id user_id, Id snip_id) override;
   Result<std::optional<Snip>> find_shared(const std::string& share_id) override;
   Result<std::vector<Snip>> changed_since(Id user_id, Millis since) override;
+  Result<std::vector<SnipMoment>> moments(Id episode_id) override;
 
  private:
   Database& db_;

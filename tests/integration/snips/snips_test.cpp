@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -223,6 +224,96 @@ TEST_F(SnipsTest, SnipsBelongToTheirUser) {
   EXPECT_EQ(store_->snips().list(user_)->size(), 1u);
   EXPECT_EQ(store_->snips().list(other->id)->size(), 1u);
   EXPECT_EQ(store_->snips().find(other->id, mine->id).error().code, ErrorCode::NotFound);
+}
+
+// Runs a `highlights` job for the episode the way a worker would.
+Result<std::vector<store::Job>> run_highlights(store::Store& store, Id episode,
+                                               std::string& message) {
+  store::Job job = highlights_job(episode, 0, 0);
+  std::atomic<bool> cancel{false};
+  JobContext context{job,
+                     [&](double, std::string m) -> Status {
+                       message = std::move(m);
+                       return ok();
+                     },
+                     cancel};
+  return run_highlights_step(store, context);
+}
+
+bool covered(const std::vector<store::StoredHighlight>& highlights, Millis t) {
+  return std::any_of(highlights.begin(), highlights.end(), [t](const store::StoredHighlight& h) {
+    return h.start_ms <= t && t <= h.end_ms;
+  });
+}
+
+TEST_F(SnipsTest, AMomentManyListenersSnippedBecomesAHighlight) {
+  store_sample_transcript(episode_);
+  ASSERT_TRUE(compute_insights(*store_, episode_));
+  const auto before = *store_->highlights().list(episode_);
+  // The middle of the first sentence no highlight covers.
+  std::optional<Millis> quiet;
+  for (const auto& seg : transcript_.segments) {
+    const Millis mid = (seg.start_ms + seg.end_ms) / 2;
+    if (!covered(before, mid) && mid > 20'000) {
+      quiet = mid;
+      break;
+    }
+  }
+  ASSERT_TRUE(quiet) << "every moment of the sample is already a highlight";
+
+  SnipService service(*store_);
+  for (const char* name : {"ann", "ben", "cal", "dee"}) {
+    auto listener = store_->users().create(name, false);
+    ASSERT_TRUE(listener);
+    // Tapping twice at one place counts once per listener.
+    ASSERT_TRUE(service.snip_at(listener->id, episode_, *quiet));
+    ASSERT_TRUE(service.snip_at(listener->id, episode_, *quiet + 5'000));
+  }
+  // Eight snips queued one re-scoring, a minute from now.
+  auto queued = store_->jobs().list();
+  ASSERT_TRUE(queued);
+  const auto rescoring = std::count_if(queued->begin(), queued->end(), [](const store::Job& j) {
+    return j.kind == kHighlightsJob && j.state == store::JobState::Queued;
+  });
+  EXPECT_EQ(rescoring, 1);
+
+  std::string message;
+  auto next = run_highlights(*store_, episode_, message);
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_NE(message.find("re-scored"), std::string::npos) << message;
+  const auto after = *store_->highlights().list(episode_);
+  EXPECT_TRUE(covered(after, *quiet)) << "the snipped moment at " << *quiet << " ms";
+  EXPECT_EQ(after.size(), before.size());
+}
+
+TEST_F(SnipsTest, RescoringKeepsAModelsTextForAnUnchangedSpan) {
+  store_sample_transcript(episode_);
+  ASSERT_TRUE(compute_insights(*store_, episode_));
+  auto rows = *store_->highlights().list(episode_);
+  ASSERT_FALSE(rows.empty());
+  rows[0].title = "A Title The Model Wrote";
+  rows[0].engine = "llm:test-model";
+  ASSERT_TRUE(store_->highlights().replace(episode_, rows));
+
+  std::string message;
+  ASSERT_TRUE(run_highlights(*store_, episode_, message)) << message;
+  const auto after = *store_->highlights().list(episode_);
+  ASSERT_EQ(after.size(), rows.size());
+  EXPECT_EQ(after[0].title, "A Title The Model Wrote");
+  EXPECT_EQ(after[0].engine, "llm:test-model");
+  EXPECT_EQ(after[1].engine, "extractive");
+}
+
+TEST_F(SnipsTest, RescoringBeforeTheInsightsStepLeavesItToThatStep) {
+  store_sample_transcript(episode_);
+  std::string message;
+  auto next = run_highlights(*store_, episode_, message);
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_NE(message.find("insights step"), std::string::npos) << message;
+  EXPECT_TRUE(store_->highlights().list(episode_)->empty());
+  // A deleted episode completes the job with nothing to do.
+  ASSERT_TRUE(run_highlights(*store_, episode_ + 100, message));
+  EXPECT_EQ(message, "the episode was deleted");
 }
 
 }  // namespace
