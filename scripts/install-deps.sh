@@ -16,7 +16,7 @@ packages=(
   # the local AI services (scripts/*-service: Python virtual environments, health checks)
   python3 python3-venv curl
   # benchmarks and test tooling
-  python3-feedparser
+  python3-feedparser python3-yaml
   # the web player's end-to-end tests in headless Chromium (playwright-core drives Debian's
   # browser; none is downloaded)
   chromium

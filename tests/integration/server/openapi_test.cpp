@@ -1,7 +1,8 @@
 // docs/openapi.yaml documents exactly the routes the server registers: every route is
 // documented, and nothing documented is missing. A small line reader extracts the
 // `paths:` keys and their methods (nlohmann cannot read YAML; the file keeps the usual
-// two-space layout: paths at indent 2, methods at indent 4).
+// two-space layout: paths at indent 2, methods at indent 4). That the file is valid YAML
+// and OpenAPI is checked by check_openapi.py (test openapi_document.Check.WellFormed).
 #include <gtest/gtest.h>
 
 #include <fstream>
