@@ -17,6 +17,8 @@ packages=(
   python3 python3-venv curl
   # benchmarks and test tooling
   python3-feedparser python3-yaml
+  # word classes for the insight engine's titles (WordNet 3.0 database files)
+  wordnet-base
   # the web player's end-to-end tests in headless Chromium (playwright-core drives Debian's
   # browser; none is downloaded)
   chromium

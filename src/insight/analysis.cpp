@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/text.hpp"
+#include "insight/lexicon.hpp"
 #include "transcript/sentences.hpp"
 
 namespace hark::insight {
@@ -219,6 +220,20 @@ Result<EpisodeAnalysis> EpisodeAnalysis::build(const Transcript& t, std::vector<
     a.name_term_[id] = std::binary_search(name_words.begin(), name_words.end(), stem);
   for (std::size_t id = 0; id < df.size(); ++id)
     a.nounness_[id] = (as_noun[id] + 0.5F) / (as_noun[id] + as_verb[id] + 1.0F);
+  // The lexicon's word classes, over the forms the episode uses, by how often.
+  a.lexical_verb_.assign(df.size(), 0.0F);
+  if (const Lexicon* lexicon = a.rules_.english() ? english_lexicon() : nullptr) {
+    for (std::size_t id = 0; id < df.size(); ++id) {
+      float verb = 0, uses = 0;
+      for (const auto& [form, c] : surface_counts[id]) {
+        const auto wc = lexicon->classes(form);
+        if (!wc.known()) continue;
+        verb += wc.verb_share() * static_cast<float>(c);
+        uses += static_cast<float>(c);
+      }
+      if (uses > 0) a.lexical_verb_[id] = verb / uses;
+    }
+  }
   for (std::size_t id = 0; id < df.size(); ++id) {
     a.idf_[id] = static_cast<float>(std::log((static_cast<double>(n) + 1) / (df[id] + 1)) + 1);
     const auto& counts = surface_counts[id];

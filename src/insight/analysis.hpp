@@ -85,6 +85,10 @@ class EpisodeAnalysis {
   // "the", "of", "two" it names a thing; after "I", "will", "to" it is a verb; "-ly" words
   // are adverbs. 0.5 when the episode gives no evidence. Titles are built from nouns.
   [[nodiscard]] float nounness(TermId term) const { return nounness_[term]; }
+  // How much the system's WordNet (english_lexicon()) uses the term's forms, as the episode
+  // writes them, as verbs or adverbs (0…1): "fills", "everywhere" ≈ 1, "manager", "warm" 0.
+  // 0 when it does not know them or is not installed.
+  [[nodiscard]] float lexical_verb(TermId term) const { return lexical_verb_[term]; }
   // A word of a speaker's name ("Amara", "Brandt"): addressed, never the topic.
   [[nodiscard]] bool speaker_name_term(TermId term) const { return name_term_[term]; }
 
@@ -116,6 +120,7 @@ class EpisodeAnalysis {
   std::vector<std::uint32_t> frequency_;
   std::vector<std::string> surfaces_;
   std::vector<float> nounness_;
+  std::vector<float> lexical_verb_;
   std::vector<bool> name_term_;
   std::unordered_map<std::string, TermId> ids_;  // stem → term
   std::vector<float> cohesion_;                  // by gap index

@@ -7,9 +7,13 @@
 #include <unordered_map>
 
 #include "core/text.hpp"
+#include "insight/lexicon.hpp"
 
 namespace hark::insight {
 namespace {
+
+// From this share of verb and adverb uses in the lexicon on, a word heads no noun phrase.
+constexpr float kLexicalVerb = 0.5F;
 
 bool valid(const Passage& p) {
   return p.analysis != nullptr && p.first <= p.last && p.last < p.analysis->size();
@@ -142,6 +146,15 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
   // Words that mostly modify the next word ("wild bees", "biggest danger") are adjectives:
   // a phrase does not end on one.
   std::unordered_map<TermId, int> modifies;
+  // Words said where a noun goes: after a determiner, or after a determiner and an
+  // adjective ("a loose lead"). There the lexicon's verb reading does not apply.
+  const Lexicon* lexicon = rules.english() ? english_lexicon() : nullptr;
+  std::unordered_map<TermId, bool> noun_slot;
+  auto adjective = [&](std::string_view w) {
+    if (lexicon == nullptr) return false;
+    const auto wc = lexicon->classes(w);
+    return wc.known() && wc.adj > 0.5F * wc.total();
+  };
   for (std::size_t i = p.first; i <= p.last; ++i) {
     const auto tokens = tokenize(a.sentence(i).sentence.text);
     for (std::size_t k = 0; k < tokens.size(); ++k) {
@@ -149,9 +162,18 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
       const auto term = a.term_of(tokens[k].lower);
       if (!term) continue;
       count[*term] += 1;
+      if ((k > 0 && is_determiner(tokens[k - 1].lower)) ||
+          (k > 1 && is_determiner(tokens[k - 2].lower) && adjective(tokens[k - 1].lower)))
+        noun_slot[*term] = true;
+      // Only before a word that can head a noun phrase: in "the manager fills it in",
+      // "manager" is the head and "fills" its verb.
       if (k + 1 < tokens.size() && tokens[k + 1].begin - tokens[k].end <= 1 &&
-          rules.is_content(tokens[k + 1].lower))
-        ++modifies[*term];
+          rules.is_content(tokens[k + 1].lower)) {
+        const auto next = a.term_of(tokens[k + 1].lower);
+        const bool verb_s =
+            tokens[k + 1].lower.ends_with('s') && next && a.lexical_verb(*next) >= kLexicalVerb;
+        if (!verb_s) ++modifies[*term];
+      }
       double b = (i >= focus_from && i <= focus_to) || i == p.moment ? 1.5 : 1.0;
       if (rules.english()) {
         const bool after_det = (k > 0 && is_determiner(tokens[k - 1].lower)) ||
@@ -175,7 +197,12 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
   }
   // A title names things: a phrase ends on a noun and holds no verb, adverb or name ("Sick
   // Days", not "Sick Days Fell"). Phrases that break the rule are kept as a last resort.
-  auto noun_like = [&](TermId t) { return a.nounness(t) >= 0.5F && 2.0 * modifies[t] <= count[t]; };
+  // The lexicon vetoes heads it mostly uses as verbs or adverbs ("Manager Fills", "Knees
+  // Hurt", "Fridge Overnight") unless said where a noun goes.
+  auto noun_like = [&](TermId t) {
+    return a.nounness(t) >= 0.5F && 2.0 * modifies[t] <= count[t] &&
+           (a.lexical_verb(t) < kLexicalVerb || noun_slot[t]);
+  };
   auto not_noun_like = [&](TermId t) { return a.nounness(t) < 0.34F || a.speaker_name_term(t); };
   // Candidate phrases: runs of up to three content words inside a sentence, with nothing
   // but a space between them ("sleep, memory" is two runs).
@@ -207,9 +234,18 @@ std::vector<KeyPhrase> key_phrases(const Passage& p, std::size_t from, std::size
         const bool adverb = tokens[e].lower == "earlier" || tokens[e].lower == "later" ||
                             tokens[e].lower == "sooner" || tokens[e].lower == "afterwards" ||
                             tokens[e].lower == "anymore";
-        const bool noun_phrase = noun_like(ph.terms.back()) && !participle && !adverb &&
-                                 std::none_of(ph.terms.begin(), ph.terms.end(), not_noun_like);
+        // A compound the lexicon lists as a noun ("chewing gum") is one whatever its words.
+        bool listed = false;
+        if (lexicon != nullptr && e > b) {
+          std::string joined = tokens[b].lower;
+          for (std::size_t m = b + 1; m <= e; ++m) joined += "_" + tokens[m].lower;
+          listed = lexicon->has_noun(joined);
+        }
+        const bool noun_phrase =
+            listed || (noun_like(ph.terms.back()) && !participle && !adverb &&
+                       std::none_of(ph.terms.begin(), ph.terms.end(), not_noun_like));
         if (rules.english() && !noun_phrase) ph.score *= 0.2;
+        ph.compound = listed;
         ph.noun = noun_phrase;
         ph.text = phrase_text(text, tokens[b], tokens[e]);
         ph.mentions = static_cast<int>(count[ph.terms.back()]);
@@ -299,7 +335,9 @@ std::string join_top(const std::vector<KeyPhrase>& ranked, const Passage& p) {
   // The compound that holds it, when nearly as strong: "Cargo Ship", not "Ship".
   const KeyPhrase* compound = nullptr;
   for (const auto& ph : ranked) {
-    if (ph.score < first->score * 0.7) break;
+    // A compound the lexicon lists ("chewing gum") needs less.
+    if (ph.score < first->score * 0.5) break;
+    if (ph.score < first->score * 0.7 && !ph.compound) continue;
     if (!ph.noun || ph.terms.size() <= first->terms.size()) continue;
     if (std::all_of(first->terms.begin(), first->terms.end(), [&](TermId t) {
           return std::find(ph.terms.begin(), ph.terms.end(), t) != ph.terms.end();

@@ -94,9 +94,10 @@ struct KeyPhrase {
   std::vector<TermId> terms;
   std::string text;
   double score = 0;
-  int mentions = 0;    // times the passage says the phrase's last word
-  bool focus = false;  // said in a focus sentence
-  bool noun = false;   // ends on a noun and holds no verb, adverb or name
+  int mentions = 0;       // times the passage says the phrase's last word
+  bool focus = false;     // said in a focus sentence
+  bool noun = false;      // ends on a noun and holds no verb, adverb or name
+  bool compound = false;  // one entry of the lexicon ("chewing gum")
 };
 // The passage's key phrases taken from sentences [from, to], best first: noun phrases
 // scored by frequency in the passage × rarity in the episode, words of the focus sentences
