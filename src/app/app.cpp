@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <iostream>
+
 #include "app/pipeline.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -48,7 +50,22 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end,
     app->chat_model_ =
         std::make_unique<llm::OpenAiChat>(*app->llm_http_, app->llm_config_.endpoint);
   }
-  app->search_ = std::make_unique<SearchService>(*app->store_);
+  auto search_config = load_search_config(config);
+  if (!search_config) return search_config.error();
+  app->search_config_ = std::move(*search_config);
+  SearchServiceOptions search;
+  if (app->search_config_.embeddings_enabled()) {
+    app->embeddings_http_ =
+        net::make_http_client(embeddings_http_policy(app->search_config_, config));
+    app->embedder_ = std::make_unique<llm::OpenAiEmbedder>(*app->embeddings_http_,
+                                                           app->search_config_.embeddings);
+    search.embedder = app->embedder_.get();
+  }
+  search.vector_index_path = config.data_dir / "search" / "vectors.hnsw";
+  search.fusion.lexical_weight = app->search_config_.lexical_weight;
+  search.fusion.semantic_weight = app->search_config_.semantic_weight;
+  search.warn = [](const std::string& message) { std::cerr << "warning: " << message << "\n"; };
+  app->search_ = std::make_unique<SearchService>(*app->store_, std::move(search));
   PipelineOptions pipeline;
   pipeline.search = app->search_.get();
   pipeline.transcriber = app->transcriber_.get();

@@ -14,6 +14,7 @@
 #include "app/llm_config.hpp"
 #include "app/pipeline.hpp"
 #include "app/search.hpp"
+#include "app/search_config.hpp"
 #include "app/snips.hpp"
 #include "asr/chunked_transcriber.hpp"
 #include "llm/openai_chat.hpp"
@@ -55,6 +56,7 @@ class App {
   const PipelineOptions& pipeline_options() const { return pipeline_options_; }
   // Search (lexical, semantic with [embeddings], hybrid) and the index step's indexer.
   SearchService& search() { return *search_; }
+  const SearchConfig& search_config() const { return search_config_; }
   // The user the CLI acts as (the local admin) until accounts arrive.
   const store::User& local_user() const { return local_user_; }
 
@@ -76,6 +78,9 @@ class App {
   std::unique_ptr<llm::OpenAiChat> job_chat_model_;
   std::unique_ptr<net::HttpClient> job_llm_http_;
   PipelineOptions pipeline_options_;
+  SearchConfig search_config_;
+  std::unique_ptr<net::HttpClient> embeddings_http_;
+  std::unique_ptr<llm::Embedder> embedder_;
   std::unique_ptr<SearchService> search_;
   store::User local_user_;
 };

@@ -104,7 +104,8 @@ Status apply_toml(std::string_view toml_text, const std::string& source_name, Co
       HARK_TRY(apply_network(*table, source_name, config));
     } else if (k == "refresh" && table) {
       HARK_TRY(apply_refresh(*table, source_name, config));
-    } else if (k == "asr" || k == "llm" || k == "embeddings" || k == "server" || k == "export") {
+    } else if (k == "asr" || k == "llm" || k == "embeddings" || k == "search" || k == "server" ||
+               k == "export") {
       // Sections owned by features that read them themselves.
     } else {
       return invalid_input(source_name + ": unknown section or setting '" + std::string(k) + "'");

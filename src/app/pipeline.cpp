@@ -413,6 +413,9 @@ Result<std::vector<store::Job>> run_index_step(SearchService& search, JobContext
   }
   std::string message = "indexed " + std::to_string(stats->passages) + " passages";
   if (stats->embedded > 0) message += " (" + std::to_string(stats->embedded) + " embedded)";
+  if (!stats->embed_error.empty())
+    message += "; not embedded for meaning search (" + stats->embed_error +
+               "; run hark reindex once the embedding service is back)";
   auto status = context.report(1.0, message);
   if (!status) return status.error();
   return next_pipeline_jobs(kIndexJob, *id);

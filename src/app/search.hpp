@@ -11,8 +11,11 @@
 // the vector index has its own lock).
 #pragma once
 
+#include <filesystem>
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +23,9 @@
 
 #include "core/result.hpp"
 #include "core/search.hpp"
+#include "llm/embedder.hpp"
+#include "search/fusion.hpp"
+#include "search/vector_index.hpp"
 #include "store/store.hpp"
 
 namespace hark::app {
@@ -49,12 +55,25 @@ struct SearchResponse {
 struct IndexStats {
   int episodes = 0;
   int passages = 0;
-  int embedded = 0;  // passages embedded by this call
+  int embedded = 0;            // passages embedded by this call
+  std::string embed_error{};   // why passages were left without a vector ("" when none were)
+};
+
+struct SearchServiceOptions {
+  // Semantic search and similar moments; nullptr: off. Must outlive the service.
+  llm::Embedder* embedder = nullptr;
+  // The HNSW index file (a cache of the stored vectors): <data>/search/vectors.hnsw.
+  std::filesystem::path vector_index_path{};
+  search::FusionOptions fusion{};
+  search::HnswOptions hnsw{};
+  // Told about things a person should know but that do not fail the call (a vector index
+  // that was damaged and rebuilt). Called from any thread; may be empty.
+  std::function<void(const std::string&)> warn{};
 };
 
 class SearchService {
  public:
-  explicit SearchService(store::Store& store);
+  explicit SearchService(store::Store& store, SearchServiceOptions options = {});
   ~SearchService();
   SearchService(const SearchService&) = delete;
   SearchService& operator=(const SearchService&) = delete;
@@ -68,11 +87,39 @@ class SearchService {
   // transcript gets its document only. NotFound for an unknown episode.
   Result<IndexStats> index_episode(Id episode_id);
 
-  // index_episode() for every episode. `progress(done, total)` after each.
+  // index_episode() for every episode. `progress(done, total)` after each. With an
+  // embedding service, every passage without a vector of the current model gets one, so a
+  // model change is completed by a reindex; a failing service is an error here.
   Result<IndexStats> reindex(const std::function<void(int, int)>& progress = {});
 
+  // Moments like the user's snip in other episodes the user can see, most similar first.
+  // NotFound for another user's or an unknown snip; Unavailable without an embedding service.
+  Result<SearchResponse> similar_to_snip(Id user_id, Id snip_id, int limit);
+  // The same for any time range of an episode.
+  Result<SearchResponse> similar_to_range(const SearchScope& scope, Id episode_id, Millis start_ms,
+                                          Millis end_ms, int limit);
+
+  [[nodiscard]] bool semantic_enabled() const { return options_.embedder != nullptr; }
+  // Writes the vector index to disk when it changed since it was last written.
+  Status flush();
+
  private:
+  Result<std::vector<SearchHit>> semantic_hits(const TextQuery& query, const SearchScope& scope,
+                                               int limit);
+  Result<std::vector<SearchHit>> nearest(const std::vector<float>& vector,
+                                         const SearchScope& scope, int limit,
+                                         std::optional<Id> skip_episode);
+  // The vector index for vectors of `dims`, opened (and brought in step with the store) on
+  // first use.
+  Result<std::shared_ptr<search::VectorIndex>> vector_index(int dims);
+  Status sync_index(search::VectorIndex& index, const std::string& reason);
+  Result<int> embed_missing(std::optional<Id> episode_id);
+
   store::Store& store_;
+  SearchServiceOptions options_;
+  std::mutex index_mutex_;                       // opening/syncing the index
+  std::shared_ptr<search::VectorIndex> index_;  // guarded by index_mutex_
+  std::atomic<bool> dirty_{false};               // added to since the last save
 };
 
 }  // namespace hark::app

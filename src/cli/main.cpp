@@ -148,6 +148,13 @@ int main(int argc, char** argv) {
   search->add_option("-n,--limit", search_flags.limit, "At most this many results (default: 20)");
   json_flag(search);
 
+  Id similar_snip = 0;
+  int similar_limit = 10;
+  auto* similar = cli.add_subcommand("similar", "Moments like one of your snips, in other episodes");
+  similar->add_option("snip", similar_snip, "Snip id")->required();
+  similar->add_option("-n,--limit", similar_limit, "At most this many (default: 10)");
+  json_flag(similar);
+
   auto* reindex = cli.add_subcommand("reindex", "Rebuild the search index of every episode");
   json_flag(reindex);
 
@@ -251,6 +258,7 @@ int main(int argc, char** argv) {
   if (highlights->parsed()) return report(c::cmd_highlights(a, episode_id, o));
   if (summary->parsed()) return report(c::cmd_summary(a, episode_id, o));
   if (search->parsed()) return report(c::cmd_search(a, search_flags, o));
+  if (similar->parsed()) return report(c::cmd_similar(a, similar_snip, similar_limit, o));
   if (reindex->parsed()) return report(c::cmd_reindex(a, o));
   if (exp_markdown->parsed()) return report(c::cmd_export_markdown(a, markdown_flags, o));
   if (exp_json->parsed()) return report(c::cmd_export_json(a, backup_out));

@@ -33,6 +33,28 @@ void print_hit(const SearchHit& hit, bool tty) {
   std::cout << "\n  " << snippet << "\n\n";
 }
 
+// Prints results (JSON with --json; else one block per hit).
+void print_response(const app::SearchResponse& response, const nlohmann::json& head,
+                    const Options& o, const std::string& nothing) {
+  if (o.json) {
+    nlohmann::json hits = nlohmann::json::array();
+    for (const auto& hit : response.hits) hits.push_back(search::hit_json(hit));
+    nlohmann::json out = head;
+    out["mode"] = app::to_string(response.mode);
+    out["results"] = hits;
+    if (!response.notice.empty()) out["notice"] = response.notice;
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  if (!response.notice.empty()) std::cerr << "note: " << response.notice << "\n";
+  if (response.hits.empty()) {
+    std::cout << nothing << "\n";
+    return;
+  }
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  for (const auto& hit : response.hits) print_hit(hit, tty);
+}
+
 }  // namespace
 
 Status cmd_search(app::App& app, const SearchFlags& flags, const Options& o) {
@@ -54,22 +76,15 @@ Status cmd_search(app::App& app, const SearchFlags& flags, const Options& o) {
   }
   auto response = app.search().search(request);
   if (!response) return response.error();
-  if (o.json) {
-    nlohmann::json hits = nlohmann::json::array();
-    for (const auto& hit : response->hits) hits.push_back(search::hit_json(hit));
-    nlohmann::json out = {
-        {"query", flags.query}, {"mode", app::to_string(response->mode)}, {"results", hits}};
-    if (!response->notice.empty()) out["notice"] = response->notice;
-    std::cout << out.dump(2) << "\n";
-    return ok();
-  }
-  if (!response->notice.empty()) std::cerr << "note: " << response->notice << "\n";
-  if (response->hits.empty()) {
-    std::cout << "Nothing found for \"" << flags.query << "\".\n";
-    return ok();
-  }
-  const bool tty = isatty(STDOUT_FILENO) != 0;
-  for (const auto& hit : response->hits) print_hit(hit, tty);
+  print_response(*response, {{"query", flags.query}}, o,
+                 "Nothing found for \"" + flags.query + "\".");
+  return ok();
+}
+
+Status cmd_similar(app::App& app, Id snip_id, int limit, const Options& o) {
+  auto response = app.search().similar_to_snip(app.local_user().id, snip_id, limit);
+  if (!response) return response.error();
+  print_response(*response, {{"snip_id", snip_id}}, o, "No similar moments in other episodes yet.");
   return ok();
 }
 

@@ -21,6 +21,8 @@ struct SearchFlags {
 // Searches the local user's podcasts and snips; prints the moments best first (times,
 // titles, snippet with the matched words marked).
 Status cmd_search(app::App& app, const SearchFlags& flags, const Options& o);
+// Moments like the local user's snip in other episodes (needs an embedding service).
+Status cmd_similar(app::App& app, Id snip_id, int limit, const Options& o);
 // Rebuilds the search index from the stored transcripts and show notes.
 Status cmd_reindex(app::App& app, const Options& o);
 

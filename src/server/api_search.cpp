@@ -20,6 +20,12 @@ Result<std::optional<Millis>> date_query(const Request& request, std::string_vie
   return std::optional<Millis>(*at);
 }
 
+json results_json(const app::SearchResponse& response) {
+  json results = json::array();
+  for (const auto& hit : response.hits) results.push_back(search::hit_json(hit));
+  return results;
+}
+
 }  // namespace
 
 Response handle_search(const Request& request, Context& ctx) {
@@ -46,13 +52,40 @@ Response handle_search(const Request& request, Context& ctx) {
   search.scope.speaker = request.query_value("speaker").value_or("");
   auto response = ctx.app.search().search(search);
   if (!response) return error_response(response.error());
-  json results = json::array();
-  for (const auto& hit : response->hits) results.push_back(search::hit_json(hit));
   json body = {{"query", search.query},
                {"mode", app::to_string(response->mode)},
-               {"results", results},
+               {"results", results_json(*response)},
                {"notice", response->notice.empty() ? json(nullptr) : json(response->notice)}};
   return json_response(200, body);
+}
+
+Response handle_similar_to_snip(const Request& request, Context& ctx) {
+  auto id = id_param(request);
+  if (!id) return error_response(id.error());
+  auto limit = int_query(request, "limit", 10, app::kMaxSearchLimit);
+  if (!limit) return error_response(limit.error());
+  auto response = ctx.app.search().similar_to_snip(request.user_id(), *id, std::max(*limit, 1));
+  if (!response) return error_response(response.error());
+  return json_response(200, {{"results", results_json(*response)}});
+}
+
+Response handle_similar_to_range(const Request& request, Context& ctx) {
+  auto episode = visible_episode(ctx, request);
+  if (!episode) return error_response(episode.error());
+  auto start = int_query(request, "start_ms", -1, 2'000'000'000);
+  if (!start) return error_response(start.error());
+  auto end = int_query(request, "end_ms", -1, 2'000'000'000);
+  if (!end) return error_response(end.error());
+  if (*start < 0 || *end < *start)
+    return error_response(invalid_input("give start_ms and end_ms (end_ms ≥ start_ms)"));
+  auto limit = int_query(request, "limit", 10, app::kMaxSearchLimit);
+  if (!limit) return error_response(limit.error());
+  SearchScope scope;
+  scope.user_id = request.user_id();
+  auto response =
+      ctx.app.search().similar_to_range(scope, episode->id, *start, *end, std::max(*limit, 1));
+  if (!response) return error_response(response.error());
+  return json_response(200, {{"results", results_json(*response)}});
 }
 
 }  // namespace hark::server

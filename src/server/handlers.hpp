@@ -58,6 +58,8 @@ Response handle_events(const Request&, Context&);
 
 // search (api_search.cpp)
 Response handle_search(const Request&, Context&);
+Response handle_similar_to_snip(const Request&, Context&);
+Response handle_similar_to_range(const Request&, Context&);
 
 // sharing and exports (api_exports.cpp)
 Response handle_snip_share_intents(const Request&, Context&);

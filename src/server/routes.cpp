@@ -71,6 +71,8 @@ constexpr std::array kRoutes = {
     Route{"GET", "/api/feeds/snips", U, kNoBody, handle_get_snips_feed_url},
     Route{"POST", "/api/feeds/snips/rotate", U, kNoBody, handle_rotate_snips_feed},
     Route{"GET", "/api/feeds/snips/{token}", P, kNoBody, handle_snips_feed},
+    Route{"GET", "/api/snips/{id}/similar", U, kNoBody, handle_similar_to_snip},
+    Route{"GET", "/api/episodes/{id}/similar", U, kNoBody, handle_similar_to_range},
 
     Route{"GET", "/api/jobs", U, kNoBody, handle_list_jobs},
     Route{"GET", "/api/settings/feeds", U, kNoBody, handle_feed_settings},

@@ -222,7 +222,9 @@ class SqliteSearchRepo final : public SearchRepo {
   Result<std::vector<StoredVector>> vectors(const std::string& model, Id after, int limit) override;
   Result<std::optional<StoredVector>> vector(const std::string& model, Id passage_id) override;
   Result<std::vector<StoredPassage>> passages_without_vector(const std::string& model,
+                                                             std::optional<Id> episode_id,
                                                              int limit) override;
+  Result<std::vector<Id>> vector_ids(const std::string& model) override;
 
  private:
   Database& db_;

@@ -330,14 +330,24 @@ Result<std::optional<StoredVector>> SqliteSearchRepo::vector(const std::string& 
 }
 
 Result<std::vector<StoredPassage>> SqliteSearchRepo::passages_without_vector(
-    const std::string& model, int limit) {
+    const std::string& model, std::optional<Id> episode_id, int limit) {
   return db_.read([&](Connection& conn) {
     auto stmt = conn.prepare(
         "SELECT p.id, p.episode_id, p.seq, p.start_ms, p.end_ms, p.speaker, p.text "
         "FROM search_passages p LEFT JOIN search_vectors v ON v.passage_id = p.id "
-        "WHERE v.passage_id IS NULL OR v.model <> ? ORDER BY p.id LIMIT ?");
-    stmt.bind_all(model, limit);
+        "WHERE (v.passage_id IS NULL OR v.model <> ?1) AND (?2 IS NULL OR p.episode_id = ?2) "
+        "ORDER BY p.id LIMIT ?3");
+    stmt.bind_all(model, episode_id, limit);
     return collect_all(stmt, read_passage);
+  });
+}
+
+Result<std::vector<Id>> SqliteSearchRepo::vector_ids(const std::string& model) {
+  return db_.read([&](Connection& conn) {
+    auto stmt =
+        conn.prepare("SELECT passage_id FROM search_vectors WHERE model = ? ORDER BY passage_id");
+    stmt.bind(1, model);
+    return collect_all(stmt, [](Row& row) -> Result<Id> { return row.int64(); });
   });
 }
 
