@@ -45,24 +45,29 @@ double percentile(std::vector<double> v, double p) {
 }
 
 constexpr const char* kCommon[] = {
-    "the", "be", "to", "of", "and", "a", "in", "that", "have", "i", "it", "for", "not", "on",
-    "with", "he", "as", "you", "do", "at", "this", "but", "his", "by", "from", "they", "we",
-    "say", "her", "she", "or", "an", "will", "my", "one", "all", "would", "there", "their",
-    "what", "so", "up", "out", "if", "about", "who", "get", "which", "go", "me", "when", "make",
-    "can", "like", "time", "no", "just", "him", "know", "take", "people", "into", "year",
-    "your", "good", "some", "could", "them", "see", "other", "than", "then", "now", "look",
-    "only", "come", "its", "over", "think", "also", "back", "after", "use", "two", "how",
-    "our", "work", "first", "well", "way", "even", "new", "want", "because", "any", "these",
-    "give", "day", "most", "us", "sleep", "memory", "brain", "learning", "bees", "city",
-    "garden", "study", "research", "science", "money", "interest", "market", "bread",
-    "history", "music", "startup", "climate", "energy", "health", "running", "coffee",
-    "language", "teacher", "children", "family", "travel", "ocean", "forest", "planet"};
+    "the",     "be",     "to",       "of",      "and",      "a",       "in",     "that",
+    "have",    "i",      "it",       "for",     "not",      "on",      "with",   "he",
+    "as",      "you",    "do",       "at",      "this",     "but",     "his",    "by",
+    "from",    "they",   "we",       "say",     "her",      "she",     "or",     "an",
+    "will",    "my",     "one",      "all",     "would",    "there",   "their",  "what",
+    "so",      "up",     "out",      "if",      "about",    "who",     "get",    "which",
+    "go",      "me",     "when",     "make",    "can",      "like",    "time",   "no",
+    "just",    "him",    "know",     "take",    "people",   "into",    "year",   "your",
+    "good",    "some",   "could",    "them",    "see",      "other",   "than",   "then",
+    "now",     "look",   "only",     "come",    "its",      "over",    "think",  "also",
+    "back",    "after",  "use",      "two",     "how",      "our",     "work",   "first",
+    "well",    "way",    "even",     "new",     "want",     "because", "any",    "these",
+    "give",    "day",    "most",     "us",      "sleep",    "memory",  "brain",  "learning",
+    "bees",    "city",   "garden",   "study",   "research", "science", "money",  "interest",
+    "market",  "bread",  "history",  "music",   "startup",  "climate", "energy", "health",
+    "running", "coffee", "language", "teacher", "children", "family",  "travel", "ocean",
+    "forest",  "planet"};
 
 // A deterministic vocabulary: the common words, then pronounceable generated ones.
 std::vector<std::string> vocabulary(std::size_t size) {
   std::vector<std::string> words(std::begin(kCommon), std::end(kCommon));
-  const char* onset[] = {"b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
-                         "br", "cl", "dr", "gr", "pl", "st", "tr", "sh", "ch", "th"};
+  const char* onset[] = {"b", "d", "f",  "g",  "k",  "l",  "m",  "n",  "p",  "r",  "s",  "t",
+                         "v", "z", "br", "cl", "dr", "gr", "pl", "st", "tr", "sh", "ch", "th"};
   const char* vowel[] = {"a", "e", "i", "o", "u", "ai", "ea", "ou", "io"};
   const char* coda[] = {"", "n", "r", "s", "t", "l", "m", "nd", "st", "ck"};
   std::mt19937_64 rng(7);
@@ -100,7 +105,8 @@ int corpus(const std::string& db, int hours) {
   std::uniform_real_distribution<double> uniform(0, 1);
   auto word = [&]() -> const std::string& {
     const auto it = std::lower_bound(cdf.begin(), cdf.end(), uniform(rng));
-    return vocab[std::min<std::size_t>(static_cast<std::size_t>(it - cdf.begin()), vocab.size() - 1)];
+    return vocab[std::min<std::size_t>(static_cast<std::size_t>(it - cdf.begin()),
+                                       vocab.size() - 1)];
   };
   constexpr int kPodcasts = 100, kPassagesPerHour = 120, kWordsPerPassage = 75;
   std::vector<Id> podcasts;
@@ -142,7 +148,8 @@ int corpus(const std::string& db, int hours) {
       words += kWordsPerPassage;
     }
     passages += kPassagesPerHour;
-    auto stored = store.search().replace_episode(added->added_ids.front(), ps, e.title, e.description);
+    auto stored =
+        store.search().replace_episode(added->added_ids.front(), ps, e.title, e.description);
     if (!stored) {
       std::cerr << stored.error().message << "\n";
       return 1;
@@ -154,10 +161,11 @@ int corpus(const std::string& db, int hours) {
     }
   }
   const double s = seconds_since(t0);
-  std::printf("corpus: %d episode-hours, %lld passages, %.1f M words indexed in %.1f s: "
-              "%.0f words/s, %.1f episode-hours/s\n",
-              hours, static_cast<long long>(passages), static_cast<double>(words) / 1e6, s,
-              static_cast<double>(words) / s, hours / s);
+  std::printf(
+      "corpus: %d episode-hours, %lld passages, %.1f M words indexed in %.1f s: "
+      "%.0f words/s, %.1f episode-hours/s\n",
+      hours, static_cast<long long>(passages), static_cast<double>(words) / 1e6, s,
+      static_cast<double>(words) / s, hours / s);
   return 0;
 }
 
@@ -196,10 +204,11 @@ int lexical(const std::string& db, const std::string& queries_file, int runs) {
       results += hits->size();
     }
   }
-  std::printf("lexical (hark): %zu queries x %d runs, p50 %.2f ms, p95 %.2f ms, max %.2f ms, "
-              "%.1f results/query\n",
-              queries.size(), runs, percentile(ms, 0.5), percentile(ms, 0.95),
-              percentile(ms, 1.0), static_cast<double>(results) / static_cast<double>(ms.size()));
+  std::printf(
+      "lexical (hark): %zu queries x %d runs, p50 %.2f ms, p95 %.2f ms, max %.2f ms, "
+      "%.1f results/query\n",
+      queries.size(), runs, percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 1.0),
+      static_cast<double>(results) / static_cast<double>(ms.size()));
   return 0;
 }
 
@@ -224,9 +233,10 @@ int fts_sql(const std::string& queries_file) {
     std::string match = "(" + positive + ")" + negative;
     std::string quoted;
     for (char c : match) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-    std::printf("SELECT count(*) FROM (SELECT rowid FROM search_passages_fts WHERE "
-                "search_passages_fts MATCH '%s' ORDER BY bm25(search_passages_fts) LIMIT 20);\n",
-                quoted.c_str());
+    std::printf(
+        "SELECT count(*) FROM (SELECT rowid FROM search_passages_fts WHERE "
+        "search_passages_fts MATCH '%s' ORDER BY bm25(search_passages_fts) LIMIT 20);\n",
+        quoted.c_str());
   }
   return 0;
 }
@@ -237,13 +247,15 @@ int hnsw(std::size_t n, int dims, int queries) {
   std::mt19937_64 rng(1234);
   std::normal_distribution<float> normal(0, 1);
   const int centres = 2000;
-  std::vector<std::vector<float>> centre(centres, std::vector<float>(static_cast<std::size_t>(dims)));
+  std::vector<std::vector<float>> centre(centres,
+                                         std::vector<float>(static_cast<std::size_t>(dims)));
   for (auto& c : centre)
     for (auto& x : c) x = normal(rng);
   auto point = [&]() {
     const auto& c = centre[rng() % centres];
     std::vector<float> v(static_cast<std::size_t>(dims));
-    for (int i = 0; i < dims; ++i) v[static_cast<std::size_t>(i)] = c[static_cast<std::size_t>(i)] + 0.6f * normal(rng);
+    for (int i = 0; i < dims; ++i)
+      v[static_cast<std::size_t>(i)] = c[static_cast<std::size_t>(i)] + 0.6f * normal(rng);
     hark::search::normalize(v);
     return v;
   };
@@ -269,9 +281,10 @@ int hnsw(std::size_t n, int dims, int queries) {
       std::fprintf(stderr, "  %zu vectors, %.0f s\n", begin + kChunk, seconds_since(t0));
   }
   const double build = seconds_since(t0);
-  std::printf("hnsw: %zu vectors x %d dims built in %.1f s (%.0f vectors/s, 1 thread, M=%d, "
-              "ef_construction=%d)\n",
-              n, dims, build, static_cast<double>(n) / build, options.m, options.ef_construction);
+  std::printf(
+      "hnsw: %zu vectors x %d dims built in %.1f s (%.0f vectors/s, 1 thread, M=%d, "
+      "ef_construction=%d)\n",
+      n, dims, build, static_cast<double>(n) / build, options.m, options.ef_construction);
   (void)threads;
   std::vector<double> ms;
   double recall = 0;
@@ -286,21 +299,24 @@ int hnsw(std::size_t n, int dims, int queries) {
       std::vector<std::pair<float, Id>> all(n);
       for (std::size_t i = 0; i < n; ++i) {
         float dot = 0;
-        for (int d = 0; d < dims; ++d) dot += v[static_cast<std::size_t>(d)] * data[i][static_cast<std::size_t>(d)];
+        for (int d = 0; d < dims; ++d)
+          dot += v[static_cast<std::size_t>(d)] * data[i][static_cast<std::size_t>(d)];
         all[i] = {dot, static_cast<Id>(i + 1)};
       }
       std::partial_sort(all.begin(), all.begin() + 10, all.end(),
                         [](const auto& a, const auto& b) { return a.first > b.first; });
       int found = 0;
       for (int k = 0; k < 10; ++k)
-        for (const auto& h : *hits) found += h.id == all[static_cast<std::size_t>(k)].second ? 1 : 0;
+        for (const auto& h : *hits)
+          found += h.id == all[static_cast<std::size_t>(k)].second ? 1 : 0;
       recall += found / 10.0;
     }
   }
-  std::printf("hnsw: %d queries (k=10, ef=%d): p50 %.3f ms, p95 %.3f ms; recall@10 %.3f over "
-              "%d queries against exact search\n",
-              queries, options.ef_search, percentile(ms, 0.5), percentile(ms, 0.95),
-              recall / exact_queries, exact_queries);
+  std::printf(
+      "hnsw: %d queries (k=10, ef=%d): p50 %.3f ms, p95 %.3f ms; recall@10 %.3f over "
+      "%d queries against exact search\n",
+      queries, options.ef_search, percentile(ms, 0.5), percentile(ms, 0.95), recall / exact_queries,
+      exact_queries);
   return 0;
 }
 

@@ -311,8 +311,8 @@ Result<SearchResponse> SearchService::similar_to_range(const SearchScope& scope,
   }
   if (text.empty()) {
     const auto id = std::to_string(episode_id);
-    return not_found("episode " + id + " has no indexed transcript at that time (run: hark process " +
-                     id + ")");
+    return not_found("episode " + id +
+                     " has no indexed transcript at that time (run: hark process " + id + ")");
   }
   auto vectors = options_.embedder->embed({text}, llm::EmbedRole::Passage);
   if (!vectors) return vectors.error();

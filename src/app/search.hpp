@@ -11,8 +11,8 @@
 // the vector index has its own lock).
 #pragma once
 
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -55,8 +55,8 @@ struct SearchResponse {
 struct IndexStats {
   int episodes = 0;
   int passages = 0;
-  int embedded = 0;            // passages embedded by this call
-  std::string embed_error{};   // why passages were left without a vector ("" when none were)
+  int embedded = 0;           // passages embedded by this call
+  std::string embed_error{};  // why passages were left without a vector ("" when none were)
 };
 
 struct SearchServiceOptions {
@@ -106,9 +106,8 @@ class SearchService {
  private:
   Result<std::vector<SearchHit>> semantic_hits(const TextQuery& query, const SearchScope& scope,
                                                int limit);
-  Result<std::vector<SearchHit>> nearest(const std::vector<float>& vector,
-                                         const SearchScope& scope, int limit,
-                                         std::optional<Id> skip_episode);
+  Result<std::vector<SearchHit>> nearest(const std::vector<float>& vector, const SearchScope& scope,
+                                         int limit, std::optional<Id> skip_episode);
   // The vector index for vectors of `dims`, opened (and brought in step with the store) on
   // first use.
   Result<std::shared_ptr<search::VectorIndex>> vector_index(int dims);
@@ -117,9 +116,9 @@ class SearchService {
 
   store::Store& store_;
   SearchServiceOptions options_;
-  std::mutex index_mutex_;                       // opening/syncing the index
+  std::mutex index_mutex_;                      // opening/syncing the index
   std::shared_ptr<search::VectorIndex> index_;  // guarded by index_mutex_
-  std::atomic<bool> dirty_{false};               // added to since the last save
+  std::atomic<bool> dirty_{false};              // added to since the last save
 };
 
 }  // namespace hark::app

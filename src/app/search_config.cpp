@@ -80,8 +80,9 @@ Status apply_search(const toml::table& table, const std::string& source, SearchC
     }
   }
   if (out.lexical_weight == 0 && out.semantic_weight == 0)
-    return invalid_input(source + ": 'search.lexical_weight' and 'search.semantic_weight' cannot "
-                                  "both be 0");
+    return invalid_input(source +
+                         ": 'search.lexical_weight' and 'search.semantic_weight' cannot "
+                         "both be 0");
   return ok();
 }
 

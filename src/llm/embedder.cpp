@@ -72,8 +72,9 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::batch(const std::vector<
   request.headers.emplace_back("Accept", "application/json");
   if (!endpoint_.api_key.empty())
     request.headers.emplace_back("Authorization", "Bearer " + endpoint_.api_key);
-  request.body = json{{"model", endpoint_.model}, {"input", input}, {"encoding_format", "float"}}
-                     .dump(-1, ' ', false, json::error_handler_t::replace);
+  request.body =
+      json{{"model", endpoint_.model}, {"input", input}, {"encoding_format", "float"}}.dump(
+          -1, ' ', false, json::error_handler_t::replace);
   request.timeout_ms = static_cast<long>(endpoint_.timeout_ms);
   const std::string where = " (" + url_ + ", set in " + endpoint_.source + ")";
   Error last = unavailable("no attempt");
@@ -88,8 +89,8 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::batch(const std::vector<
     }
     const int status = response->status;
     if (status == 401 || status == 403)
-      return forbidden("the embedding service refused the API key (HTTP " +
-                       std::to_string(status) + ")" + where);
+      return forbidden("the embedding service refused the API key (HTTP " + std::to_string(status) +
+                       ")" + where);
     if (status == 408 || status == 429 || status >= 500) {
       last = unavailable("the embedding service answered HTTP " + std::to_string(status) + ": " +
                          said_by_service(response->body) + where);
@@ -106,8 +107,9 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::batch(const std::vector<
     std::vector<std::vector<float>> out(end - begin);
     for (std::size_t i = 0; i < doc["data"].size(); ++i) {
       const auto& item = doc["data"][i];
-      const std::size_t index =
-          item.contains("index") && item["index"].is_number_unsigned() ? item["index"].get<std::size_t>() : i;
+      const std::size_t index = item.contains("index") && item["index"].is_number_unsigned()
+                                    ? item["index"].get<std::size_t>()
+                                    : i;
       if (index >= out.size() || !item["embedding"].is_array() || item["embedding"].empty())
         return unavailable("the embedding service's answer has a malformed embedding" + where);
       auto& v = out[index];

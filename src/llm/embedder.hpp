@@ -53,8 +53,7 @@ class OpenAiEmbedder final : public Embedder {
 
  private:
   Result<std::vector<std::vector<float>>> batch(const std::vector<std::string>& texts,
-                                                std::size_t begin, std::size_t end,
-                                                EmbedRole role);
+                                                std::size_t begin, std::size_t end, EmbedRole role);
   net::HttpClient& http_;
   EmbeddingEndpoint endpoint_;
   std::string url_;

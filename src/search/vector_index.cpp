@@ -119,8 +119,8 @@ Result<VectorIndex::Opened> VectorIndex::open(const fs::path& path, const std::s
   if (!sum || hex64(*sum) != meta["fnv1a64"].get<std::string>())
     return damaged("its checksum does not match");
   try {
-    out.index->impl_->hnsw = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-        &out.index->impl_->space, path.string());
+    out.index->impl_->hnsw =
+        std::make_unique<hnswlib::HierarchicalNSW<float>>(&out.index->impl_->space, path.string());
     out.index->impl_->hnsw->setEf(static_cast<std::size_t>(options.ef_search));
   } catch (const std::exception& e) {
     auto fresh = create(model, dims, options);
@@ -262,9 +262,8 @@ Status VectorIndex::save() const {
   std::size_t count = 0;
   for (const auto& [label, internal] : impl_->hnsw->label_lookup_)
     count += impl_->hnsw->isMarkedDeleted(internal) ? 0 : 1;
-  const nlohmann::json meta = {{"format", kFormat},     {"model", model_},
-                               {"dims", dims_},         {"count", count},
-                               {"bytes", bytes},        {"fnv1a64", hex64(*sum)}};
+  const nlohmann::json meta = {{"format", kFormat}, {"model", model_}, {"dims", dims_},
+                               {"count", count},    {"bytes", bytes},  {"fnv1a64", hex64(*sum)}};
   {
     std::ofstream out(meta_tmp, std::ios::trunc);
     out << meta.dump(2) << "\n";

@@ -47,8 +47,8 @@ class VectorIndex {
   // Loads the index at `path` when its metadata names `model` and `dims` and its checksum
   // matches; otherwise returns an empty index and the reason. Errors only for invalid
   // arguments (dims < 1, empty model).
-  static Result<Opened> open(const std::filesystem::path& path, const std::string& model,
-                             int dims, HnswOptions options = {});
+  static Result<Opened> open(const std::filesystem::path& path, const std::string& model, int dims,
+                             HnswOptions options = {});
   // An empty index that is saved nowhere until save_as(); for benchmarks and tests.
   static Result<std::unique_ptr<VectorIndex>> create(const std::string& model, int dims,
                                                      HnswOptions options = {});

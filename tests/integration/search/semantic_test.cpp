@@ -108,8 +108,9 @@ TEST_F(SemanticTest, HybridKeepsExactMatchesOnTopAndGroupsByEpisode) {
       const auto& a = r->hits[i];
       const auto& b = r->hits[j];
       if (a.kind == HitKind::Episode || b.kind == HitKind::Episode) continue;
-      if (a.episode_id == b.episode_id)
+      if (a.episode_id == b.episode_id) {
         EXPECT_FALSE(a.start_ms < b.end_ms && b.start_ms < a.end_ms);
+      }
     }
 }
 
@@ -215,7 +216,7 @@ TEST_F(SemanticTest, SimilarMomentsComeFromOtherEpisodes) {
 TEST_F(SemanticTest, AnUnreachableServiceFallsBackToFullTextAndSaysSo) {
   llm::EmbeddingEndpoint endpoint;
   endpoint.url = "http://127.0.0.1:9/v1";  // discard port: nothing listens
-  endpoint.model = "multilingual-e5-small";
+  endpoint.model = "another-model";        // so the passages have no vector of it yet
   endpoint.timeout_ms = 2'000;
   llm::OpenAiEmbedder down(*http_, endpoint);
   SearchServiceOptions options;
