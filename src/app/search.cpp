@@ -196,28 +196,35 @@ Result<std::vector<SearchHit>> SearchService::nearest(const std::vector<float>& 
                                                       std::optional<Id> skip_episode) {
   auto index = vector_index(static_cast<int>(vector.size()));
   if (!index) return index.error();
-  // Filters (the user's podcasts, dates, a skipped episode) are applied after the index, so
-  // ask it for more than will be kept.
-  const int k = std::max(limit * 10, 100);
-  auto near = (*index)->search(vector, k);
-  if (!near) return near.error();
-  std::vector<Id> ids;
-  std::unordered_map<Id, float> similarity;
-  for (const auto& hit : *near) {
-    ids.push_back(hit.id);
-    similarity[hit.id] = hit.similarity;
+  // Filters (the user's podcasts, dates, a skipped episode) are applied after the index:
+  // ask it for twice what is wanted, and when the filters leave too few, for eight times
+  // more, until the index has no more to give. (A first ask of ten times the page made
+  // every query pay for a candidate list ten times as long, to serve the rare narrow filter.)
+  constexpr int kMaxCandidates = 20'000;
+  int k = std::max(limit * 2, 40);
+  while (true) {
+    auto near = (*index)->search(vector, k);
+    if (!near) return near.error();
+    std::vector<Id> ids;
+    std::unordered_map<Id, float> similarity;
+    for (const auto& hit : *near) {
+      ids.push_back(hit.id);
+      similarity[hit.id] = hit.similarity;
+    }
+    auto hits = store_.search().passage_hits(ids, scope);
+    if (!hits) return hits.error();
+    std::vector<SearchHit> out;
+    for (auto& hit : *hits) {
+      if (skip_episode && hit.episode_id == *skip_episode) continue;
+      hit.score = similarity[hit.ref_id];  // the snippet is still the whole text
+      out.push_back(std::move(hit));
+      if (static_cast<int>(out.size()) >= limit) break;
+    }
+    if (static_cast<int>(out.size()) >= limit || static_cast<int>(near->size()) < k ||
+        k >= kMaxCandidates)
+      return out;
+    k = std::min(k * 8, kMaxCandidates);
   }
-  auto hits = store_.search().passage_hits(ids, scope);
-  if (!hits) return hits.error();
-  std::vector<SearchHit> out;
-  for (auto& hit : *hits) {
-    if (skip_episode && hit.episode_id == *skip_episode) continue;
-    hit.score = similarity[hit.ref_id];
-    hit.snippet = passage_snippet(hit.snippet);
-    out.push_back(std::move(hit));
-    if (static_cast<int>(out.size()) >= limit) break;
-  }
-  return out;
 }
 
 Result<std::vector<SearchHit>> SearchService::semantic_hits(const TextQuery& query,
@@ -228,12 +235,13 @@ Result<std::vector<SearchHit>> SearchService::semantic_hits(const TextQuery& que
   auto hits = nearest(vectors->front(), scope, limit, std::nullopt);
   if (!hits) return hits.error();
   // Exclusions hold for meaning search too: drop passages that contain an excluded term.
+  // (nearest() leaves the whole passage in the snippet, so the test sees all of it.)
   TextQuery exclusions;
   for (const auto& term : query.terms) {
     if (term.exclude) exclusions.terms.push_back(term);
   }
-  if (exclusions.terms.empty()) return hits;
   std::erase_if(*hits, [&](const SearchHit& hit) {
+    if (exclusions.terms.empty()) return false;
     const std::string lower = text::to_lower_ascii(hit.snippet);
     for (const auto& term : exclusions.terms) {
       std::string phrase;
@@ -242,6 +250,7 @@ Result<std::vector<SearchHit>> SearchService::semantic_hits(const TextQuery& que
     }
     return false;
   });
+  for (auto& hit : *hits) hit.snippet = passage_snippet(hit.snippet);
   return hits;
 }
 
@@ -321,6 +330,7 @@ Result<SearchResponse> SearchService::similar_to_range(const SearchScope& scope,
   if (!hits) return hits.error();
   auto kept = search::drop_overlapping(*hits);
   if (static_cast<int>(kept.size()) > limit) kept.resize(limit);
+  for (auto& hit : kept) hit.snippet = passage_snippet(hit.snippet);
   SearchResponse response;
   response.mode = SearchMode::Semantic;
   response.hits = std::move(kept);
@@ -342,9 +352,28 @@ Result<IndexStats> SearchService::index_episode(Id episode_id) {
   if (!transcript) return transcript.error();
   std::vector<Passage> passages;
   if (*transcript) passages = search::make_passages(**transcript);
+  auto before = store_.search().passages(episode_id);
+  if (!before) return before.error();
   auto stored =
       store_.search().replace_episode(episode_id, passages, episode->title, plain_notes(*episode));
   if (!stored) return stored.error();
+  // Passages that changed were replaced (new ids; their vectors went with them): the vector
+  // index forgets the old ids now rather than at its next start.
+  {
+    std::unordered_set<Id> kept;
+    for (const auto& p : *stored) kept.insert(p.id);
+    std::shared_ptr<search::VectorIndex> index;
+    {
+      std::lock_guard lock(index_mutex_);
+      index = index_;
+    }
+    for (const auto& p : *before) {
+      if (index && !kept.contains(p.id) && index->contains(p.id)) {
+        index->remove(p.id);
+        dirty_ = true;
+      }
+    }
+  }
   IndexStats stats;
   stats.episodes = 1;
   stats.passages = static_cast<int>(stored->size());

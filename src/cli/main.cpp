@@ -150,7 +150,8 @@ int main(int argc, char** argv) {
 
   Id similar_snip = 0;
   int similar_limit = 10;
-  auto* similar = cli.add_subcommand("similar", "Moments like one of your snips, in other episodes");
+  auto* similar =
+      cli.add_subcommand("similar", "Moments like one of your snips, in other episodes");
   similar->add_option("snip", similar_snip, "Snip id")->required();
   similar->add_option("-n,--limit", similar_limit, "At most this many (default: 10)");
   json_flag(similar);

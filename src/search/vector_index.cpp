@@ -2,12 +2,15 @@
 
 #include <hnswlib/hnswlib.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <system_error>
+#include <thread>
+#include <unordered_set>
 
 namespace hark::search {
 namespace fs = std::filesystem;
@@ -162,12 +165,34 @@ Status VectorIndex::add_all(const std::vector<std::pair<Id, std::vector<float>>>
   }
   std::unique_lock lock(mutex_);
   HARK_TRY(reserve_locked(items.size()));
-  try {
-    for (std::size_t i = 0; i < items.size(); ++i)
-      impl_->hnsw->addPoint(normalized[i].data(), static_cast<hnswlib::labeltype>(items[i].first));
-  } catch (const std::exception& e) {
-    return internal_error(std::string("cannot add to the vector index: ") + e.what());
-  }
+  // hnswlib inserts distinct labels concurrently (per-node locks), so a big batch (a rebuild)
+  // is spread over the cores; ids in one batch are distinct (the store's passage ids).
+  std::unordered_set<Id> distinct;
+  for (const auto& item : items) distinct.insert(item.first);
+  const std::size_t threads =
+      distinct.size() == items.size() && items.size() >= 1024
+          ? std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8)
+          : 1;
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::string error;
+  auto work = [&] {
+    for (std::size_t i = next++; i < items.size(); i = next++) {
+      try {
+        impl_->hnsw->addPoint(normalized[i].data(),
+                              static_cast<hnswlib::labeltype>(items[i].first));
+      } catch (const std::exception& e) {
+        std::lock_guard guard(error_mutex);
+        if (error.empty()) error = e.what();
+        next = items.size();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (!error.empty()) return internal_error("cannot add to the vector index: " + error);
   return ok();
 }
 
@@ -216,14 +241,8 @@ Result<std::vector<VectorHit>> VectorIndex::search(const std::vector<float>& que
   auto& h = *impl_->hnsw;
   if (k < 1 || h.cur_element_count == 0) return hits;
   try {
-    // ef is per index; a query asking for more than it holds gets a larger one for itself.
-    if (static_cast<std::size_t>(k) > h.ef_) {
-      lock.unlock();
-      std::unique_lock writer(mutex_);
-      h.setEf(static_cast<std::size_t>(std::max(k, options_.ef_search)));
-      writer.unlock();
-      lock.lock();
-    }
+    // hnswlib searches with max(ef, k) candidates: a query asking for more than ef gets a
+    // longer list for itself, and the index's ef stays as configured.
     auto result = h.searchKnn(q.data(), static_cast<std::size_t>(k));
     hits.resize(result.size());
     for (std::size_t i = result.size(); i-- > 0;) {

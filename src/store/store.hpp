@@ -480,8 +480,9 @@ class SearchRepo {
   virtual Result<std::optional<StoredVector>> vector(const std::string& model, Id passage_id) = 0;
   // Passages (of one episode, when given) that have no vector of `model` yet, ascending id,
   // at most `limit`.
-  virtual Result<std::vector<StoredPassage>> passages_without_vector(
-      const std::string& model, std::optional<Id> episode_id, int limit) = 0;
+  virtual Result<std::vector<StoredPassage>> passages_without_vector(const std::string& model,
+                                                                     std::optional<Id> episode_id,
+                                                                     int limit) = 0;
   // The ids of the passages that have a vector of `model`, ascending.
   virtual Result<std::vector<Id>> vector_ids(const std::string& model) = 0;
 };

@@ -58,19 +58,27 @@ void bind_scope(Statement& stmt, const SearchScope& scope) {
 
 constexpr std::string_view kHitColumns = "e.id, e.podcast_id, pc.title, e.title, e.published_at ";
 
+// The best passages first, then titles and snippets for those only: FTS5 ranks the matches
+// itself (ORDER BY rank, BM25), and SQLite computes every result column of every row before
+// it sorts, so snippet() in the ranking query ran over every passage with a common word.
 const std::string& passages_sql() {
   static const std::string sql =
-      "SELECT p.id, " + std::string(kHitColumns) +
-      ", p.start_ms, p.end_ms, p.speaker, "
-      "snippet(search_passages_fts, 0, char(2), char(3), '…', 32), "
-      "bm25(search_passages_fts) "
+      "WITH top AS (SELECT search_passages_fts.rowid AS id, search_passages_fts.rank AS score "
       "FROM search_passages_fts "
       "JOIN search_passages p ON p.id = search_passages_fts.rowid "
-      "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
+      "JOIN episodes e ON e.id = p.episode_id "
       "WHERE search_passages_fts MATCH ?1" +
       std::string(kScopeSql) +
       " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE) "
-      "ORDER BY bm25(search_passages_fts) LIMIT ?7";
+      "ORDER BY search_passages_fts.rank LIMIT ?7) "
+      "SELECT p.id, " +
+      std::string(kHitColumns) +
+      ", p.start_ms, p.end_ms, p.speaker, "
+      "snippet(search_passages_fts, 0, char(2), char(3), '…', 32), top.score "
+      "FROM top JOIN search_passages_fts ON search_passages_fts.rowid = top.id "
+      "JOIN search_passages p ON p.id = top.id "
+      "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
+      "WHERE search_passages_fts MATCH ?1 ORDER BY top.score";
   return sql;
 }
 
@@ -331,13 +339,21 @@ Result<std::optional<StoredVector>> SqliteSearchRepo::vector(const std::string& 
 
 Result<std::vector<StoredPassage>> SqliteSearchRepo::passages_without_vector(
     const std::string& model, std::optional<Id> episode_id, int limit) {
+  // Two statements, so one episode's passages are found by the (episode_id, seq) index
+  // instead of a scan of every passage (the index step runs this once per episode).
   return db_.read([&](Connection& conn) {
-    auto stmt = conn.prepare(
+    constexpr std::string_view kSelect =
         "SELECT p.id, p.episode_id, p.seq, p.start_ms, p.end_ms, p.speaker, p.text "
         "FROM search_passages p LEFT JOIN search_vectors v ON v.passage_id = p.id "
-        "WHERE (v.passage_id IS NULL OR v.model <> ?1) AND (?2 IS NULL OR p.episode_id = ?2) "
-        "ORDER BY p.id LIMIT ?3");
-    stmt.bind_all(model, episode_id, limit);
+        "WHERE (v.passage_id IS NULL OR v.model <> ?1) ";
+    if (episode_id) {
+      auto stmt =
+          conn.prepare(std::string(kSelect) + "AND p.episode_id = ?2 ORDER BY p.id LIMIT ?3");
+      stmt.bind_all(model, *episode_id, limit);
+      return collect_all(stmt, read_passage);
+    }
+    auto stmt = conn.prepare(std::string(kSelect) + "ORDER BY p.id LIMIT ?2");
+    stmt.bind_all(model, limit);
     return collect_all(stmt, read_passage);
   });
 }

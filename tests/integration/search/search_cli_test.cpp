@@ -49,6 +49,20 @@ TEST(SearchCli, ProcessIndexesAndSearchLandsOnTheMoment) {
   EXPECT_NE(hit["snippet_html"].get<std::string>().find("<mark>hippocampus</mark>"),
             std::string::npos);
 
+  // Hybrid (the default) without an embedding service is full-text, and the JSON says so;
+  // semantic is an error that names what to configure.
+  auto hybrid = run({"search", "hippocampus", "--json"});
+  ASSERT_EQ(hybrid.exit_code, 0) << hybrid.err;
+  const auto hybrid_body = nlohmann::json::parse(hybrid.out);
+  EXPECT_EQ(hybrid_body["mode"], "lexical");
+  ASSERT_TRUE(hybrid_body["notice"].is_string()) << hybrid.out;
+  EXPECT_NE(hybrid_body["notice"].get<std::string>().find("no embedding service"),
+            std::string::npos);
+  EXPECT_EQ(hybrid_body["results"], body["results"]);
+  auto semantic = run({"search", "hippocampus", "--mode", "semantic"});
+  EXPECT_EQ(semantic.exit_code, 1);
+  EXPECT_NE(semantic.err.find("[embeddings]"), std::string::npos) << semantic.err;
+
   // For people: titles, the time, the matched word marked.
   auto text = run({"search", "hippocampus", "--mode", "lexical"});
   ASSERT_EQ(text.exit_code, 0) << text.err;

@@ -2,7 +2,9 @@
 // (scripts/embeddings-service: multilingual-e5-small), and the HNSW index file: persisted,
 // rebuilt with a warning when damaged or missing, rebuilt when the model changes.
 #include <fstream>
+#include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "net/http_client.hpp"
 #include "search_fixture.hpp"
 
@@ -125,11 +127,66 @@ TEST_F(SemanticTest, FiltersAndDeletionHoldForMeaningSearch) {
   r = run("insomnia remedies", SearchMode::Semantic);
   ASSERT_TRUE(r);
   for (const auto& h : r->hits) EXPECT_NE(h.episode_id, bread_);
-  // A new process: the index no longer holds the deleted episode's passages.
+  // A new process: the index no longer holds the deleted episode's passages (the file's
+  // metadata counts what is left: the other episode's passages).
   reopen();
   auto after = run("insomnia remedies", SearchMode::Hybrid);
   ASSERT_TRUE(after);
   for (const auto& h : after->hits) EXPECT_NE(h.episode_id, bread_);
+  ASSERT_TRUE(search_->flush());
+  auto money = store_->search().passages(money_);
+  ASSERT_TRUE(money);
+  const auto meta =
+      nlohmann::json::parse(hark::testing::read_file(dir_ / "search" / "vectors.hnsw.json"));
+  EXPECT_EQ(meta["count"], money->size());
+  EXPECT_EQ(meta["model"], "multilingual-e5-small");
+  EXPECT_EQ(meta["dims"], 384);
+}
+
+TEST_F(SemanticTest, AReindexedEpisodeLeavesNoStaleVectorsInTheIndex) {
+  // The transcript changes: its passages are replaced (new ids), the old ids leave the index
+  // at once and the new ones are embedded.
+  auto passages = store_->search().passages(money_);
+  ASSERT_TRUE(passages);
+  auto transcript = store_->transcripts().find(money_);
+  ASSERT_TRUE(transcript && *transcript);
+  auto changed = **transcript;
+  ASSERT_FALSE(changed.segments.empty());
+  changed.segments.front().text += " And that is the whole trick.";
+  ASSERT_TRUE(store_->transcripts().replace(money_, changed));
+  auto stats = search_->index_episode(money_);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->embedded, static_cast<int>(passages->size()));
+  ASSERT_TRUE(search_->flush());
+  const auto meta =
+      nlohmann::json::parse(hark::testing::read_file(dir_ / "search" / "vectors.hnsw.json"));
+  EXPECT_EQ(meta["count"], 7);
+  EXPECT_EQ(top("retirement nest egg growth", SearchMode::Semantic).episode_id, money_);
+}
+
+TEST_F(SemanticTest, HostileQueriesAreClearErrorsOrResultsInEveryMode) {
+  for (const auto mode : {SearchMode::Semantic, SearchMode::Hybrid}) {
+    SCOPED_TRACE(std::string(to_string(mode)));
+    for (const std::string& q :
+         std::vector<std::string>{"", "   ", "\"", "-bread", "()*:^", std::string(10 * 1024, 'x'),
+                                  std::string(1000, '"')}) {
+      auto r = run(q, mode);
+      ASSERT_FALSE(r) << q.substr(0, 20);
+      EXPECT_EQ(r.error().code, ErrorCode::InvalidInput) << r.error().message;
+    }
+    for (const std::string q :
+         {"\"rose beautifully", "NEAR(bread, 2)", "text:bread", "bread AND OR", "🍞 bread",
+          "the of and", "bread*", "sourdough -crust", "a", "{col}: x^2 OR y*"}) {
+      auto r = run(q, mode);
+      ASSERT_TRUE(r) << q << ": " << r.error().message;
+      EXPECT_EQ(r->mode, mode) << q;
+    }
+  }
+  // Exclusions hold for meaning search too.
+  auto r = run("insomnia remedies -sleep", SearchMode::Semantic);
+  ASSERT_TRUE(r) << r.error().message;
+  for (const auto& h : r->hits)
+    EXPECT_EQ(text::to_lower_ascii(h.snippet).find("sleep"), std::string::npos) << h.snippet;
 }
 
 TEST_F(SemanticTest, ADamagedIndexFileIsRebuiltWithAWarning) {
