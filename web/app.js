@@ -303,6 +303,7 @@ async function pagePodcast(token, id) {
   setTitle(pod.title);
   const list = h('ul', { class: 'ep-list' });
   let offset = 0;
+  let next = null;
   const more = h('button', { type: 'button', class: 'btn' }, 'Show more episodes');
   const add = (page) => {
     for (const ep of page.episodes || []) {
@@ -313,11 +314,13 @@ async function pagePodcast(token, id) {
       list.appendChild(li);
     }
     offset += (page.episodes || []).length;
-    more.hidden = offset >= (page.total || 0);
+    next = page.next_cursor || null;
+    more.hidden = !next || offset >= (page.total || 0);
   };
   more.addEventListener('click', async () => {
     more.disabled = true;
-    try { add(await api(`/api/podcasts/${id}/episodes?limit=${PAGE}&offset=${offset}`)); } catch (e) { showError(e); }
+    // By cursor: the next page starts after the last episode shown, even if new ones arrived.
+    try { add(await api(`/api/podcasts/${id}/episodes?limit=${PAGE}&cursor=${encodeURIComponent(next)}`)); } catch (e) { showError(e); }
     more.disabled = false;
   });
   add(first);

@@ -22,16 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<json> episode_list(Context& ctx, Id user_id, const std::vector<Episode>& episodes) {
-  json list = json::array();
-  for (const auto& e : episodes) {
-    auto extras = episode_extras(ctx, user_id, e);
-    if (!extras) return extras.error();
-    list.push_back(episode_json(e, *extras));
-  }
-  return list;
-}
-
 fs::path peaks_dir(const Context& ctx) {
   return ctx.options.peaks_dir.empty() ? ctx.app.config().data_dir / "cache" / "peaks"
                                        : ctx.options.peaks_dir;
@@ -48,11 +38,20 @@ Response handle_list_episodes(const Request& request, Context& ctx) {
   if (!limit) return error_response(limit.error());
   auto offset = int_query(request, "offset", 0, 1'000'000'000);
   if (!offset) return error_response(offset.error());
-  auto episodes = ctx.app.store().episodes().page_for_user(request.user_id(), *limit, *offset);
+  auto cursor = cursor_query(request);
+  if (!cursor) return error_response(cursor.error());
+  if (*cursor && *offset > 0)
+    return error_response(invalid_input("send either 'cursor' or 'offset', not both"));
+  auto& episodes_repo = ctx.app.store().episodes();
+  auto episodes = *cursor ? episodes_repo.page_for_user_after(request.user_id(), *limit, **cursor)
+                          : episodes_repo.page_for_user(request.user_id(), *limit, *offset);
   if (!episodes) return error_response(episodes.error());
-  auto list = episode_list(ctx, request.user_id(), *episodes);
+  auto list = episode_list_json(ctx, request.user_id(), *episodes);
   if (!list) return error_response(list.error());
-  return json_response(200, {{"episodes", *list}, {"limit", *limit}, {"offset", *offset}});
+  return json_response(200, {{"episodes", *list},
+                             {"limit", *limit},
+                             {"offset", *offset},
+                             {"next_cursor", next_cursor_json(*episodes, *limit)}});
 }
 
 Response handle_list_in_progress(const Request& request, Context& ctx) {
@@ -71,7 +70,7 @@ Response handle_list_in_progress(const Request& request, Context& ctx) {
     if (!e) return error_response(e.error());
     episodes.push_back(std::move(*e));
   }
-  auto list = episode_list(ctx, request.user_id(), episodes);
+  auto list = episode_list_json(ctx, request.user_id(), episodes);
   if (!list) return error_response(list.error());
   return json_response(200, {{"episodes", *list}});
 }

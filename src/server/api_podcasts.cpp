@@ -118,19 +118,21 @@ Response handle_list_podcast_episodes(const Request& request, Context& ctx) {
   if (!limit) return error_response(limit.error());
   auto offset = int_query(request, "offset", 0, 1'000'000'000);
   if (!offset) return error_response(offset.error());
-  auto& store = ctx.app.store();
-  auto episodes = store.episodes().page(podcast->id, *limit, *offset);
+  auto cursor = cursor_query(request);
+  if (!cursor) return error_response(cursor.error());
+  if (*cursor && *offset > 0)
+    return error_response(invalid_input("send either 'cursor' or 'offset', not both"));
+  auto& repo = ctx.app.store().episodes();
+  auto episodes = *cursor ? repo.page_after(podcast->id, *limit, **cursor)
+                          : repo.page(podcast->id, *limit, *offset);
   if (!episodes) return error_response(episodes.error());
-  json list = json::array();
-  for (const auto& e : *episodes) {
-    auto extras = episode_extras(ctx, request.user_id(), e);
-    if (!extras) return error_response(extras.error());
-    list.push_back(episode_json(e, *extras));
-  }
-  return json_response(200, {{"episodes", list},
+  auto list = episode_list_json(ctx, request.user_id(), *episodes);
+  if (!list) return error_response(list.error());
+  return json_response(200, {{"episodes", *list},
                              {"total", podcast->episode_count},
                              {"limit", *limit},
-                             {"offset", *offset}});
+                             {"offset", *offset},
+                             {"next_cursor", next_cursor_json(*episodes, *limit)}});
 }
 
 }  // namespace hark::server

@@ -100,22 +100,74 @@ Result<Episode> visible_episode(Context& ctx, const Request& request) {
   return store.episodes().find(*id);
 }
 
-Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode) {
-  auto& store = ctx.app.store();
+namespace {
+
+EpisodeExtras extras_of(const Episode& episode, store::EpisodeUserState state) {
   EpisodeExtras x;
-  auto position = store.positions().find(user_id, episode.id);
-  if (!position) return position.error();
-  x.position = *position;
-  auto transcript = store.transcripts().exists(episode.id);
-  if (!transcript) return transcript.error();
-  x.transcript_ready = *transcript;
-  auto chapters = store.chapters().list(episode.id);
-  if (!chapters) return chapters.error();
-  x.chapter_count = static_cast<int>(chapters->size());
+  x.position = std::move(state.position);
+  x.transcript_ready = state.transcript_ready;
+  x.chapter_count = state.chapter_count;
   std::error_code ec;
   x.downloaded =
       !episode.download_path.empty() && std::filesystem::is_regular_file(episode.download_path, ec);
   return x;
+}
+
+}  // namespace
+
+Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode) {
+  auto states = ctx.app.store().episodes().user_states(user_id, {episode.id});
+  if (!states) return states.error();
+  if (states->size() != 1) return internal_error("no listening state for one episode");
+  return extras_of(episode, std::move(states->front()));
+}
+
+Result<json> episode_list_json(Context& ctx, Id user_id, const std::vector<Episode>& episodes) {
+  std::vector<Id> ids;
+  ids.reserve(episodes.size());
+  for (const auto& e : episodes) ids.push_back(e.id);
+  auto states = ctx.app.store().episodes().user_states(user_id, ids);
+  if (!states) return states.error();
+  if (states->size() != episodes.size())
+    return internal_error("listening states do not match the episodes");
+  json list = json::array();
+  for (std::size_t i = 0; i < episodes.size(); ++i)
+    list.push_back(episode_json(episodes[i], extras_of(episodes[i], std::move((*states)[i]))));
+  return list;
+}
+
+std::string cursor_text(const store::EpisodeCursor& cursor) {
+  return (cursor.published_at ? std::to_string(*cursor.published_at) : std::string("n")) + "." +
+         std::to_string(cursor.id);
+}
+
+Result<std::optional<store::EpisodeCursor>> cursor_query(const Request& request) {
+  const auto v = request.query_value("cursor");
+  if (!v || v->empty()) return std::optional<store::EpisodeCursor>();
+  const auto bad = [] {
+    return invalid_input("'cursor' must be a next_cursor value from an earlier page");
+  };
+  const auto dot = v->find('.');
+  if (dot == std::string::npos) return bad();
+  const auto parse = [](std::string_view s, std::int64_t& out) {
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
+  };
+  store::EpisodeCursor c;
+  const std::string_view text(*v);
+  const auto date = text.substr(0, dot);
+  if (date != "n") {
+    std::int64_t at = 0;
+    if (!parse(date, at)) return bad();
+    c.published_at = at;
+  }
+  if (!parse(text.substr(dot + 1), c.id) || c.id <= 0) return bad();
+  return std::optional<store::EpisodeCursor>(c);
+}
+
+json next_cursor_json(const std::vector<Episode>& page, int limit) {
+  if (limit <= 0 || page.size() < static_cast<std::size_t>(limit)) return nullptr;
+  return cursor_text(store::cursor_of(page.back()));
 }
 
 std::string public_base_url(const Context& ctx, const Request& request) {

@@ -52,5 +52,15 @@ std::string attachment_disposition(std::string_view name);
 
 // Position, transcript and chapter facts for one episode and user.
 Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode);
+// The listing JSON of a page of episodes, the user's state for all of them read at once.
+Result<nlohmann::json> episode_list_json(Context& ctx, Id user_id,
+                                         const std::vector<Episode>& episodes);
+
+// Keyset paging. A cursor is opaque to clients: "<published_at>.<id>" ("n.<id>" when the
+// episode is undated). ?cursor= absent or empty: nullopt; malformed: InvalidInput.
+std::string cursor_text(const store::EpisodeCursor& cursor);
+Result<std::optional<store::EpisodeCursor>> cursor_query(const Request& request);
+// A page's next_cursor: the last episode's cursor when the page is full, else null (no more).
+nlohmann::json next_cursor_json(const std::vector<Episode>& page, int limit);
 
 }  // namespace hark::server

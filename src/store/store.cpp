@@ -2,6 +2,10 @@
 
 namespace hark::store {
 
+EpisodeCursor cursor_of(const Episode& episode) {
+  return {episode.published_at, episode.id};
+}
+
 // These spellings are also the values of the jobs.state column.
 std::string_view to_string(JobState s) {
   switch (s) {

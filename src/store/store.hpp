@@ -80,6 +80,17 @@ struct UpsertCounts {
   std::vector<Id> added_ids;  // ids of the added episodes, in input order
 };
 
+// Where a keyset page of episodes starts: right after this episode in the newest-first
+// order (published_at descending, undated last, then id descending). Unlike an offset it
+// stays put when episodes are added, and finding the page costs the same at any depth.
+struct EpisodeCursor {
+  std::optional<Millis> published_at{};  // the episode's; nullopt when it is undated
+  Id id = 0;
+};
+EpisodeCursor cursor_of(const Episode& episode);
+
+struct EpisodeUserState;  // below, after Position
+
 class EpisodeRepo {
  public:
   virtual ~EpisodeRepo() = default;
@@ -98,6 +109,16 @@ class EpisodeRepo {
   virtual Result<std::vector<Episode>> page(Id podcast_id, int limit, int offset) = 0;
   // The newest episodes of the podcasts `user_id` subscribes to, same order, paged.
   virtual Result<std::vector<Episode>> page_for_user(Id user_id, int limit, int offset) = 0;
+  // Keyset pages in the same order: the `limit` episodes that come after `after`.
+  virtual Result<std::vector<Episode>> page_after(Id podcast_id, int limit,
+                                                  const EpisodeCursor& after) = 0;
+  virtual Result<std::vector<Episode>> page_for_user_after(Id user_id, int limit,
+                                                           const EpisodeCursor& after) = 0;
+  // What a listing shows about each episode for `user_id` (position, transcript, chapters),
+  // for a whole page in one query: one entry per id, in the order given; unknown ids get
+  // an empty state.
+  virtual Result<std::vector<EpisodeUserState>> user_states(Id user_id,
+                                                            const std::vector<Id>& episode_ids) = 0;
   virtual Status set_download(Id episode_id, const std::string& path, std::int64_t size) = 0;
 };
 
@@ -170,6 +191,13 @@ struct Position {
   std::optional<Millis> duration_ms{};  // as the player measured it
   bool played = false;
   Millis updated_at = 0;
+};
+
+struct EpisodeUserState {
+  Id episode_id = 0;
+  std::optional<Position> position{};  // none until the user plays it
+  bool transcript_ready = false;
+  int chapter_count = 0;
 };
 
 class PositionRepo {

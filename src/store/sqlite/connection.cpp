@@ -115,6 +115,13 @@ Status Statement::run() {
   }
 }
 
+Status Statement::reset() {
+  if (pending_) return *pending_;
+  sqlite3_reset(stmt_);  // reports the last step's error, which step() has returned already
+  sqlite3_clear_bindings(stmt_);
+  return ok();
+}
+
 std::int64_t Statement::int64(int col) const {
   return sqlite3_column_int64(stmt_, col);
 }

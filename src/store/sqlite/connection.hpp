@@ -71,6 +71,9 @@ class Statement {
 
   // Executes a statement that returns no rows that the caller cares about.
   Status run();
+  // Makes the statement ready to run again, bindings cleared: one prepared statement for a
+  // loop over many ids, inside one read transaction.
+  Status reset();
 
   // Column getters (0-based). NULL reads as 0 / "" unless the getter is optional.
   [[nodiscard]] std::int64_t int64(int col) const;

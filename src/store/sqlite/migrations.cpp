@@ -381,6 +381,31 @@ CREATE TABLE feed_tokens (
 );
 )sql";
 
+// Each podcast's episode count, kept by triggers so that listing podcasts reads a column
+// instead of counting every podcast's episodes per request (3.4 ms for 100,000 episodes).
+// Triggers rather than code in the repository: cascades from deleting a podcast and any
+// other writer (the CLI next to a server) keep it right too. And all episodes newest first
+// with their podcast in one index, so a subscriber's newest episodes are found by walking
+// it (and checking the subscription) instead of sorting every subscribed episode; it
+// replaces episodes_by_published, its prefix.
+constexpr std::string_view kV9 = R"sql(
+ALTER TABLE podcasts ADD COLUMN episode_count INTEGER NOT NULL DEFAULT 0;
+UPDATE podcasts SET episode_count = (SELECT count(*) FROM episodes e WHERE e.podcast_id = podcasts.id);
+CREATE TRIGGER episodes_count_ai AFTER INSERT ON episodes BEGIN
+  UPDATE podcasts SET episode_count = episode_count + 1 WHERE id = NEW.podcast_id;
+END;
+CREATE TRIGGER episodes_count_ad AFTER DELETE ON episodes BEGIN
+  UPDATE podcasts SET episode_count = episode_count - 1 WHERE id = OLD.podcast_id;
+END;
+CREATE TRIGGER episodes_count_au AFTER UPDATE OF podcast_id ON episodes
+WHEN OLD.podcast_id IS NOT NEW.podcast_id BEGIN
+  UPDATE podcasts SET episode_count = episode_count - 1 WHERE id = OLD.podcast_id;
+  UPDATE podcasts SET episode_count = episode_count + 1 WHERE id = NEW.podcast_id;
+END;
+DROP INDEX episodes_by_published;
+CREATE INDEX episodes_by_published_podcast ON episodes (published_at DESC, id DESC, podcast_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
@@ -390,6 +415,8 @@ constexpr std::array kMigrations = {
     Migration{6, "search (passages, episode documents and snips in FTS5; passage vectors)", kV6},
     Migration{7, "export state (what was sent to Readwise, Notion, ...)", kV7},
     Migration{8, "snips RSS feed tokens", kV8},
+    Migration{9, "podcasts: episode counts kept by triggers; episodes newest first with podcast",
+              kV9},
 };
 
 constexpr bool versions_are_contiguous() {

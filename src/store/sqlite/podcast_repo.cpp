@@ -5,14 +5,12 @@
 namespace hark::store::sqlite {
 namespace {
 
-// The episode count comes from a correlated subquery served by the
-// episodes_by_podcast_published index: one statement for any number of podcasts.
+// The episode count is a column kept by triggers (migration 9).
 constexpr std::string_view kSelectPodcast =
     "SELECT p.id, p.feed_url, p.title, p.author, p.description, p.link, p.image_url, "
     "p.language, p.explicit_content, p.podcast_guid, p.locked, p.locked_owner, "
     "p.new_feed_url, p.persons, p.etag, p.last_modified, p.last_fetched_at, "
-    "p.last_success_at, p.last_error, "
-    "(SELECT count(*) FROM episodes e WHERE e.podcast_id = p.id) "
+    "p.last_success_at, p.last_error, p.episode_count "
     "FROM podcasts p ";
 
 constexpr std::string_view kOrderByTitle = " ORDER BY p.title COLLATE NOCASE, p.id";

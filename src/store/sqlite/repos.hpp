@@ -46,6 +46,12 @@ class SqliteEpisodeRepo final : public EpisodeRepo {
   Result<std::vector<Episode>> list(std::optional<Id> podcast_id, int limit) override;
   Result<std::vector<Episode>> page(Id podcast_id, int limit, int offset) override;
   Result<std::vector<Episode>> page_for_user(Id user_id, int limit, int offset) override;
+  Result<std::vector<Episode>> page_after(Id podcast_id, int limit,
+                                          const EpisodeCursor& after) override;
+  Result<std::vector<Episode>> page_for_user_after(Id user_id, int limit,
+                                                   const EpisodeCursor& after) override;
+  Result<std::vector<EpisodeUserState>> user_states(Id user_id,
+                                                    const std::vector<Id>& episode_ids) override;
   Status set_download(Id episode_id, const std::string& path, std::int64_t size) override;
 
  private:

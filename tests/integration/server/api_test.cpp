@@ -101,6 +101,38 @@ TEST_F(ApiTest, SubscribeListAndReadEpisodes) {
   EXPECT_TRUE(json_of(as(bob_, "GET", "/api/episodes"))["episodes"].empty());
 }
 
+TEST_F(ApiTest, CursorPagesFollowNextCursorToTheEnd) {
+  const Id pid = subscribe_alice()["id"];
+  const auto all = episode_ids(pid);
+  ASSERT_EQ(all.size(), 2u);
+  for (const std::string& base : {"/api/podcasts/" + std::to_string(pid) + "/episodes?limit=1",
+                                  std::string("/api/episodes?limit=1")}) {
+    auto page = json_of(as(alice_, "GET", base));
+    ASSERT_EQ(page["episodes"].size(), 1u) << base;
+    EXPECT_EQ(page["episodes"][0]["id"], all[0]);
+    ASSERT_TRUE(page["next_cursor"].is_string()) << page.dump();
+    const std::string cursor = page["next_cursor"];
+    auto second = json_of(as(alice_, "GET", base + "&cursor=" + cursor));
+    ASSERT_EQ(second["episodes"].size(), 1u) << second.dump();
+    EXPECT_EQ(second["episodes"][0]["id"], all[1]);
+    EXPECT_EQ(second["episodes"][0]["title"], "First");
+    auto third =
+        json_of(as(alice_, "GET", base + "&cursor=" + second["next_cursor"].get<std::string>()));
+    EXPECT_TRUE(third["episodes"].empty());
+    EXPECT_TRUE(third["next_cursor"].is_null());
+    // A page that is not full says there is no more.
+    EXPECT_TRUE(json_of(as(alice_, "GET", base + "0"))["next_cursor"].is_null());
+    // A cursor is not for hand-made values, and not together with an offset.
+    for (const char* bad : {"x", "12", ".5", "n.", "n.-3", "1.2.3", "n.0"})
+      EXPECT_EQ(as(alice_, "GET", base + "&cursor=" + std::string(bad)).status, 400)
+          << base << " " << bad;
+    EXPECT_EQ(as(alice_, "GET", base + "&offset=1&cursor=" + cursor).status, 400);
+  }
+  // Bob sees nothing by cursor either.
+  auto bobs = json_of(as(bob_, "GET", "/api/episodes?limit=1&cursor=n.999999"));
+  EXPECT_TRUE(bobs["episodes"].empty());
+}
+
 TEST_F(ApiTest, PositionsGiveTheEpisodeState) {
   const Id pid = subscribe_alice()["id"];
   const auto ids = episode_ids(pid);

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <regex>
+#include <thread>
 
 #include "app/snips.hpp"
 #include "loopback_server.hpp"
@@ -304,6 +306,34 @@ TEST_F(SnipsApiTest, EventsReportSnipsChangedElsewhere) {
   const auto t0 = std::chrono::steady_clock::now();
   stop();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+}
+
+TEST_F(SnipsApiTest, AClosedEventStreamFreesItsThreadWithinSeconds) {
+  // http_threads 8: at most four streams at once. Four clients come and go; four new ones
+  // must fit a few seconds later (the old ones are noticed by their failed writes).
+  {
+    std::vector<std::unique_ptr<EventReader>> first;
+    for (int i = 0; i < 4; ++i) {
+      first.push_back(std::make_unique<EventReader>(port_, alice_.cookie));
+      ASSERT_TRUE(first.back()->wait_for("hark events", 5s)) << first.back()->data();
+    }
+    EventReader fifth(port_, alice_.cookie);
+    ASSERT_TRUE(fifth.wait_for("503", 5s)) << fifth.data();
+  }
+  // Before, a gone client held its thread until the next 15-second heartbeat.
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::unique_ptr<EventReader>> again;
+  while (again.size() < 4 && std::chrono::steady_clock::now() - start < 8s) {
+    again.push_back(std::make_unique<EventReader>(port_, alice_.cookie));
+    if (!again.back()->wait_for("hark events", 5s)) {
+      again.pop_back();
+      std::this_thread::sleep_for(250ms);
+    }
+  }
+  EXPECT_EQ(again.size(), 4u) << "the closed streams still hold their threads";
+  ASSERT_FALSE(again.empty());
+  // A stream that stays open hears from the server every second (two probe chunks).
+  EXPECT_TRUE(again.front()->wait_for("2\r\n:\n\r\n2\r\n:\n\r\n", 5s)) << again.front()->data();
 }
 
 TEST_F(SnipsApiTest, ASharedSnipHasAPublicPageThatUnfurls) {
