@@ -42,7 +42,6 @@ if [[ ! -s "$data/hark.db" ]]; then
   mkdir -p "$data"
   python3 "$here/make_library.py" "$work/feeds" "$work/audio.mp3" \
     --podcasts "$podcasts" --episodes "$episodes" >/dev/null
-  printf '[server]\nauto_process_recent = 0\nrefresh_minutes = 0\nworkers = 1\n' >"$data/hark.toml"
   start=$(date +%s.%N)
   for f in "$work"/feeds/*.xml; do "$hark" add "$f" >/dev/null; done
   echo "library: $podcasts podcasts x $episodes episodes subscribed in" \
@@ -50,6 +49,11 @@ if [[ ! -s "$data/hark.db" ]]; then
   # Twenty downloaded episodes for the audio range requests.
   for id in $(audio_ids | tr , ' '); do "$hark" download "$id" >/dev/null; done
 fi
+# Written every run: BENCH_HTTP_THREADS sets [server] http_threads (default 64).
+threads_line=""
+[[ -n "${BENCH_HTTP_THREADS:-}" ]] && threads_line="http_threads = $BENCH_HTTP_THREADS"
+printf '[server]\nauto_process_recent = 0\nrefresh_minutes = 0\nworkers = 1\n%s\n' \
+  "$threads_line" >"$data/hark.toml"
 token=$("$hark" user token local --name "bench $(date +%s)" | grep -Eo '[A-Za-z0-9_-]{24,}' | tail -n 1)
 [[ -n "$token" ]] || { echo "could not create an API token" >&2; exit 1; }
 
