@@ -349,17 +349,33 @@ Result<ImportOutcome> import_library_json(store::Store& store, Id user_id, const
     }
   }
   auto restored = store.archive().restore(user_id, archive);
+  if (!restored && restored.error().code == ErrorCode::Conflict &&
+      restored.error().message.find("not empty") != std::string::npos) {
+    // A library with something in it already: merge, adding only what it lacks.
+    auto merged = store.archive().merge(user_id, archive);
+    if (!merged)
+      return Error(merged.error().code, "the backup could not be merged into this library (" +
+                                            merged.error().message + "); nothing was imported");
+    ImportOutcome outcome;
+    outcome.merged = true;
+    outcome.report = *merged;
+    outcome.podcasts = merged->podcasts_added;
+    outcome.episodes = merged->episodes_added;
+    outcome.snips = merged->snips_added;
+    outcome.positions = merged->positions_added + merged->positions_updated;
+    return outcome;
+  }
   if (!restored) {
-    if (restored.error().code == ErrorCode::Conflict &&
-        restored.error().message.find("not empty") != std::string::npos)
-      return restored.error();
     // A foreign-key or uniqueness failure: the document does not hang together.
     return Error(restored.error().code, "the backup does not hang together (" +
                                             restored.error().message + "); nothing was imported");
   }
-  return ImportOutcome{
-      static_cast<int>(archive.podcasts.size()), static_cast<int>(archive.episodes.size()),
-      static_cast<int>(archive.snips.size()), static_cast<int>(archive.positions.size())};
+  ImportOutcome outcome;
+  outcome.podcasts = static_cast<int>(archive.podcasts.size());
+  outcome.episodes = static_cast<int>(archive.episodes.size());
+  outcome.snips = static_cast<int>(archive.snips.size());
+  outcome.positions = static_cast<int>(archive.positions.size());
+  return outcome;
 }
 
 }  // namespace hark::app

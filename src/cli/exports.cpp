@@ -134,13 +134,30 @@ Status cmd_import_json(app::App& app, const std::string& file, const Options& o)
     return invalid_input(file + " is not JSON (is it a hark export json backup?)");
   auto r = app::import_library_json(app.store(), app.local_user().id, doc);
   if (!r) return r.error();
+  const auto& m = r->report;
   if (o.json) {
-    std::cout << nlohmann::json{{"podcasts", r->podcasts},
-                                {"episodes", r->episodes},
-                                {"snips", r->snips},
-                                {"positions", r->positions}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json j = {{"podcasts", r->podcasts},
+                        {"episodes", r->episodes},
+                        {"snips", r->snips},
+                        {"positions", r->positions},
+                        {"merged", r->merged}};
+    if (r->merged)
+      j["already_there"] = {{"podcasts", m.podcasts_existing},
+                            {"episodes", m.episodes_existing},
+                            {"snips", m.snips_existing},
+                            {"positions", m.positions_kept}};
+    if (m.share_links_dropped > 0) j["share_links_dropped"] = m.share_links_dropped;
+    std::cout << j.dump(2) << "\n";
+  } else if (r->merged) {
+    std::cout << "Merged into this library: added " << r->podcasts << " podcasts, " << r->episodes
+              << " episodes, " << r->snips << " snips and " << m.subscriptions_added
+              << " subscriptions; " << m.positions_updated << " positions updated, "
+              << m.positions_added << " added.\nAlready there (skipped): " << m.podcasts_existing
+              << " podcasts, " << m.episodes_existing << " episodes, " << m.snips_existing
+              << " snips, " << m.positions_kept << " positions as new or newer\n";
+    if (m.share_links_dropped > 0)
+      std::cout << m.share_links_dropped
+                << " snips came without their share link, which another snip here uses\n";
   } else {
     std::cout << "Restored " << r->podcasts << " podcasts, " << r->episodes << " episodes, "
               << r->snips << " snips and " << r->positions << " listening positions\n";

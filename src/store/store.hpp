@@ -546,6 +546,21 @@ struct LibraryArchive {
   std::vector<StoredSummary> summaries{};
 };
 
+// What a merge (ArchiveRepo::merge) added, and what it found already there.
+struct MergeReport {
+  int podcasts_added = 0;
+  int podcasts_existing = 0;
+  int episodes_added = 0;
+  int episodes_existing = 0;
+  int subscriptions_added = 0;
+  int positions_added = 0;
+  int positions_updated = 0;  // the backup's was newer
+  int positions_kept = 0;     // the library's was as new or newer
+  int snips_added = 0;
+  int snips_existing = 0;
+  int share_links_dropped = 0;  // a share id another snip already uses
+};
+
 class ArchiveRepo {
  public:
   virtual ~ArchiveRepo() = default;
@@ -553,6 +568,12 @@ class ArchiveRepo {
   // Conflict (and nothing stored) when the library already has podcasts or snips: a
   // backup goes into an empty data directory, so nothing in either is lost.
   virtual Status restore(Id user_id, const LibraryArchive& archive) = 0;
+  // Merges `archive` into a library that may already hold some of it, in one transaction:
+  // podcasts are matched by feed URL, episodes by key within their podcast, snips by id
+  // (same episode and creation time) or by episode, range and creation time; a position is
+  // replaced only by a newer one. New rows keep their ids when those are free. Nothing
+  // already stored is changed except older positions.
+  virtual Result<MergeReport> merge(Id user_id, const LibraryArchive& archive) = 0;
 };
 
 // The token in a user's snips RSS feed URL: a read-only capability (a feed reader cannot

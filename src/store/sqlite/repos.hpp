@@ -252,6 +252,7 @@ class SqliteArchiveRepo final : public ArchiveRepo {
  public:
   explicit SqliteArchiveRepo(Database& db) : db_(db) {}
   Status restore(Id user_id, const LibraryArchive& archive) override;
+  Result<MergeReport> merge(Id user_id, const LibraryArchive& archive) override;
 
  private:
   Database& db_;
