@@ -7,7 +7,7 @@
 //   refresh_minutes = 60             # refresh every feed this often; 0: never
 //   auto_process_recent = 3          # newest new episodes per podcast to process
 //   workers = 2                      # job worker threads
-//   http_threads = 64                # connections served at once (keep-alive and
+//   http_threads = 256               # connections served at once (keep-alive and
 //                                    # server-sent events hold one each)
 //   allow_private_networks = false   # feeds on the LAN (also [network])
 //   secure_cookies = false           # mark the session cookie Secure (behind HTTPS)
@@ -34,7 +34,7 @@ struct ServerConfig {
   int refresh_minutes = 60;
   int auto_process_recent = 3;
   int workers = 2;
-  int http_threads = 64;
+  int http_threads = 256;
   std::optional<bool> allow_private_networks;
   bool secure_cookies = false;
   // Normalised (no trailing slash); links in exports, share intents and feeds start with it.

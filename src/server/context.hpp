@@ -23,7 +23,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
   std::filesystem::path web_dir;
-  int http_threads = 64;  // connections served at once (keep-alive and SSE hold one each)
+  int http_threads = 256;  // connections served at once (keep-alive and SSE hold one each)
   int workers = 2;
   Millis refresh_interval_ms = 60 * 60'000;  // 0: no scheduled refresh
   int auto_process_recent = 3;

@@ -72,7 +72,7 @@ TEST(ServerConfig, PublicUrlDefaultsToTheLocalServerAndIsNormalised) {
 
 TEST(ServerConfig, HttpThreadsIsAPositiveCount) {
   ServerConfig c;
-  EXPECT_EQ(c.http_threads, 64);
+  EXPECT_EQ(c.http_threads, 256);
   ASSERT_TRUE(apply_server_toml("[server]\nhttp_threads = 200\n", "hark.toml", c));
   EXPECT_EQ(c.http_threads, 200);
   const auto zero = apply_server_toml("[server]\nhttp_threads = 0\n", "hark.toml", c);
