@@ -9,19 +9,9 @@
 namespace hark::app {
 namespace {
 
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
-
-Error bad(const std::string& source, const std::string& key, const std::string& what) {
-  return invalid_input(source + ": '" + key + "' " + what);
-}
-
 Status check_url(const std::string& source, const std::string& key, const std::string& url) {
   if (host_port_of(url).empty())
-    return bad(source, key, "must be an http:// or https:// URL (got \"" + url + "\")");
+    return bad_setting(source, key, "must be an http:// or https:// URL (got \"" + url + "\")");
   return ok();
 }
 
@@ -29,7 +19,8 @@ Status read_seconds(const toml::node& node, const std::string& source, const std
                     std::int64_t min_value, Millis& out_ms) {
   const auto v = node.value<std::int64_t>();
   if (!v || *v < min_value || *v > 86'400)
-    return bad(source, key, "must be a whole number of seconds ≥ " + std::to_string(min_value));
+    return bad_setting(source, key,
+                       "must be a whole number of seconds ≥ " + std::to_string(min_value));
   out_ms = *v * 1000;
   return ok();
 }
@@ -42,7 +33,7 @@ Result<bool> read_endpoint_key(const std::string& key, const toml::node& node,
   const std::string name = prefix + key;
   if (key == "url") {
     const auto v = node.value<std::string>();
-    if (!v) return bad(source, name, "must be a URL");
+    if (!v) return bad_setting(source, name, "must be a URL");
     e.url = std::string(text::trim(*v));
     HARK_TRY(check_url(source, name, e.url));
   } else if (key == "kind") {
@@ -53,28 +44,30 @@ Result<bool> read_endpoint_key(const std::string& key, const toml::node& node,
     } else if (kind == "whisper.cpp" || kind == "whispercpp" || kind == "whisper-cpp") {
       e.kind = asr::EngineKind::WhisperCpp;
     } else {
-      return bad(source, name, "must be \"openai\" or \"whisper.cpp\"");
+      return bad_setting(source, name, "must be \"openai\" or \"whisper.cpp\"");
     }
   } else if (key == "model") {
     const auto v = node.value<std::string>();
-    if (!v) return bad(source, name, "must be a model name");
+    if (!v) return bad_setting(source, name, "must be a model name");
     e.model = *v;
   } else if (key == "api_key") {
     const auto v = node.value<std::string>();
-    if (!v) return bad(source, name, "must be a string");
+    if (!v) return bad_setting(source, name, "must be a string");
     e.api_key = *v;
   } else if (key == "api_key_env") {
     const auto v = node.value<std::string>();
-    if (!v || v->empty()) return bad(source, name, "must name an environment variable");
-    auto value = env(v->c_str());
+    if (!v || v->empty()) return bad_setting(source, name, "must name an environment variable");
+    auto value = env_value(v->c_str());
     if (!value)
-      return bad(source, name,
-                 "names the environment variable " + *v +
-                     ", which is not set (set it to the service's API key, or remove the setting)");
+      return bad_setting(
+          source, name,
+          "names the environment variable " + *v +
+              ", which is not set (set it to the service's API key, or remove the setting)");
     e.api_key = *value;
   } else if (key == "concurrency") {
     const auto v = node.value<std::int64_t>();
-    if (!v || *v < 1 || *v > 256) return bad(source, name, "must be a whole number from 1 to 256");
+    if (!v || *v < 1 || *v > 256)
+      return bad_setting(source, name, "must be a whole number from 1 to 256");
     e.concurrency = static_cast<int>(*v);
   } else if (key == "timeout_seconds") {
     HARK_TRY(read_seconds(node, source, name, 1, e.timeout_ms));
@@ -143,12 +136,12 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
       if (lang != "auto" &&
           (lang.size() < 2 || lang.size() > 3 ||
            lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos))
-        return bad(source_name, "asr.language",
-                   "must be \"auto\" or an ISO 639-1 code such as \"en\"");
+        return bad_setting(source_name, "asr.language",
+                           "must be \"auto\" or an ISO 639-1 code such as \"en\"");
       out.language = lang;
     } else if (k == "auto_transcribe") {
       const auto v = node.value<bool>();
-      if (!v) return bad(source_name, "asr.auto_transcribe", "must be true or false");
+      if (!v) return bad_setting(source_name, "asr.auto_transcribe", "must be true or false");
       out.auto_transcribe = *v;
     } else if (k == "chunk_seconds") {
       HARK_TRY(read_seconds(node, source_name, "asr." + k, 10, out.chunking.target_ms));
@@ -159,14 +152,14 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
     } else if (k == "endpoints") {
       const auto* arr = node.as_array();
       if (arr == nullptr)
-        return bad(source_name, "asr.endpoints",
-                   "must be a list of tables ({ url = \"...\", ... })");
+        return bad_setting(source_name, "asr.endpoints",
+                           "must be a list of tables ({ url = \"...\", ... })");
       has_list = true;
       for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* t = (*arr)[i].as_table();
         const std::string prefix = "asr.endpoints[" + std::to_string(i + 1) + "].";
         if (t == nullptr)
-          return bad(source_name, prefix.substr(0, prefix.size() - 1), "must be a table");
+          return bad_setting(source_name, prefix.substr(0, prefix.size() - 1), "must be a table");
         asr::Endpoint e;
         for (const auto& [ek, en] : *t) {
           const std::string name(ek.str());
@@ -176,7 +169,7 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
             return invalid_input(source_name + ": unknown setting '" + prefix + name +
                                  "' (see README.md for the settings hark knows)");
         }
-        if (e.url.empty()) return bad(source_name, prefix + "url", "is required");
+        if (e.url.empty()) return bad_setting(source_name, prefix + "url", "is required");
         fill_defaults(e);
         listed.push_back(std::move(e));
       }
@@ -195,7 +188,7 @@ Status apply_asr_toml(std::string_view toml_text, const std::string& source_name
         ": [asr] has both 'endpoints' and endpoint settings of its own (url, kind, "
         "model, ...); put every endpoint in 'endpoints'");
   if (has_shorthand) {
-    if (shorthand.url.empty()) return bad(source_name, "asr.url", "is required");
+    if (shorthand.url.empty()) return bad_setting(source_name, "asr.url", "is required");
     fill_defaults(shorthand);
     listed.push_back(std::move(shorthand));
   }
@@ -223,14 +216,14 @@ Status override_endpoint(AsrConfig& config, const std::string& url, std::string_
   asr::Endpoint e;
   e.url = trimmed;
   e.kind = asr::EngineKind::OpenAI;
-  if (auto model = env("HARK_ASR_MODEL")) {
+  if (auto model = env_value("HARK_ASR_MODEL")) {
     e.model = *model;
   } else if (!config.endpoints.empty() && !config.endpoints.front().model.empty()) {
     e.model = config.endpoints.front().model;
   } else {
     e.model = std::string(kDefaultAsrModel);
   }
-  if (auto key = env("HARK_ASR_API_KEY")) e.api_key = *key;
+  if (auto key = env_value("HARK_ASR_API_KEY")) e.api_key = *key;
   if (!config.endpoints.empty()) e.timeout_ms = config.endpoints.front().timeout_ms;
   config.endpoints = {std::move(e)};
   config.source = std::string(source);
@@ -244,7 +237,7 @@ Result<AsrConfig> load_asr_config(const Config& config) {
     if (!text) return text.error();
     HARK_TRY(apply_asr_toml(*text, config.config_file.string(), out));
   }
-  if (auto url = env("HARK_ASR_URL")) HARK_TRY(override_endpoint(out, *url, "HARK_ASR_URL"));
+  if (auto url = env_value("HARK_ASR_URL")) HARK_TRY(override_endpoint(out, *url, "HARK_ASR_URL"));
   return out;
 }
 

@@ -8,15 +8,10 @@
 namespace hark::app {
 namespace {
 
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
-
 std::filesystem::path default_data_dir() {
-  if (auto xdg = env("XDG_DATA_HOME")) return std::filesystem::path(*xdg) / "hark";
-  if (auto home = env("HOME")) return std::filesystem::path(*home) / ".local" / "share" / "hark";
+  if (auto xdg = env_value("XDG_DATA_HOME")) return std::filesystem::path(*xdg) / "hark";
+  if (auto home = env_value("HOME"))
+    return std::filesystem::path(*home) / ".local" / "share" / "hark";
   return std::filesystem::current_path() / "hark-data";
 }
 
@@ -118,7 +113,7 @@ Result<Config> load_config(const ConfigSources& sources) {
   Config config;
   if (sources.data_dir_flag)
     config.data_dir = *sources.data_dir_flag;
-  else if (auto d = env("HARK_DATA"))
+  else if (auto d = env_value("HARK_DATA"))
     config.data_dir = *d;
   else
     config.data_dir = default_data_dir();
@@ -127,7 +122,7 @@ Result<Config> load_config(const ConfigSources& sources) {
   bool required = true;
   if (sources.config_file_flag)
     file = *sources.config_file_flag;
-  else if (auto c = env("HARK_CONFIG"))
+  else if (auto c = env_value("HARK_CONFIG"))
     file = *c;
   else {
     file = config.data_dir / "hark.toml";
@@ -143,7 +138,7 @@ Result<Config> load_config(const ConfigSources& sources) {
     return not_found("the configuration file " + file.string() + " does not exist");
   }
 
-  if (auto v = env("HARK_ALLOW_PRIVATE_NETWORKS")) {
+  if (auto v = env_value("HARK_ALLOW_PRIVATE_NETWORKS")) {
     const auto b = parse_bool(*v);
     if (!b)
       return invalid_input("HARK_ALLOW_PRIVATE_NETWORKS must be true or false, not '" + *v + "'");

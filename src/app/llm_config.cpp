@@ -9,16 +9,6 @@
 namespace hark::app {
 namespace {
 
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
-
-Error bad(const std::string& source, const std::string& key, const std::string& what) {
-  return invalid_input(source + ": 'llm." + key + "' " + what);
-}
-
 Result<Millis> seconds(std::int64_t v, const std::string& what) {
   if (v < 1 || v > 3600)
     return invalid_input(what + " must be a whole number of seconds, 1 to 3600");
@@ -51,27 +41,30 @@ Status apply_llm_toml(std::string_view toml_text, const std::string& source_name
       const auto v = node.value<std::string>();
       const std::string url{text::trim(v.value_or(""))};
       if (host_port_of(url).empty())
-        return bad(source_name, k,
-                   "must be an http:// or https:// URL (the API base, e.g. "
-                   "\"http://localhost:11434/v1\")");
+        return bad_setting(source_name, "llm." + std::string(k),
+                           "must be an http:// or https:// URL (the API base, e.g. "
+                           "\"http://localhost:11434/v1\")");
       out.endpoint.url = url;
     } else if (k == "model") {
       const auto v = node.value<std::string>();
-      if (!v || text::trim(*v).empty()) return bad(source_name, k, "must be a model name");
+      if (!v || text::trim(*v).empty())
+        return bad_setting(source_name, "llm." + std::string(k), "must be a model name");
       out.endpoint.model = std::string(text::trim(*v));
     } else if (k == "api_key") {
       const auto v = node.value<std::string>();
-      if (!v) return bad(source_name, k, "must be a string");
+      if (!v) return bad_setting(source_name, "llm." + std::string(k), "must be a string");
       out.endpoint.api_key = *v;
     } else if (k == "api_key_env") {
       const auto v = node.value<std::string>();
-      if (!v || v->empty()) return bad(source_name, k, "must name an environment variable");
-      auto value = env(v->c_str());
+      if (!v || v->empty())
+        return bad_setting(source_name, "llm." + std::string(k),
+                           "must name an environment variable");
+      auto value = env_value(v->c_str());
       if (!value)
-        return bad(source_name, k,
-                   "names the environment variable " + *v +
-                       ", which is not set (set it to the service's API key, or remove the "
-                       "setting)");
+        return bad_setting(source_name, "llm." + std::string(k),
+                           "names the environment variable " + *v +
+                               ", which is not set (set it to the service's API key, or remove the "
+                               "setting)");
       out.endpoint.api_key = *value;
     } else if (k == "timeout_seconds") {
       const auto v = node.value<std::int64_t>();
@@ -80,7 +73,7 @@ Status apply_llm_toml(std::string_view toml_text, const std::string& source_name
       out.endpoint.timeout_ms = *ms;
     } else if (k == "snips" || k == "highlights") {
       const auto v = node.value<bool>();
-      if (!v) return bad(source_name, k, "must be true or false");
+      if (!v) return bad_setting(source_name, "llm." + std::string(k), "must be true or false");
       (k == "snips" ? out.snips : out.highlights) = *v;
     } else {
       return invalid_input(source_name + ": unknown setting 'llm." + k +
@@ -97,8 +90,8 @@ Status override_llm_url(LlmConfig& config, const std::string& url, std::string_v
     return invalid_input(std::string(source) + ": \"" + url +
                          "\" is not an http:// or https:// URL of a language model API");
   config.endpoint.url = trimmed;
-  if (auto model = env("HARK_LLM_MODEL")) config.endpoint.model = *model;
-  if (auto key = env("HARK_LLM_API_KEY")) config.endpoint.api_key = *key;
+  if (auto model = env_value("HARK_LLM_MODEL")) config.endpoint.model = *model;
+  if (auto key = env_value("HARK_LLM_API_KEY")) config.endpoint.api_key = *key;
   config.endpoint.source = std::string(source);
   return require_model(config, std::string(source));
 }
@@ -110,7 +103,7 @@ Result<LlmConfig> load_llm_config(const Config& config) {
     if (!text) return text.error();
     HARK_TRY(apply_llm_toml(*text, config.config_file.string(), out));
   }
-  if (auto seconds_text = env("HARK_LLM_TIMEOUT_SECONDS")) {
+  if (auto seconds_text = env_value("HARK_LLM_TIMEOUT_SECONDS")) {
     std::int64_t v = 0;
     try {
       v = std::stoll(*seconds_text);
@@ -120,11 +113,11 @@ Result<LlmConfig> load_llm_config(const Config& config) {
     if (!ms) return ms.error();
     out.endpoint.timeout_ms = *ms;
   }
-  if (auto url = env("HARK_LLM_URL")) {
+  if (auto url = env_value("HARK_LLM_URL")) {
     HARK_TRY(override_llm_url(out, *url, "HARK_LLM_URL"));
   } else {
-    if (auto model = env("HARK_LLM_MODEL")) out.endpoint.model = *model;
-    if (auto key = env("HARK_LLM_API_KEY")) out.endpoint.api_key = *key;
+    if (auto model = env_value("HARK_LLM_MODEL")) out.endpoint.model = *model;
+    if (auto key = env_value("HARK_LLM_API_KEY")) out.endpoint.api_key = *key;
   }
   return out;
 }

@@ -10,16 +10,6 @@
 namespace hark::app {
 namespace {
 
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
-
-Error bad(const std::string& source, const std::string& key, const std::string& what) {
-  return invalid_input(source + ": '" + key + "' " + what);
-}
-
 Status apply_embeddings(const toml::table& table, const std::string& source, SearchConfig& out) {
   auto& e = out.embeddings;
   for (const auto& [key, node] : table) {
@@ -28,34 +18,36 @@ Status apply_embeddings(const toml::table& table, const std::string& source, Sea
     if (k == "url") {
       const auto v = node.value<std::string>();
       if (!v || host_port_of(text::trim(*v)).empty())
-        return bad(source, name, "must be an http:// or https:// URL");
+        return bad_setting(source, name, "must be an http:// or https:// URL");
       e.url = std::string(text::trim(*v));
     } else if (k == "model") {
       const auto v = node.value<std::string>();
-      if (!v || v->empty()) return bad(source, name, "must be a model name");
+      if (!v || v->empty()) return bad_setting(source, name, "must be a model name");
       e.model = *v;
     } else if (k == "api_key") {
       const auto v = node.value<std::string>();
-      if (!v) return bad(source, name, "must be a string");
+      if (!v) return bad_setting(source, name, "must be a string");
       e.api_key = *v;
     } else if (k == "api_key_env") {
       const auto v = node.value<std::string>();
-      if (!v) return bad(source, name, "must name an environment variable");
-      auto key_value = env(v->c_str());
+      if (!v) return bad_setting(source, name, "must name an environment variable");
+      auto key_value = env_value(v->c_str());
       if (!key_value)
-        return bad(source, name, "names " + *v + ", which is not set in the environment");
+        return bad_setting(source, name, "names " + *v + ", which is not set in the environment");
       e.api_key = *key_value;
     } else if (k == "query_prefix" || k == "passage_prefix") {
       const auto v = node.value<std::string>();
-      if (!v) return bad(source, name, "must be a string (\"\" for none)");
+      if (!v) return bad_setting(source, name, "must be a string (\"\" for none)");
       (k == "query_prefix" ? e.query_prefix : e.passage_prefix) = *v;
     } else if (k == "batch_size") {
       const auto v = node.value<std::int64_t>();
-      if (!v || *v < 1 || *v > 2048) return bad(source, name, "must be a whole number 1–2048");
+      if (!v || *v < 1 || *v > 2048)
+        return bad_setting(source, name, "must be a whole number 1–2048");
       e.batch_size = static_cast<int>(*v);
     } else if (k == "timeout_seconds") {
       const auto v = node.value<std::int64_t>();
-      if (!v || *v < 1 || *v > 3600) return bad(source, name, "must be a whole number 1–3600");
+      if (!v || *v < 1 || *v > 3600)
+        return bad_setting(source, name, "must be a whole number 1–3600");
       e.timeout_ms = *v * 1000;
     } else {
       return invalid_input(source + ": unknown setting '" + name +
@@ -72,7 +64,8 @@ Status apply_search(const toml::table& table, const std::string& source, SearchC
     const std::string name = "search." + k;
     if (k == "lexical_weight" || k == "semantic_weight") {
       const auto v = node.value<double>();
-      if (!v || *v < 0 || *v > 100) return bad(source, name, "must be a number from 0 to 100");
+      if (!v || *v < 0 || *v > 100)
+        return bad_setting(source, name, "must be a number from 0 to 100");
       (k == "lexical_weight" ? out.lexical_weight : out.semantic_weight) = *v;
     } else {
       return invalid_input(source + ": unknown setting '" + name +
@@ -113,14 +106,14 @@ Result<SearchConfig> load_search_config(const Config& config) {
     if (!text) return text.error();
     HARK_TRY(apply_search_toml(*text, config.config_file.string(), out));
   }
-  if (auto url = env("HARK_EMBEDDINGS_URL")) {
+  if (auto url = env_value("HARK_EMBEDDINGS_URL")) {
     if (host_port_of(text::trim(*url)).empty())
       return invalid_input("HARK_EMBEDDINGS_URL: \"" + *url +
                            "\" is not an http:// or https:// URL of an embedding service");
     out.embeddings.url = std::string(text::trim(*url));
     out.embeddings.source = "HARK_EMBEDDINGS_URL";
-    if (auto model = env("HARK_EMBEDDINGS_MODEL")) out.embeddings.model = *model;
-    if (auto key = env("HARK_EMBEDDINGS_API_KEY")) out.embeddings.api_key = *key;
+    if (auto model = env_value("HARK_EMBEDDINGS_MODEL")) out.embeddings.model = *model;
+    if (auto key = env_value("HARK_EMBEDDINGS_API_KEY")) out.embeddings.api_key = *key;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "app/toml_input.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +23,16 @@ Result<std::string> read_config_text(const std::filesystem::path& file) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::optional<std::string> env_value(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+Error bad_setting(const std::string& source, const std::string& key, const std::string& what) {
+  return invalid_input(source + ": '" + key + "' " + what);
 }
 
 }  // namespace hark::app

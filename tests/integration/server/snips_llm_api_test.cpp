@@ -122,11 +122,16 @@ TEST_F(SnipsLlmApiTest, TheSnipIsSavedAtOnceAndRewrittenByTheModelInTheBackgroun
   }
   EXPECT_EQ(now["start_ms"], snip["start_ms"]);
   EXPECT_EQ(now["end_ms"], snip["end_ms"]);
-  auto jobs = app_->store().jobs().list();
-  ASSERT_TRUE(jobs);
+  // The rewrite is stored before the worker marks its job done (two transactions): wait.
   bool done = false;
-  for (const auto& j : *jobs)
-    if (j.kind == "snip_llm") done = j.state == store::JobState::Done;
+  const auto job_deadline = std::chrono::steady_clock::now() + 30s;
+  while (!done && std::chrono::steady_clock::now() < job_deadline) {
+    auto jobs = app_->store().jobs().list();
+    ASSERT_TRUE(jobs);
+    for (const auto& j : *jobs)
+      if (j.kind == "snip_llm") done = j.state == store::JobState::Done;
+    if (!done) std::this_thread::sleep_for(100ms);
+  }
   EXPECT_TRUE(done);
 }
 
