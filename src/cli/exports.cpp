@@ -81,30 +81,32 @@ Status cmd_export_markdown(app::App& app, const MarkdownFlags& flags, const Opti
   return ok();
 }
 
-Status cmd_export_readwise(app::App& app, const Options& o) {
+namespace {
+
+// Sends the local user's snips with `send` (app::export_readwise or app::export_notion) and
+// prints what happened under `service`'s name.
+template <typename Send>
+Status run_sender(app::App& app, const Options& o, const char* service, Send send) {
   auto config = app::load_export_config(app.config());
   if (!config) return config.error();
   auto url = public_url(app);
   if (!url) return url.error();
   app::SenderOptions options;
   options.public_url = *url;
-  auto r = app::export_readwise(app.store(), app.http(), app.local_user().id, *config, options);
+  auto r = send(app.store(), app.http(), app.local_user().id, *config, options);
   if (!r) return r.error();
-  print_sync("Readwise", *r, o);
+  print_sync(service, *r, o);
   return ok();
 }
 
+}  // namespace
+
+Status cmd_export_readwise(app::App& app, const Options& o) {
+  return run_sender(app, o, "Readwise", app::export_readwise);
+}
+
 Status cmd_export_notion(app::App& app, const Options& o) {
-  auto config = app::load_export_config(app.config());
-  if (!config) return config.error();
-  auto url = public_url(app);
-  if (!url) return url.error();
-  app::SenderOptions options;
-  options.public_url = *url;
-  auto r = app::export_notion(app.store(), app.http(), app.local_user().id, *config, options);
-  if (!r) return r.error();
-  print_sync("Notion", *r, o);
-  return ok();
+  return run_sender(app, o, "Notion", app::export_notion);
 }
 
 Status cmd_export_json(app::App& app, const std::string& out) {

@@ -139,6 +139,17 @@ TEST_F(ExportCli, MarkdownExportWritesANoteAndKeepsEdits) {
   EXPECT_NE(nowhere.err.find("--out"), std::string::npos);
 }
 
+// The senders' command lines: without a token each names the setting to fill in, and
+// nothing is sent.
+TEST_F(ExportCli, ReadwiseAndNotionWithoutATokenNameTheSetting) {
+  auto readwise = run({"export", "readwise"});
+  EXPECT_EQ(readwise.exit_code, 1);
+  EXPECT_NE(readwise.err.find("[export.readwise] token"), std::string::npos) << readwise.err;
+  auto notion = run({"export", "notion"});
+  EXPECT_EQ(notion.exit_code, 1);
+  EXPECT_NE(notion.err.find("[export.notion] token"), std::string::npos) << notion.err;
+}
+
 TEST_F(ExportCli, JsonExportWipeImportGivesIdenticalSnips) {
   ASSERT_EQ(run({"snip", "1", "--from", "30", "--to", "75.5"}).exit_code, 0);
   const auto before = run({"snips", "--json"});
