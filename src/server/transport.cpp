@@ -1,10 +1,7 @@
 #include "server/transport.hpp"
 
-// cpp-httplib's default accept backlog is 5: a burst of new connections (a page load opens
-// several; a load test opens hundreds) overflows it and clients wait a second for a SYN
-// retransmit. The kernel caps this at net.core.somaxconn.
-#define CPPHTTPLIB_LISTEN_BACKLOG 1024
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -31,6 +28,15 @@ Request to_request(const httplib::Request& in) {
 }
 
 constexpr std::size_t kChunk = 64 * 1024;
+
+// cpp-httplib listens with a backlog of 5, and Debian's is a compiled library, so its
+// CPPHTTPLIB_LISTEN_BACKLOG cannot be changed from here. A burst of new connections (a page
+// load opens several; wrk opens 200 at once, and reconnects when a keep-alive connection
+// reaches its request cap) overflows 5: the kernel drops the handshake's last step and the
+// client, which believes it is connected, waits 1, 3, 7 s for retransmits (the load test's
+// "timeouts"). bind() calls listen() again with this backlog, which Linux allows on a
+// listening socket. The kernel caps it at net.core.somaxconn.
+constexpr int kListenBacklog = 1024;
 
 void write_file_body(const FileBody& file, const std::string& content_type,
                      httplib::Response& out) {
@@ -103,7 +109,8 @@ struct Transport::Impl {
   httplib::Server http;
   bool bound = false;
   std::atomic<bool> stopping{false};
-  std::atomic<bool> running{false};  // run() is between its start and its return
+  std::atomic<bool> running{false};         // run() is between its start and its return
+  socket_t listen_socket = INVALID_SOCKET;  // set while the library binds
 
   void handle(const httplib::Request& req, httplib::Response& res) {
     // Ranges are the dispatcher's business (it answers 206 with Content-Range itself). The
@@ -131,6 +138,14 @@ Transport::Transport(TransportOptions options, Dispatch dispatch)
   // Headers and body go out in separate writes; with Nagle's algorithm on, the body waits for
   // the client's delayed ACK of the headers: ~40 ms added to every keep-alive response.
   http.set_tcp_nodelay(true);
+  // The library's default also sets SO_REUSEPORT, with which a second server binds the same
+  // port and silently takes half its connections; SO_REUSEADDR only allows a restart while
+  // the old server's connections linger in TIME_WAIT, and a port in use is an error.
+  http.set_socket_options([impl = impl_.get()](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    impl->listen_socket = sock;
+  });
   httplib::Headers defaults;
   for (const auto& [k, v] : impl_->options.default_headers) defaults.emplace(k, v);
   http.set_default_headers(defaults);
@@ -184,6 +199,9 @@ Result<int> Transport::bind() {
         "cannot listen on " + o.host + ":" + std::to_string(port) +
         " (in use, or not an address of this machine); choose another with --listen");
   }
+  if (impl_->listen_socket == INVALID_SOCKET || ::listen(impl_->listen_socket, kListenBacklog) != 0)
+    return unavailable("cannot listen on " + o.host + ":" + std::to_string(port) +
+                       " with a backlog of " + std::to_string(kListenBacklog));
   impl_->bound = true;
   return port;
 }
