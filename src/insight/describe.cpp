@@ -1,6 +1,7 @@
 #include "insight/describe.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <numeric>
 #include <tuple>
@@ -51,10 +52,17 @@ std::optional<std::size_t> leading_question(const Passage& p) {
   const auto& first_turn = a.turns()[a.sentence(p.first).turn];
   const std::size_t turn_end = std::min(first_turn.last, p.last);
   // "Tom?" hands the floor over; it asks nothing.
+  // A question of stop words alone asks about what its turn said before it ("You're not
+  // paid for any of this. Why do you do it?").
   auto asks = [&](std::size_t i) {
     const auto& s = a.sentence(i);
-    return s.question && std::any_of(s.terms.begin(), s.terms.end(),
-                                     [&](TermId t) { return !a.speaker_name_term(t); });
+    if (!s.question) return false;
+    if (std::any_of(s.terms.begin(), s.terms.end(),
+                    [&](TermId t) { return !a.speaker_name_term(t); }))
+      return true;
+    return i > first_turn.first && i > p.first && a.sentence(i - 1).turn == s.turn &&
+           !a.sentence(i - 1).question && !a.sentence(i - 1).terms.empty() &&
+           tokenize(s.sentence.text).size() >= 3;
   };
   if (turn_end < p.last) {
     for (std::size_t i = turn_end + 1; i-- > p.first;)
@@ -553,6 +561,80 @@ std::string with_activity(const Passage& p, std::string title) {
 
 std::string titled_topic(const Passage& p);
 
+// Verbs that say too little of what is done to stand in a title ("Getting Meetings").
+bool light_verb(std::string_view lemma) {
+  static constexpr std::array<std::string_view, 32> kLight = {
+      "be",   "have", "do",    "get",  "make", "go",   "come", "take", "put",  "give", "say",
+      "tell", "know", "think", "want", "need", "let",  "see",  "look", "use",  "try",  "keep",
+      "find", "seem", "feel",  "mean", "like", "call", "ask",  "talk", "show", "leave"};
+  return std::find(kLight.begin(), kLight.end(), lemma) != kLight.end();
+}
+
+// "Cutting Standing Meetings", "Reusing Passwords": a title that names only a thing ("Meetings")
+// gains what the passage says to do with it, when a verb of the passage takes that thing as
+// its object. Of several, the one the passage says most and the episode least.
+std::string with_action(const Passage& p, std::string title) {
+  const auto& a = *p.analysis;
+  const auto& rules = a.rules();
+  const Lexicon* lexicon = rules.english() ? english_lexicon() : nullptr;
+  if (lexicon == nullptr || title.empty() || title.find_first_of(":?,") != std::string::npos ||
+      text::to_lower_ascii(title).find(" and ") != std::string::npos)
+    return title;
+  const auto words = tokenize(title);
+  if (words.empty() || words.size() > 3) return title;
+  const auto head = a.term_of(words.back().lower);
+  if (!head) return title;
+  std::unordered_map<TermId, int> said;
+  for (std::size_t i = p.first; i <= p.last; ++i)
+    for (TermId t : a.sentence(i).terms) ++said[t];
+  std::string best;
+  double best_score = 0;
+  for (std::size_t i = p.first; i <= p.last; ++i) {
+    const auto& text = a.sentence(i).sentence.text;
+    const auto tokens = tokenize(text);
+    for (std::size_t k = 0; k + 1 < tokens.size(); ++k) {
+      const auto& w = tokens[k].lower;
+      // An "-ing" word before a noun describes it ("standing meetings"); after a determiner
+      // a word is a noun ("the cut").
+      if (!rules.is_content(w) || w.ends_with("ing")) continue;
+      // "a reused password": a participle between a determiner and the thing is what was
+      // done to it ("Reusing Passwords").
+      const bool participle = k > 0 && is_determiner(tokens[k - 1].lower) && w.ends_with("ed") &&
+                              tokens[k + 1].begin - tokens[k].end <= 1 &&
+                              a.term_of(tokens[k + 1].lower) == head;
+      if (k > 0 && is_determiner(tokens[k - 1].lower) && !participle) continue;
+      const auto classes = lexicon->classes(w);
+      if (!classes.known() || classes.verb < 0.5F * classes.total()) continue;
+      const std::string lemma = lexicon->verb_lemma(w);
+      if (lemma.empty() || light_verb(lemma)) continue;
+      std::size_t from = k + 1;
+      if (tokens[from].begin - tokens[k].end > 1) continue;  // punctuation after the verb
+      if (is_determiner(tokens[from].lower)) ++from;
+      std::optional<std::size_t> end;
+      for (std::size_t m = from; m < tokens.size() && m < from + 3; ++m) {
+        if (tokens[m].begin - tokens[m - 1].end > 1) break;
+        // The thing as a thing: "stop walking" does nothing to "Walks".
+        if (a.term_of(tokens[m].lower) == head &&
+            tokens[m].lower.ends_with("ing") == words.back().lower.ends_with("ing")) {
+          end = m;
+          break;
+        }
+        if (!rules.is_content(tokens[m].lower)) break;
+      }
+      if (!end) continue;
+      const auto verb_term = a.term_of(w);
+      const double score = verb_term ? said[*verb_term] * a.idf(*verb_term) : 0.0;
+      if (best.empty() || score > best_score) {
+        best = lexicon->gerund(lemma) + " " +
+               (participle ? title : phrase_text(text, tokens[from], tokens[*end]));
+        best_score = score;
+      }
+    }
+  }
+  if (best.empty() || best.size() > kMaxTitleBytes) return title;
+  return rules.title_case(best);
+}
+
 }  // namespace
 
 std::string key_phrase_title(const Passage& p) {
@@ -570,7 +652,7 @@ std::string key_phrase_title(const Passage& p, std::size_t from, std::size_t to)
 std::string extractive_title(const Passage& p) {
   if (!valid(p)) return {};
   const auto& rules = p.analysis->rules();
-  std::string title = titled_topic(p);
+  std::string title = with_action(p, titled_topic(p));
   if (!title.empty()) return rules.title_case(title);
   // Nothing but stop words: the first words of the passage, so a title is never empty.
   title = as_bullet(rules, p.analysis->sentence(p.first).sentence.text, 8);
@@ -666,7 +748,7 @@ std::string titled_topic(const Passage& p) {
     if (!title.empty() && !vague) return with_answer(title, ": ");
     // An answer that names its topic outright ("Meetings, almost always.") says it best.
     if (vague && !direct.empty() && count_content(rules, direct) >= 1)
-      return rules.title_case(direct);
+      return with_answer(direct, ": ");
     // "And the first week, how was that?": the topic is put in front of the question.
     if (vague)
       if (const std::string fronted = opening_noun_phrase(a, question, 4);
@@ -680,6 +762,19 @@ std::string titled_topic(const Passage& p) {
     // weighted by how the whole passage (the answer too) uses them.
     std::string topic;
     if (has_setup) topic = join_top(key_phrases(p, ask_from, *q, ask_from, *q), p);
+    // "Why Do You Do It: You're Not Paid for Any of This": a question that points back at
+    // a setup naming no thing is about what the setup says.
+    if (has_setup && !title.empty() && named == 0 && rules.refers_back(question)) {
+      const auto setup_phrases = key_phrases(p, *q - 1, *q - 1, *q - 1, *q - 1);
+      const bool names_thing = std::any_of(setup_phrases.begin(), setup_phrases.end(),
+                                           [](const KeyPhrase& ph) { return ph.noun; });
+      std::string setup = as_bullet(rules, a.sentence(*q - 1).sentence.text, 8);
+      while (!setup.empty() && std::ispunct(static_cast<unsigned char>(setup.back())) != 0)
+        setup.pop_back();
+      if (!names_thing && count_content(rules, setup) >= 1 &&
+          title.size() + 2 + setup.size() <= kMaxTitleBytes)
+        return rules.title_case(title + ": " + setup);
+    }
     if (topic.empty())
       topic = join_top(key_phrases(p, p.first, p.last, ask_from, std::min(answer_from, p.last)), p);
     if (!topic.empty())

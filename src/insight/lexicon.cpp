@@ -120,6 +120,46 @@ bool Lexicon::has_noun(std::string_view lemma) const {
   return it != lemmas_.end() && it->second[0] > 0;
 }
 
+std::string Lexicon::verb_lemma(std::string_view lower_word) const {
+  const std::string word(lower_word);
+  auto verb = [&](const std::string& base) {
+    const auto it = lemmas_.find(base);
+    return it != lemmas_.end() && it->second[1] > 0;
+  };
+  const auto [from, to] = exceptions_[1].equal_range(word);
+  for (auto it = from; it != to; ++it)
+    if (verb(it->second)) return it->second;
+  if (verb(word)) return word;
+  for (const Rule& r : kVerbRules) {
+    if (word.size() <= r.suffix.size() + 1 || !word.ends_with(r.suffix)) continue;
+    std::string base = word.substr(0, word.size() - r.suffix.size()) + std::string(r.ending);
+    if (verb(base)) return base;
+  }
+  return {};
+}
+
+std::string Lexicon::gerund(std::string_view base_view) const {
+  const std::string base(base_view);
+  if (base.size() < 2) return base + "ing";
+  auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; };
+  if (base.ends_with("ie")) return base.substr(0, base.size() - 2) + "ying";  // lie → lying
+  if (base.back() == 'e' && base != "be" && !base.ends_with("ee") && !base.ends_with("oe") &&
+      !base.ends_with("ye"))
+    return base.substr(0, base.size() - 1) + "ing";  // reuse → reusing
+  const std::size_t n = base.size();
+  const bool cvc = n >= 3 && !vowel(base[n - 1]) && base[n - 1] != 'w' && base[n - 1] != 'x' &&
+                   base[n - 1] != 'y' && vowel(base[n - 2]) && !vowel(base[n - 3]);
+  if (cvc) {
+    const std::string doubled = base + base.back() + "ing";
+    if (lemmas_.count(doubled) != 0) return doubled;  // beginning, cutting, shopping
+    int groups = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (vowel(base[i]) && (i == 0 || !vowel(base[i - 1]))) ++groups;
+    if (groups == 1) return doubled;  // stop → stopping; open → opening
+  }
+  return base + "ing";
+}
+
 const Lexicon* english_lexicon() {
   static const auto loaded = []() -> std::optional<Lexicon> {
     const char* env = std::getenv("HARK_WORDNET_DIR");

@@ -48,6 +48,13 @@ class Lexicon {
   [[nodiscard]] WordClasses classes(std::string_view lower_word) const;
   // True when the lexicon lists the words (joined by '_') as one entry of that class.
   [[nodiscard]] bool has_noun(std::string_view lemma) const;
+  // The base form of a verb as written ("stopped" → "stop", "ran" → "run", "cut" → "cut");
+  // "" when the lexicon knows no verb it could be a form of.
+  [[nodiscard]] std::string verb_lemma(std::string_view lower_word) const;
+  // The "-ing" form of a verb's base form ("cut" → "cutting", "reuse" → "reusing", "open" →
+  // "opening"): spelling rules, with a doubled consonant only when the lexicon lists the
+  // doubled form ("beginning") or the base is one short syllable ("stop").
+  [[nodiscard]] std::string gerund(std::string_view base) const;
   [[nodiscard]] std::size_t size() const { return lemmas_.size(); }
 
  private:

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "insight/lexicon.hpp"
 #include "insight/snip.hpp"
 
 namespace hark::insight {
@@ -50,6 +51,29 @@ TEST(ExtractiveTitle, WhatAboutTakesTheTopicUpToTheComma) {
   const std::string title = title_of(t, 0, 3);
   EXPECT_TRUE(title.starts_with("Walks")) << title;
   EXPECT_EQ(title.find("Greyhounds"), std::string::npos) << title;
+}
+
+TEST(ExtractiveTitle, AThingGainsWhatThePassageSaysToDoWithIt) {
+  if (english_lexicon() == nullptr) GTEST_SKIP() << "wordnet-base is not installed";
+  const auto t = talk({
+      {"Leo", "If a company wanted to try this next month, what would it change first?"},
+      {"Amara", "Meetings, almost always."},
+      {"Amara", "The companies that did best cut standing meetings to half the length."},
+      {"Amara", "Some replaced status meetings with a short written update."},
+  });
+  EXPECT_EQ(title_of(t, 0, 3), "Cutting Standing Meetings");
+}
+
+TEST(ExtractiveTitle, AQuestionThatPointsBackKeepsItsSetup) {
+  const auto t = talk({
+      {"Ben", "Last question. You're not paid for any of this."},
+      {"Ben", "Why do you do it?"},
+      {"Karin", "Part of it is that I love the mountains, and this gives something back."},
+      {"Karin", "But mostly it's the team, the trust you feel carrying a stretcher at night."},
+  });
+  const std::string title = title_of(t, 0, 3);
+  EXPECT_TRUE(title.starts_with("Why")) << title;
+  EXPECT_NE(title.find("Not Paid"), std::string::npos) << title;
 }
 
 TEST(ExtractiveTitle, AnAddressedNameIsNotTheTopic) {

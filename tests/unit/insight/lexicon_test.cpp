@@ -103,6 +103,29 @@ TEST(SystemLexicon, KnowsVerbsFromNouns) {
   EXPECT_TRUE(lex->has_noun("chewing_gum"));
 }
 
+// Titles say what is done ("Cutting Standing Meetings"): a verb as written back to its base
+// form, then on to its "-ing" form with English spelling.
+TEST(SystemLexicon, VerbsToTheirBaseAndIngForms) {
+  const Lexicon* lex = english_lexicon();
+  if (lex == nullptr) GTEST_SKIP() << "wordnet-base is not installed";
+  EXPECT_EQ(lex->verb_lemma("stopped"), "stop");
+  EXPECT_EQ(lex->verb_lemma("ran"), "run");
+  EXPECT_EQ(lex->verb_lemma("cut"), "cut");
+  EXPECT_EQ(lex->verb_lemma("reuses"), "reuse");
+  EXPECT_EQ(lex->verb_lemma("carries"), "carry");
+  EXPECT_EQ(lex->verb_lemma("xylophonic"), "");
+  EXPECT_EQ(lex->gerund("cut"), "cutting");
+  EXPECT_EQ(lex->gerund("stop"), "stopping");
+  EXPECT_EQ(lex->gerund("begin"), "beginning");  // the lexicon lists the doubled form
+  EXPECT_EQ(lex->gerund("open"), "opening");     // two syllables: no doubling
+  EXPECT_EQ(lex->gerund("visit"), "visiting");
+  EXPECT_EQ(lex->gerund("reuse"), "reusing");
+  EXPECT_EQ(lex->gerund("see"), "seeing");
+  EXPECT_EQ(lex->gerund("lie"), "lying");
+  EXPECT_EQ(lex->gerund("fix"), "fixing");
+  EXPECT_EQ(lex->gerund("knead"), "kneading");
+}
+
 // Key phrases end on nouns: "fills" after "manager" is its verb, so the manager is the
 // topic, and "hurt" heads nothing.
 TEST(SystemLexicon, TitlesEndOnNounsNotVerbs) {

@@ -40,13 +40,12 @@ TEST_F(Quality, ChapterPk) {
   EXPECT_LE(report_->mean_pk, 0.35) << format_report(*report_);
 }
 
-// The target is 0.6; extractive titles reach 0.587 on the 46 cases today (0.53 before the
-// third round of title work, see docs/PERFORMANCE.md: most misses are words a person
-// abstracts — "volunteer" for "not paid", "theft" for "things went missing" — or says once,
-// not in the passage as said). This floor guards against regressions until the target is
-// met.
+// The floor for titles: keyword recall ≥ 0.6 (0.609 today; 0.587 before titles said
+// what is done to a thing, "Cutting Standing Meetings", and kept the setup of a question
+// that points back; see docs/PERFORMANCE.md). Most misses left are words a person
+// abstracts ("theft" for "things went missing") or says once.
 TEST_F(Quality, TitleKeywordRecall) {
-  EXPECT_GE(report_->title_keyword_recall, 0.58) << format_report(*report_);
+  EXPECT_GE(report_->title_keyword_recall, 0.6) << format_report(*report_);
 }
 
 TEST(Pk, KnownValues) {
