@@ -869,13 +869,17 @@ PassageText extractive_text(const Passage& p, const WriteOptions& options) {
         rules.clean_disfluencies(a.sentence(p.first + i).sentence.text));
   }
 
-  // Takeaways: maximal marginal relevance over the claims.
+  // Takeaways: maximal marginal relevance over the claims. A card shows the summary above
+  // the takeaways, so the summary's own sentences are left out when enough other claims
+  // remain.
   const double top = rank[by_rank.front()] > 0 ? rank[by_rank.front()] : 1.0;
   std::size_t target =
       std::clamp<std::size_t>(claims.size() / 3, options.min_takeaways, options.max_takeaways);
   target = std::min(target, claims.size());
   std::vector<std::size_t> picked;
   std::vector<bool> used(n, false);
+  if (claims.size() >= summary.size() + target)
+    for (std::size_t i : summary) used[i] = true;
   while (picked.size() < target) {
     double best_score = -1e9;
     std::size_t best = n;
@@ -908,6 +912,8 @@ PassageText extractive_text(const Passage& p, const WriteOptions& options) {
     score -= 0.3 * rules.continuation_strength(t);
     if (s.word_count >= 10 && s.word_count <= 28) score += 0.3;
     if (s.word_count > 40) score -= 0.4;
+    // Said already in the summary: another sentence as good adds more to the card.
+    if (std::find(summary.begin(), summary.end(), i) != summary.end()) score -= 0.2;
     const std::string lower = text::to_lower_ascii(t);
     for (std::string_view marker :
          {"never", "always", "the best", "the most", "the key", "the secret", "the problem",

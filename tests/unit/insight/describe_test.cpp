@@ -76,6 +76,28 @@ TEST(ExtractiveTitle, AQuestionThatPointsBackKeepsItsSetup) {
   EXPECT_NE(title.find("Not Paid"), std::string::npos) << title;
 }
 
+// The card shows the summary, then the takeaways, then the quote: with claims to spare, a
+// takeaway does not say the summary's sentence again.
+TEST(ExtractiveText, TakeawaysLeaveTheSummaryOutWhenThereIsMoreToSay) {
+  const auto t = talk({
+      {"Helen", "A relative risk sounds dramatic, but the absolute numbers decide what it means."},
+      {"Helen", "Doubling a one in a million risk still leaves you at two in a million."},
+      {"Helen", "Check the size of the effect, not just whether it is significant."},
+      {"Helen", "Small studies exaggerate effects, because only the lucky ones get published."},
+      {"Helen", "Look for a preregistered trial, where the outcome was fixed in advance."},
+      {"Helen", "And ask who paid for it, since funding shapes which questions are asked."},
+  });
+  auto a = EpisodeAnalysis::build(t);
+  ASSERT_TRUE(a) << a.error().message;
+  const auto text = extractive_text(Passage{&*a, 0, 5, std::nullopt});
+  ASSERT_FALSE(text.summary.empty());
+  ASSERT_GE(text.takeaways.size(), 2U);
+  for (const auto& bullet : text.takeaways) {
+    const std::string head = bullet.substr(0, std::min<std::size_t>(bullet.size(), 30));
+    EXPECT_EQ(text.summary.find(head), std::string::npos) << bullet << " | " << text.summary;
+  }
+}
+
 TEST(ExtractiveTitle, AnAddressedNameIsNotTheTopic) {
   const auto t = talk({
       {"Leah", "So, Biscuit, where did she come from?"},
