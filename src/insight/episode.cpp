@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/text.hpp"
 #include "insight/snip.hpp"
 
 namespace hark::insight {
@@ -29,6 +30,27 @@ bool names_the_show(const EpisodeAnalysis& a, std::size_t i) {
   std::size_t names = 0;
   for (TermId t : terms) names += a.speaker_name_term(t) ? 1 : 0;
   return 2 * names >= terms.size();
+}
+
+// "My guest today is Dr. Helen Whitcombe, an epidemiologist who…": the host introducing
+// someone. Fine in an abstract (who is talking), never a takeaway (nothing to take away).
+bool introduces_someone(const EpisodeAnalysis& a, std::size_t i) {
+  const std::string lower = text::to_lower_ascii(a.sentence(i).sentence.text);
+  for (std::string_view cue :
+       {"my guest", "our guest", "i'm talking with", "i'm talking to", "i'm joined by",
+        "joining me", "welcome to the show", "welcome back to", "with me today", "with me is"})
+    if (lower.find(cue) != std::string::npos) return true;
+  return false;
+}
+
+// "Let's say I find a paper…", "Say a headline claims…", "Imagine you…": a sentence that sets
+// up an example states nothing to take away.
+bool sets_up_example(const EpisodeAnalysis& a, std::size_t i) {
+  const std::string lower = text::to_lower_ascii(text::trim(a.sentence(i).sentence.text));
+  for (std::string_view cue : {"let's say ", "say ", "imagine ", "suppose ", "picture this",
+                               "let's talk about ", "let's start with "})
+    if (lower.starts_with(cue)) return true;
+  return false;
 }
 
 // Does turn k open with (or consist of) a question: an interviewer moving on?
@@ -271,7 +293,10 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
     for (std::size_t i = first; i <= last; ++i) {
       part_of[i] = c;
       if (!is_claim(a.sentence(i)) || names_the_show(a, i)) continue;
-      score[i] = 0.5 * a.centrality(i) + 0.5 * cosine(a.sentence(i).vector, centroid);
+      // A sentence that leans on the one before it ("After that, read the methods") reads
+      // as a non sequitur in an abstract of picked sentences.
+      score[i] = 0.5 * a.centrality(i) + 0.5 * cosine(a.sentence(i).vector, centroid) -
+                 0.15 * rules.continuation_strength(a.sentence(i).sentence.text);
     }
   }
   std::vector<std::size_t> claims;
@@ -326,6 +351,8 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
   // only when it is clearly more central than the other claims.
   for (std::size_t i : abstract) seen[i] = true;
   std::vector<bool> used_for_takeaways(n, false);
+  for (std::size_t i = 0; i < n; ++i)
+    if (introduces_someone(a, i) || sets_up_example(a, i)) used_for_takeaways[i] = true;
   const auto picked = pick(count, 100000, used_for_takeaways);
   for (std::size_t i : picked)
     out.takeaways.push_back(as_bullet(rules, a.sentence(i).sentence.text, 28));

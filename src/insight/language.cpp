@@ -117,9 +117,9 @@ constexpr auto kStrongContinuations =
                                      "also", "otherwise", "then", "too"});
 // "But" contrasts with what came before and often opens a paragraph of narration ("But a
 // box only helps if…"), so it only leans on the past.
-constexpr auto kWeakContinuations =
-    std::to_array<std::string_view>({"that", "that's", "this", "it", "it's", "they", "they're",
-                                     "those", "these", "he", "she", "so", "there", "but"});
+constexpr auto kWeakContinuations = std::to_array<std::string_view>(
+    {"that", "that's", "this", "it", "it's", "they", "they're", "those", "these", "he", "she", "so",
+     "there", "but", "another"});
 
 constexpr auto kNewTopicOpeners = std::to_array<std::string_view>({"let's talk about",
                                                                    "let's move",
@@ -679,6 +679,8 @@ int LanguageRules::continuation_strength(std::string_view sentence) const {
   const std::string first = normalized_words(sentence, 2);
   const std::string_view w = std::string_view(first).substr(0, first.find(' '));
   if (contains(kStrongContinuations, w)) return 2;
+  // "After that, read the methods": a step that needs the one before it.
+  if (first == "after that" || first == "before that" || first == "besides that") return 2;
   if (w == "so" && first != "so") {
     // "So how…", "So let's…" open a new thought; a bare "So" after an answer often does
     // too. Count "so" as a weak link only.

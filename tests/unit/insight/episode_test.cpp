@@ -65,6 +65,36 @@ TEST(Chapters, StartAtZeroAreLongEnoughAndTitled) {
   }
 }
 
+// Takeaways are claims: not the host introducing the guest, not the set-up of an example,
+// however central their words are.
+TEST(EpisodeSummary, TakeawaysSkipIntroductionsAndExampleSetups) {
+  const std::vector<std::pair<std::string, std::string>> lines = {
+      {"Host",
+       "My guest today is Ana Ruiz, who studies how a night of sleep turns practice of new words "
+       "into memory."},
+      {"Ana",
+       "Let's say you practice new words at night, and sleep turns that practice into memory."},
+      {"Ana", "Sleep after practice turns new words into lasting memory."},
+      {"Ana", "Caffeine late in the day cuts deep sleep."},
+      {"Ana", "A short nap helps, if it stays under twenty minutes."},
+      {"Ana", "Spacing practice over several nights doubles what memory keeps."},
+  };
+  Transcript t;
+  Millis at = 0;
+  for (const auto& [speaker, text] : lines) {
+    t.segments.push_back({at, at + 9000, speaker, text, {}});
+    at += 9500;
+  }
+  auto a = EpisodeAnalysis::build(t);
+  ASSERT_TRUE(a) << a.error().message;
+  const auto s = episode_summary(*a);
+  ASSERT_GE(s.takeaways.size(), 3U);
+  for (const auto& bullet : s.takeaways) {
+    EXPECT_EQ(bullet.find("My guest"), std::string::npos) << bullet;
+    EXPECT_EQ(bullet.find("Let's say"), std::string::npos) << bullet;
+  }
+}
+
 TEST(EpisodeSummary, AbstractAndTakeaways) {
   const auto a = analyse("interview-rescue.vtt");
   const auto s = episode_summary(a);
