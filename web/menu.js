@@ -33,12 +33,30 @@ export function menuButton({ label, content, items, className = '' }) {
     if (current && current !== close) current(false);
     clear(list).append(...items().filter(Boolean).map(entry));
     list.hidden = false;
+    placeAboveThePlayer();
     button.setAttribute('aria-expanded', 'true');
     current = close;
     document.addEventListener('pointerdown', onOutside, true);
     const all = entries();
     const target = focus === 'last' ? all[all.length - 1] : all[0];
     if (target) target.focus();
+  }
+  // Near the bottom of the window a menu that drops down reaches under the docked player
+  // (fixed at the bottom; the page cannot scroll it clear when the card is the last one):
+  // it opens upwards when there is room above the button, else the page scrolls. Phones
+  // show the menu as a sheet above the player (position: fixed), which needs neither.
+  function placeAboveThePlayer() {
+    list.classList.remove('up');
+    if (getComputedStyle(list).position !== 'absolute') return;
+    const player = document.getElementById('player');
+    const pr = player ? player.getBoundingClientRect() : null;
+    const floor = pr && pr.height > 0 ? pr.top : window.innerHeight;
+    const r = list.getBoundingClientRect();
+    if (r.bottom <= floor - 8) return;
+    const header = document.querySelector('header');
+    const ceiling = header ? header.getBoundingClientRect().bottom : 0;
+    if (button.getBoundingClientRect().top - r.height - 8 >= ceiling) list.classList.add('up');
+    else list.scrollIntoView({ block: 'nearest' });
   }
   function entry(it) {
     if (it.separator) return h('div', { role: 'separator', class: 'menu-sep' });

@@ -8,7 +8,8 @@
 // transcript follows playback; S saves a snip and so does the Media Session next-track
 // handler, each showing title, summary and takeaways; searching for words from a snip
 // finds it and plays from its moment; the Snips page and the card's share menu (copy link,
-// X and WhatsApp composers, the Markdown note, the audio clip); the share page,
+// X and WhatsApp composers, the Markdown note, the audio clip, rename, delete); a long
+// episode list paged by "Show more episodes"; a new snips feed address; the share page,
 // logged out, carries OpenGraph tags; a feed whose show notes carry <script>, onerror= and
 // javascript: payloads runs no script. Screenshots of each page at 1280×800 and 390×844
 // go to E2E_OUT. Exits non-zero with a message on the first failure.
@@ -36,6 +37,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LLM_URL_FILE = process.env.HARK_LLM_URL_FILE || path.join(repo, 'build-ci/llm-service/url');
 const LLM_URL = fs.existsSync(LLM_URL_FILE) ? fs.readFileSync(LLM_URL_FILE, 'utf8').trim() : '';
 const PASSWORD = 'correct horse battery';
+const LONG_EPISODES = 120;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hark-e2e-'));
 const children = [];
@@ -66,9 +68,22 @@ function serveFeeds(port) {
 <svg onload="window.__pwned='svg'"></svg><iframe src="javascript:parent.__pwned='iframe'"></iframe>
 <a href="https://example.com/ok" onclick="window.__pwned='onclick'">fine link</a>]]></content:encoded>
 </item></channel></rss>`;
+  // A long-running show: more episodes than one page of the podcast page holds (50).
+  const longItems = Array.from({ length: LONG_EPISODES }, (_, i) => {
+    const n = LONG_EPISODES - i; // newest first; episode n was published on day n
+    const day = new Date(Date.UTC(2020, 0, 1) + n * 86400000).toUTCString();
+    return `<item><title>Long Show #${n}</title><guid>long-${n}</guid><pubDate>${day}</pubDate>
+<enclosure url="${base}/episode1.mp3" type="audio/mpeg" length="1000"/></item>`;
+  }).join('\n');
+  const long = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>The Long Show</title><link>https://example.com/long</link>
+<description>Many episodes</description>
+${longItems}
+</channel></rss>`;
   const server = http.createServer((req, res) => {
     const name = decodeURIComponent(new URL(req.url, base).pathname).replace(/^\/+/, '');
     if (name === 'hostile.xml') { res.writeHead(200, { 'Content-Type': 'application/rss+xml' }); res.end(hostile); return; }
+    if (name === 'long.xml') { res.writeHead(200, { 'Content-Type': 'application/rss+xml' }); res.end(long); return; }
     const file = path.join(SAMPLE, name);
     if (!file.startsWith(SAMPLE) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
     let body = fs.readFileSync(file);
@@ -143,8 +158,25 @@ function instrument(context, errors) {
   });
   context.on('page', (p) => watch(p, errors));
 }
+// Dialogs the test expects (rename's prompt, delete's and "New address"'s confirm) are
+// answered in order: a string fills a prompt, true accepts, false cancels. Any other
+// dialog (an injected script's alert) is a failure.
+const expectedDialogs = [];
+function expectDialog(type, answer) { expectedDialogs.push({ type, answer }); }
+const watched = new WeakSet();
 function watch(page, errors) {
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+  if (watched.has(page)) return; // a context's 'page' event and main() both hand it over
+  watched.add(page);
+  page.on('dialog', (d) => {
+    const want = expectedDialogs[0];
+    if (want && want.type === d.type()) {
+      expectedDialogs.shift();
+      (want.answer === false ? d.dismiss() : d.accept(typeof want.answer === 'string' ? want.answer : undefined)).catch(() => {});
+      return;
+    }
+    errors.push(`dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|net::ERR|EventSource|Loading the image 'http:\/\/127\.0\.0\.1/.test(m.text())) errors.push(`console: ${m.text()}`); });
 }
@@ -436,6 +468,76 @@ async function main() {
     check(await page.evaluate(() => document.querySelectorAll('.notes-body script, .notes-body img, .notes-body iframe, .notes-body svg, .notes-body [onerror], .notes-body [onclick], .notes-body a[href^="javascript"]').length === 0), 'the notes keep no scripts, handlers or javascript: links');
     check(await page.evaluate(() => !!document.querySelector('.notes-body a[href="https://example.com/ok"]')), 'ordinary links survive');
     await shot(page, 'hostile-notes');
+
+    // A long episode list: the newest 50 first; "Show more episodes" fetches the next page
+    // by cursor until every episode is there, and then goes away.
+    await page.goto(base + '/library');
+    await page.fill('#add-url', `${feeds.base}/long.xml`);
+    await page.click('form button[type=submit]');
+    await page.waitForURL(/\/podcasts\/\d+$/);
+    await page.waitForSelector('.ep-item');
+    check((await page.locator('.ep-item').count()) === 50, `a podcast with ${LONG_EPISODES} episodes lists its newest 50`);
+    const moreBtn = page.locator('button', { hasText: 'Show more episodes' });
+    check(await moreBtn.isVisible(), '"Show more episodes" is offered');
+    const pageQueries = [];
+    const onRequest = (r) => { const u = new URL(r.url()); if (/^\/api\/podcasts\/\d+\/episodes$/.test(u.pathname)) pageQueries.push(u.searchParams); };
+    page.on('request', onRequest);
+    for (const want of [100, LONG_EPISODES]) {
+      await moreBtn.click();
+      await until(`${want} episodes listed`, async () => (await page.locator('.ep-item').count()) === want, 15000);
+    }
+    page.off('request', onRequest);
+    const longTitles = await page.$$eval('.ep-item a.ep-title', (as) => as.map((a) => a.textContent.trim()));
+    check(longTitles.length === LONG_EPISODES && longTitles.every((t, i) => t === `Long Show #${LONG_EPISODES - i}`), 'every episode is listed once, newest first, across the pages');
+    check(pageQueries.length === 2 && pageQueries.every((q) => q.get('cursor') && !q.get('offset')), 'the next pages are fetched by cursor');
+    check(await moreBtn.isHidden(), 'the button goes away after the last page');
+    await shot(page, 'podcast-long');
+
+    // Rename and delete through a card's menu, on the snip that is not shared (its share
+    // page was checked above). With a language model, that snip's rewrite lands first, so
+    // it cannot replace the new title afterwards.
+    const target = (await api('/api/snips')).snips.find((x) => x.id !== firstId);
+    if (LLM_URL) {
+      await until('the model to be done with the other snip', async () => {
+        const x = await api(`/api/snips/${target.id}`);
+        return x.engine.startsWith('llm:') || (x.fallback_reason && !/will retry/.test(x.fallback_reason));
+      }, 240000, 1000);
+    }
+    await page.goto(base + '/snips');
+    const tcard = page.locator(`.snip-card[data-snip="${target.id}"]`);
+    await tcard.waitFor();
+    const newTitle = 'Renamed in the browser';
+    expectDialog('prompt', newTitle);
+    await tcard.locator('.menu-btn').click();
+    await tcard.locator('[role=menuitem]', { hasText: 'Rename' }).click();
+    await until('the card to show the new title', async () => (await tcard.locator('.snip-title').innerText()).trim() === newTitle, 10000);
+    check((await api(`/api/snips/${target.id}`)).title === newTitle, 'Rename in the card\'s menu renames the snip, and it is stored');
+    expectDialog('confirm', false);
+    await tcard.locator('.menu-btn').click();
+    // The last card's menu opens clear of the docked player (upwards when it must).
+    check(await page.evaluate(() => document.querySelector('[role=menu]:not([hidden])').getBoundingClientRect().bottom <= document.getElementById('player').getBoundingClientRect().top), 'the last card\'s menu is not hidden behind the player');
+    await shot(page, 'snips-menu-last');
+    await tcard.locator('[role=menuitem]', { hasText: 'Delete' }).click();
+    await page.waitForTimeout(500);
+    check((await tcard.count()) === 1 && (await api(`/api/snips/${target.id}`)).id === target.id, 'cancelling Delete keeps the snip');
+    expectDialog('confirm', true);
+    await tcard.locator('.menu-btn').click();
+    await tcard.locator('[role=menuitem]', { hasText: 'Delete' }).click();
+    await page.waitForSelector(`.toast:has-text("Deleted “${newTitle}”")`);
+    await until('the card to go away', async () => (await tcard.count()) === 0, 10000);
+    check((await api(`/api/snips/${target.id}`)).status === 404, 'Delete in the card\'s menu deletes the snip (404 afterwards)');
+    check((await page.locator('.snip-card').count()) >= 1, 'the other snip is still listed');
+
+    // "New address" replaces the snips feed's address: the new one works, the old one is refused.
+    await page.click('.snips-export summary');
+    const oldFeed = await until('the feed address', () => page.inputValue('#snips-feed-url'), 5000);
+    expectDialog('confirm', true);
+    await page.click('.snips-export button:has-text("New address")');
+    const newFeed = await until('a new feed address', async () => { const v = await page.inputValue('#snips-feed-url'); return v && v !== oldFeed ? v : null; }, 10000);
+    const [oldStatus, newStatus] = [(await fetch(oldFeed)).status, (await fetch(newFeed)).status];
+    check(oldStatus === 404 && newStatus === 200, `"New address" makes a working feed address and turns the old one off (${newStatus}, old ${oldStatus})`);
+    check(expectedDialogs.length === 0, 'every expected dialog was shown');
+    await shot(page, 'snips-feed');
 
     // The same pages on a phone.
     const state = await context.storageState();
