@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "app/jobs.hpp"
 #include "app/pipeline.hpp"
@@ -48,7 +49,7 @@ Response handle_list_episodes(const Request& request, Context& ctx) {
   if (!episodes) return error_response(episodes.error());
   auto list = episode_list_json(ctx, request.user_id(), *episodes);
   if (!list) return error_response(list.error());
-  return json_response(200, {{"episodes", *list},
+  return json_response(200, {{"episodes", std::move(*list)},
                              {"limit", *limit},
                              {"offset", *offset},
                              {"next_cursor", next_cursor_json(*episodes, *limit)}});
@@ -72,7 +73,7 @@ Response handle_list_in_progress(const Request& request, Context& ctx) {
   }
   auto list = episode_list_json(ctx, request.user_id(), episodes);
   if (!list) return error_response(list.error());
-  return json_response(200, {{"episodes", *list}});
+  return json_response(200, {{"episodes", std::move(*list)}});
 }
 
 Response handle_get_episode(const Request& request, Context& ctx) {

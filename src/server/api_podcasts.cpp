@@ -1,4 +1,6 @@
 // Subscriptions: list, subscribe, OPML in and out, refresh, unsubscribe, episodes.
+#include <utility>
+
 #include "app/refresh_schedule.hpp"
 #include "server/api_support.hpp"
 #include "server/handlers.hpp"
@@ -25,7 +27,7 @@ Response handle_list_podcasts(const Request& request, Context& ctx) {
   if (!podcasts) return error_response(podcasts.error());
   json list = json::array();
   for (const auto& p : *podcasts) list.push_back(podcast_json(p));
-  return json_response(200, {{"podcasts", list}});
+  return json_response(200, {{"podcasts", std::move(list)}});
 }
 
 Response handle_subscribe(const Request& request, Context& ctx) {
@@ -128,7 +130,7 @@ Response handle_list_podcast_episodes(const Request& request, Context& ctx) {
   if (!episodes) return error_response(episodes.error());
   auto list = episode_list_json(ctx, request.user_id(), *episodes);
   if (!list) return error_response(list.error());
-  return json_response(200, {{"episodes", *list},
+  return json_response(200, {{"episodes", std::move(*list)},
                              {"total", podcast->episode_count},
                              {"limit", *limit},
                              {"offset", *offset},
