@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/text.hpp"
+#include "net/service_api.hpp"
 
 namespace hark::asr {
 namespace {
@@ -16,29 +17,6 @@ constexpr std::string_view kKeyHint =
 bool is_auto(std::string_view language) {
   const auto l = text::trim(language);
   return l.empty() || text::iequals(l, "auto");
-}
-
-// The service's own explanation: OpenAI's {"error": {"message"}}, {"error": "..."}, FastAPI's
-// {"detail": ...}, or the start of a plain-text body.
-std::string service_message(const std::string& body) {
-  try {
-    const auto doc = nlohmann::json::parse(body);
-    if (doc.is_object()) {
-      for (const char* key : {"error", "detail", "message"}) {
-        const auto it = doc.find(key);
-        if (it == doc.end()) continue;
-        if (it->is_string()) return text::truncate_utf8(it->get<std::string>(), 300);
-        if (it->is_object()) {
-          const auto m = it->find("message");
-          if (m != it->end() && m->is_string())
-            return text::truncate_utf8(m->get<std::string>(), 300);
-        }
-        return text::truncate_utf8(it->dump(), 300);
-      }
-    }
-  } catch (const nlohmann::json::exception&) {
-  }
-  return text::truncate_utf8(text::collapse_whitespace(text::sanitize_utf8(body)), 300);
 }
 
 // "/v1/audio/transcriptions" of "http://host:8000/v1/audio/transcriptions".
@@ -165,7 +143,7 @@ Attempt EndpointClient::attempt(std::string_view wav, const TranscribeOptions& o
     return {std::move(*parsed)};
   }
 
-  const std::string said = service_message(response->body);
+  const std::string said = net::service_message(response->body);
   const std::string detail =
       " (HTTP " + std::to_string(status) + (said.empty() ? "" : ": " + said) + ")";
   if (status == 401 || status == 403) {

@@ -6,34 +6,17 @@
 #include <thread>
 
 #include "core/text.hpp"
+#include "net/service_api.hpp"
 
 namespace hark::llm {
 namespace {
 
 using nlohmann::json;
 
-std::string said_by_service(const std::string& body) {
-  auto doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_object()) {
-    if (doc["error"].is_object() && doc["error"]["message"].is_string())
-      return text::truncate_utf8(doc["error"]["message"].get<std::string>(), 300);
-    if (doc["error"].is_string()) return text::truncate_utf8(doc["error"].get<std::string>(), 300);
-    if (doc.contains("detail")) return text::truncate_utf8(doc["detail"].dump(), 300);
-  }
-  return text::truncate_utf8(text::collapse_whitespace(text::sanitize_utf8(body)), 300);
-}
-
 }  // namespace
 
 std::string embeddings_url(std::string_view base_url) {
-  std::string url(text::trim(base_url));
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  if (url.ends_with("/embeddings")) return url;
-  const auto scheme = url.find("://");
-  const bool has_path =
-      scheme != std::string::npos && url.find('/', scheme + 3) != std::string::npos;
-  if (!has_path) url += "/v1";
-  return url + "/embeddings";
+  return net::openai_endpoint_url(base_url, "/embeddings");
 }
 
 OpenAiEmbedder::OpenAiEmbedder(net::HttpClient& http, EmbeddingEndpoint endpoint)
@@ -93,12 +76,12 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::batch(const std::vector<
                        ")" + where);
     if (status == 408 || status == 429 || status >= 500) {
       last = unavailable("the embedding service answered HTTP " + std::to_string(status) + ": " +
-                         said_by_service(response->body) + where);
+                         net::service_message(response->body) + where);
       continue;
     }
     if (status < 200 || status > 299)
       return invalid_input("the embedding service refused the request (HTTP " +
-                           std::to_string(status) + ": " + said_by_service(response->body) +
+                           std::to_string(status) + ": " + net::service_message(response->body) +
                            "); check the model name '" + endpoint_.model + "'" + where);
     auto doc = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
     if (!doc.is_object() || !doc["data"].is_array() || doc["data"].size() != end - begin)

@@ -9,34 +9,12 @@
 #include <utility>
 
 #include "core/text.hpp"
+#include "net/service_api.hpp"
 
 namespace hark::llm {
 namespace {
 
 using nlohmann::json;
-
-// The server's own explanation: OpenAI's {"error": {"message"}}, {"error": "..."}, FastAPI's
-// {"detail": ...}, or the start of a plain-text body.
-std::string service_message(const std::string& body) {
-  try {
-    const auto doc = json::parse(body);
-    if (doc.is_object()) {
-      for (const char* key : {"error", "detail", "message"}) {
-        const auto it = doc.find(key);
-        if (it == doc.end()) continue;
-        if (it->is_string()) return text::truncate_utf8(it->get<std::string>(), 300);
-        if (it->is_object()) {
-          const auto m = it->find("message");
-          if (m != it->end() && m->is_string())
-            return text::truncate_utf8(m->get<std::string>(), 300);
-        }
-        return text::truncate_utf8(it->dump(), 300);
-      }
-    }
-  } catch (const json::exception&) {
-  }
-  return text::truncate_utf8(text::collapse_whitespace(text::sanitize_utf8(body)), 300);
-}
 
 std::optional<Millis> retry_after(const net::Response& response) {
   const std::string value{text::trim(response.header("retry-after"))};
@@ -129,13 +107,7 @@ struct OpenAiChat::Attempt {
 };
 
 std::string chat_completions_url(std::string_view base_url) {
-  std::string url{text::trim(base_url)};
-  while (url.ends_with('/')) url.pop_back();
-  if (url.ends_with("/chat/completions")) return url;
-  const auto scheme = url.find("://");
-  const bool has_path =
-      url.find('/', scheme == std::string::npos ? 0 : scheme + 3) != std::string::npos;
-  return url + (has_path ? "/chat/completions" : "/v1/chat/completions");
+  return net::openai_endpoint_url(base_url, "/chat/completions");
 }
 
 OpenAiChat::OpenAiChat(net::HttpClient& http, ChatEndpoint endpoint, RetryOptions retry)
@@ -185,7 +157,7 @@ OpenAiChat::Attempt OpenAiChat::send(const ChatRequest& request, ReplyFormat for
     return {std::move(*reply)};
   }
 
-  const std::string said = service_message(response->body);
+  const std::string said = net::service_message(response->body);
   const std::string detail =
       " (HTTP " + std::to_string(status) + (said.empty() ? "" : ": " + said) + ")";
   if (status == 401 || status == 403) {
