@@ -539,7 +539,7 @@ async function pageSnips(token) {
 // ---------- Search ----------
 async function pageSearch(token) {
   const params = new URLSearchParams(location.search);
-  const initial = { q: (params.get('q') || '').trim(), podcast: Number(params.get('podcast')) || 0 };
+  const initial = { q: (params.get('q') || '').trim(), podcast: Number(params.get('podcast')) || 0, mode: params.get('mode') || '' };
   setTitle(initial.q ? `Search: ${initial.q}` : 'Search');
   const pods = await podcastMap();
   if (token !== navToken) return;

@@ -2,8 +2,10 @@
 // (debounced; each new query cancels the request before it, and an answer for an older
 // query is dropped), grouped by episode with artwork, titles, time, speaker and the
 // matched words highlighted (the server's snippet_html goes through sanitize.js, never
-// straight into innerHTML); a podcast filter; a result opens its episode and plays from
-// that moment. Arrow keys move between the box and the results.
+// straight into innerHTML); how to search (words and meaning, exact words, meaning: the
+// API's hybrid, lexical and semantic modes) and a podcast filter, both kept in the address;
+// a result opens its episode and plays from that moment. Arrow keys move between the box
+// and the results.
 import { api } from './api.js';
 import { h, clear, fmtClock, fmtDate, artwork } from './util.js';
 import { sanitizeHtml } from './sanitize.js';
@@ -13,6 +15,13 @@ const LIMIT = 50;
 
 const KIND_WORDS = { snip: 'Your snip', episode: 'Title or show notes' };
 
+// The API's modes, in the words the page uses; hybrid is the default (not in the address).
+const MODES = [
+  ['hybrid', 'Words and meaning'],
+  ['lexical', 'Exact words'],
+  ['semantic', 'Meaning only'],
+];
+
 /**
  * Builds the page. `input` is the header's search box (the one search box, `/` focuses
  * it); `pods` maps podcast id → podcast (artwork and the filter); `onOpen(hit)` plays a
@@ -20,6 +29,7 @@ const KIND_WORDS = { snip: 'Your snip', episode: 'Title or show notes' };
  */
 export function searchPage({ input, pods, initial, onOpen }) {
   let podcast = initial.podcast && pods.has(initial.podcast) ? initial.podcast : 0;
+  let mode = MODES.some(([m]) => m === initial.mode) ? initial.mode : 'hybrid';
   let seq = 0;           // the number of the newest query; older answers are dropped
   let inflight = null;   // AbortController of the request under way
   let timer = 0;
@@ -33,13 +43,20 @@ export function searchPage({ input, pods, initial, onOpen }) {
     [...pods.values()].sort((a, b) => (a.title || '').localeCompare(b.title || '')).map((p) => h('option', { value: String(p.id) }, p.title || p.feed_url)));
   filter.value = String(podcast);
   filter.addEventListener('change', () => { podcast = Number(filter.value) || 0; run({ now: true }); });
-  const filterRow = h('div', { class: 'search-filters' }, h('label', { for: 'search-podcast' }, 'Podcast'), filter);
-  filterRow.hidden = pods.size < 2;
+  const modeSelect = h('select', { id: 'search-mode', class: 'select' },
+    MODES.map(([value, words]) => h('option', { value }, words)));
+  modeSelect.value = mode;
+  modeSelect.addEventListener('change', () => { mode = modeSelect.value; run({ now: true }); });
+  const podcastFilter = [h('label', { for: 'search-podcast' }, 'Podcast'), filter];
+  if (pods.size < 2) podcastFilter.forEach((n) => { n.hidden = true; });
+  const filterRow = h('div', { class: 'search-filters' },
+    h('label', { for: 'search-mode' }, 'Search by'), modeSelect, ...podcastFilter);
 
   const syncUrl = (q) => {
     const p = new URLSearchParams();
     if (q) p.set('q', q);
     if (podcast) p.set('podcast', String(podcast));
+    if (mode !== 'hybrid') p.set('mode', mode);
     const url = `/search${p.toString() ? `?${p}` : ''}`;
     if (location.pathname + location.search !== url) history.replaceState(null, '', url);
     document.title = q ? `Search: ${q} · hark` : 'Search · hark';
@@ -57,7 +74,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
     clearTimeout(timer);
     const q = input.value.trim();
     syncUrl(q);
-    const key = `${podcast}\u0000${q}`;
+    const key = `${podcast}\u0000${mode}\u0000${q}`;
     if (key === lastKey) return;
     if (!q) {
       lastKey = key; seq++;
@@ -78,6 +95,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
     results.setAttribute('aria-busy', 'true');
     const params = new URLSearchParams({ q, limit: String(LIMIT) });
     if (podcast) params.set('podcast', String(podcast));
+    if (mode !== 'hybrid') params.set('mode', mode);
     try {
       const r = await api(`/api/search?${params}`, { signal: inflight.signal });
       if (mine !== seq) return; // a newer query is on its way
@@ -87,9 +105,13 @@ export function searchPage({ input, pods, initial, onOpen }) {
       lastKey = null; // let the same query be tried again
       status.textContent = '';
       const retry = h('button', { type: 'button', class: 'btn', onclick: () => run({ now: true }) }, 'Try again');
+      // Meaning search needs an embedding service; without one, offer the words instead.
+      const byWords = mode === 'semantic' && e.status === 503
+        ? h('button', { type: 'button', class: 'btn', onclick: () => { mode = 'lexical'; modeSelect.value = mode; run({ now: true }); } }, 'Search exact words instead')
+        : null;
       clear(results).append(h('div', { class: 'empty search-error', role: 'alert' },
         h('p', { class: 'error-text' }, e.status === 400 ? `hark couldn’t read that search: ${e.detail}. Try plainer words.` : e.message),
-        e.status === 400 ? null : retry));
+        e.status === 400 ? null : h('p', { class: 'actions' }, byWords, retry)));
     } finally {
       clearTimeout(slow);
       if (mine === seq) { results.removeAttribute('aria-busy'); inflight = null; }
@@ -99,6 +121,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
   function draw(q, r) {
     const hits = r.results || [];
     results.dataset.query = q; // what the results on screen answer
+    results.dataset.mode = r.mode || ''; // how they were found (hybrid may run as lexical)
     notice.hidden = !r.notice;
     // The server's words on how it searched (e.g. meaning-based search unavailable).
     notice.textContent = r.notice ? r.notice.charAt(0).toUpperCase() + r.notice.slice(1) + (/[.!]$/.test(r.notice) ? '' : '.') : '';

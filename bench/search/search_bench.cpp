@@ -10,7 +10,8 @@
 //       rebuilds it from the library the way hark does when the file is missing or damaged.
 //   hark_bench_search lexical DB QUERIES RUNS
 //       hark's lexical search (SearchService, as `hark search --mode lexical` and the API
-//       run it, as the library's user) over the fixed query set.
+//       run it, as the library's user) over the fixed query set, and each query's median.
+//       HARK_BENCH_RANK_WINDOW=N ranks with another window than hark's (0: every match).
 //   hark_bench_search hybrid DB INDEX QUERIES RUNS
 //       hark's hybrid search (full-text + HNSW, fused, grouped) over the same queries, the
 //       query vectors made in-process by the synthetic embedder (no network: see embed).
@@ -36,6 +37,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -413,6 +415,7 @@ struct Service {
   std::unique_ptr<SyntheticEmbedder> embedder;
   std::unique_ptr<hark::app::SearchService> search;
   Id user_id = 0;
+  int rank_window = 0;
 };
 
 std::optional<Service> open_service(const std::string& db, const std::string& index,
@@ -424,6 +427,8 @@ std::optional<Service> open_service(const std::string& db, const std::string& in
   if (!user) return std::nullopt;
   s.user_id = user->id;
   hark::app::SearchServiceOptions options;
+  // HARK_BENCH_RANK_WINDOW: another rank window than hark's (0: rank every match).
+  if (const char* w = std::getenv("HARK_BENCH_RANK_WINDOW")) options.rank_window = std::atoi(w);
   if (semantic) {
     const int dims = dims_of(*s.store);
     if (dims == 0) {
@@ -436,6 +441,7 @@ std::optional<Service> open_service(const std::string& db, const std::string& in
     options.vector_index_path = index;
   }
   options.warn = [](const std::string& w) { std::fprintf(stderr, "  warning: %s\n", w.c_str()); };
+  s.rank_window = options.rank_window;
   s.search = std::make_unique<hark::app::SearchService>(*s.store, options);
   return s;
 }
@@ -508,11 +514,24 @@ int search_bench(const std::string& db, const std::string& index, const std::str
     return true;
   });
   if (ms.empty()) return 1;
-  const std::string what = std::string(hark::app::to_string(mode)) + " (hark, " + ran + ")";
+  const std::string what = std::string(hark::app::to_string(mode)) + " (hark, " + ran +
+                           ", rank window " + std::to_string(s->rank_window) + ")";
   char extra[96];
   std::snprintf(extra, sizeof extra, ", %.1f results/query, %d runs of %zu",
                 static_cast<double>(results) / static_cast<double>(calls), runs, queries.size());
   report(what.c_str(), ms, extra);
+  // Each query's median, slowest first: which queries make the p95.
+  std::vector<std::pair<double, std::string>> per_query;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    std::vector<double> times;
+    for (int r = 0; r < runs; ++r)
+      times.push_back(ms[static_cast<std::size_t>(r) * queries.size() + q]);
+    per_query.emplace_back(percentile(times, 0.5), queries[q]);
+  }
+  std::sort(per_query.rbegin(), per_query.rend());
+  std::printf("  per query (p50 ms, slowest first):");
+  for (const auto& [t, q] : per_query) std::printf(" %s %.1f;", q.c_str(), t);
+  std::printf("\n");
   return 0;
 }
 
@@ -548,16 +567,13 @@ int hnsw(const std::string& db, const std::string& index_path, int queries) {
   }
   const Topics topics(dims);
   std::mt19937_64 rng(99);
-  std::vector<double> ms;
-  double recall = 0;
+  std::vector<std::vector<float>> query_vectors;
+  for (int q = 0; q < queries; ++q) query_vectors.push_back(topics.point(rng() % kTopics, rng));
+  // The exact 10 nearest of the first 200 queries, once; recall is measured against them.
   const int exact_queries = std::min(queries, 200);
-  for (int q = 0; q < queries; ++q) {
-    const auto v = topics.point(rng() % kTopics, rng);
-    const auto t1 = Clock::now();
-    auto hits = index.search(v, 10);
-    ms.push_back(seconds_since(t1) * 1000);
-    if (!hits) return 1;
-    if (q >= exact_queries) continue;
+  std::vector<std::vector<Id>> exact(static_cast<std::size_t>(exact_queries));
+  for (int q = 0; q < exact_queries; ++q) {
+    const auto& v = query_vectors[static_cast<std::size_t>(q)];
     std::vector<std::pair<float, Id>> all(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const float* row = data.data() + i * static_cast<std::size_t>(dims);
@@ -567,15 +583,32 @@ int hnsw(const std::string& db, const std::string& index_path, int queries) {
     }
     std::partial_sort(all.begin(), all.begin() + 10, all.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first; });
-    int found = 0;
-    for (int k = 0; k < 10; ++k)
-      for (const auto& h : *hits) found += h.id == all[static_cast<std::size_t>(k)].second ? 1 : 0;
-    recall += found / 10.0;
+    for (int k = 0; k < 10; ++k) exact[static_cast<std::size_t>(q)].push_back(all[k].second);
   }
-  char extra[128];
-  std::snprintf(extra, sizeof extra, " (k=10, ef_search=%d); recall@10 %.3f over %d queries",
-                opts.ef_search, recall / exact_queries, exact_queries);
-  report("hnsw (VectorIndex::search)", ms, extra);
+  // hark's ef_search (marked) and its neighbours: what recall each buys, and at what time.
+  std::vector<int> efs = {64, 96, 128, 192, 256};
+  if (std::find(efs.begin(), efs.end(), opts.ef_search) == efs.end()) efs.push_back(opts.ef_search);
+  std::sort(efs.begin(), efs.end());
+  for (int ef : efs) {
+    std::vector<double> ms;
+    double recall = 0;
+    for (int q = 0; q < queries; ++q) {
+      const auto t1 = Clock::now();
+      auto hits = index.search(query_vectors[static_cast<std::size_t>(q)], 10, ef);
+      ms.push_back(seconds_since(t1) * 1000);
+      if (!hits) return 1;
+      if (q >= exact_queries) continue;
+      int found = 0;
+      for (Id want : exact[static_cast<std::size_t>(q)])
+        for (const auto& h : *hits) found += h.id == want ? 1 : 0;
+      recall += found / 10.0;
+    }
+    char extra[160];
+    std::snprintf(extra, sizeof extra, " (k=10, ef_search=%d%s); recall@10 %.3f over %d queries",
+                  ef, ef == opts.ef_search ? ", hark's setting" : "", recall / exact_queries,
+                  exact_queries);
+    report("hnsw (VectorIndex::search)", ms, extra);
+  }
   return 0;
 }
 

@@ -64,6 +64,8 @@ Result<std::unique_ptr<App>> App::open(Config config, FrontEnd front_end,
   search.vector_index_path = config.data_dir / "search" / "vectors.hnsw";
   search.fusion.lexical_weight = app->search_config_.lexical_weight;
   search.fusion.semantic_weight = app->search_config_.semantic_weight;
+  search.hnsw.ef_search = app->search_config_.ef_search;
+  search.rank_window = app->search_config_.rank_window;
   search.warn = [](const std::string& message) { std::cerr << "warning: " << message << "\n"; };
   app->search_ = std::make_unique<SearchService>(*app->store_, std::move(search));
   PipelineOptions pipeline;

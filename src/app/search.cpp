@@ -275,7 +275,7 @@ Result<SearchResponse> SearchService::search(const SearchRequest& request) {
   if (request.mode == SearchMode::Lexical || options_.embedder == nullptr) {
     if (request.mode == SearchMode::Hybrid)
       response.notice = "no embedding service is configured, so these are full-text results only";
-    auto hits = store_.search().lexical(*query, request.scope, request.limit);
+    auto hits = store_.search().lexical(*query, request.scope, request.limit, options_.rank_window);
     if (!hits) return hits.error();
     response.mode = SearchMode::Lexical;
     response.hits = std::move(*hits);
@@ -283,7 +283,7 @@ Result<SearchResponse> SearchService::search(const SearchRequest& request) {
   }
   // Hybrid: both rankings, deeper than the page, fused by rank.
   const int depth = std::min(request.limit * 3, 3 * kMaxSearchLimit);
-  auto lexical = store_.search().lexical(*query, request.scope, depth);
+  auto lexical = store_.search().lexical(*query, request.scope, depth, options_.rank_window);
   if (!lexical) return lexical.error();
   auto semantic = semantic_hits(*query, request.scope, depth);
   if (!semantic) {

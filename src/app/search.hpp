@@ -37,6 +37,10 @@ Result<SearchMode> parse_search_mode(std::string_view text);
 
 inline constexpr int kDefaultSearchLimit = 20;
 inline constexpr int kMaxSearchLimit = 100;
+// Full-text search ranks at most this many of a query's most recently indexed matching
+// passages (store::SearchRepo::lexical): a word in every tenth passage then costs ~5 ms
+// instead of ~60 at 1.2 M passages (docs/PERFORMANCE.md).
+inline constexpr int kDefaultRankWindow = 5000;
 
 struct SearchRequest {
   std::string query;
@@ -66,6 +70,7 @@ struct SearchServiceOptions {
   std::filesystem::path vector_index_path{};
   search::FusionOptions fusion{};
   search::HnswOptions hnsw{};
+  int rank_window = kDefaultRankWindow;  // 0: rank every match
   // Told about things a person should know but that do not fail the call (a vector index
   // that was damaged and rebuilt). Called from any thread; may be empty.
   std::function<void(const std::string&)> warn{};

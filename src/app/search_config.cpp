@@ -67,6 +67,17 @@ Status apply_search(const toml::table& table, const std::string& source, SearchC
       if (!v || *v < 0 || *v > 100)
         return bad_setting(source, name, "must be a number from 0 to 100");
       (k == "lexical_weight" ? out.lexical_weight : out.semantic_weight) = *v;
+    } else if (k == "ef_search") {
+      const auto v = node.value<std::int64_t>();
+      if (!v || *v < 10 || *v > 10'000)
+        return bad_setting(source, name, "must be a whole number 10–10000");
+      out.ef_search = static_cast<int>(*v);
+    } else if (k == "rank_window") {
+      const auto v = node.value<std::int64_t>();
+      if (!v || (*v != 0 && *v < 100) || *v > 10'000'000)
+        return bad_setting(source, name,
+                           "must be 0 (rank every match) or a whole number 100–10000000");
+      out.rank_window = static_cast<int>(*v);
     } else {
       return invalid_input(source + ": unknown setting '" + name +
                            "' (see README.md for the settings hark knows)");

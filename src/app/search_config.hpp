@@ -13,6 +13,8 @@
 //   [search]
 //   lexical_weight = 1.0    # reciprocal-rank fusion weights of hybrid search
 //   semantic_weight = 1.0
+//   ef_search = 192         # HNSW candidate list per query (10–10000): recall against time
+//   rank_window = 5000      # a query matching more passages ranks the newest this many (0: all)
 //
 // Environment: HARK_EMBEDDINGS_URL (+ HARK_EMBEDDINGS_MODEL, HARK_EMBEDDINGS_API_KEY) replaces
 // the configured service. No url: semantic search is off and hybrid search is full-text only.
@@ -22,6 +24,7 @@
 #include <string_view>
 
 #include "app/config.hpp"
+#include "app/search.hpp"
 #include "core/result.hpp"
 #include "llm/embedder.hpp"
 #include "net/http_client.hpp"
@@ -34,6 +37,8 @@ struct SearchConfig {
   llm::EmbeddingEndpoint embeddings{};  // url "": no embedding service
   double lexical_weight = 1.0;
   double semantic_weight = 1.0;
+  int ef_search = search::HnswOptions::kDefaultEfSearch;
+  int rank_window = kDefaultRankWindow;
   bool embeddings_enabled() const { return !embeddings.url.empty(); }
 };
 

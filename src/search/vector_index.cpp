@@ -124,7 +124,6 @@ Result<VectorIndex::Opened> VectorIndex::open(const fs::path& path, const std::s
   try {
     out.index->impl_->hnsw =
         std::make_unique<hnswlib::HierarchicalNSW<float>>(&out.index->impl_->space, path.string());
-    out.index->impl_->hnsw->setEf(static_cast<std::size_t>(options.ef_search));
   } catch (const std::exception& e) {
     auto fresh = create(model, dims, options);
     if (!fresh) return fresh.error();
@@ -230,7 +229,8 @@ bool VectorIndex::contains(Id id) const {
   return found != h.label_lookup_.end() && !h.isMarkedDeleted(found->second);
 }
 
-Result<std::vector<VectorHit>> VectorIndex::search(const std::vector<float>& query, int k) const {
+Result<std::vector<VectorHit>> VectorIndex::search(const std::vector<float>& query, int k,
+                                                   int ef) const {
   if (static_cast<int>(query.size()) != dims_)
     return invalid_input("the query vector has " + std::to_string(query.size()) +
                          " dimensions; the index has " + std::to_string(dims_));
@@ -241,9 +241,12 @@ Result<std::vector<VectorHit>> VectorIndex::search(const std::vector<float>& que
   auto& h = *impl_->hnsw;
   if (k < 1 || h.cur_element_count == 0) return hits;
   try {
-    // hnswlib searches with max(ef, k) candidates: a query asking for more than ef gets a
-    // longer list for itself, and the index's ef stays as configured.
-    auto result = h.searchKnn(q.data(), static_cast<std::size_t>(k));
+    // hnswlib searches with max(its ef, k) candidates and keeps the k best. Its ef is one
+    // shared field, so it is left at hnswlib's 10 and each query asks for max(k, ef) and
+    // keeps its k: the same search with this query's ef, and no shared state written.
+    const int candidates = std::max(k, ef > 0 ? ef : options_.ef_search);
+    auto result = h.searchKnn(q.data(), static_cast<std::size_t>(candidates));
+    while (result.size() > static_cast<std::size_t>(k)) result.pop();  // the worst first
     hits.resize(result.size());
     for (std::size_t i = result.size(); i-- > 0;) {
       hits[i] = VectorHit{static_cast<Id>(result.top().second), 1.0f - result.top().first};

@@ -220,7 +220,7 @@ class SqliteSearchRepo final : public SearchRepo {
                                                      const std::string& notes) override;
   Result<std::vector<StoredPassage>> passages(Id episode_id) override;
   Result<std::vector<SearchHit>> lexical(const TextQuery& query, const SearchScope& scope,
-                                         int limit) override;
+                                         int limit, int rank_window) override;
   Result<std::vector<SearchHit>> passage_hits(const std::vector<Id>& ids,
                                               const SearchScope& scope) override;
   Status put_vectors(const std::string& model, int dims,

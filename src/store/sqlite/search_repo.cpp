@@ -58,29 +58,34 @@ void bind_scope(Statement& stmt, const SearchScope& scope) {
 
 constexpr std::string_view kHitColumns = "e.id, e.podcast_id, pc.title, e.title, e.published_at ";
 
-// The best passages first, then titles and snippets for those only: FTS5 ranks the matches
-// itself (ORDER BY rank, BM25), and SQLite computes every result column of every row before
-// it sorts, so snippet() in the ranking query ran over every passage with a common word.
+// The best passages first with their titles (FTS5 ranks the matches itself: ORDER BY rank,
+// BM25, and the joins run for the rows returned only). Snippets come after, for those rows
+// only: SQLite computes every result column of every row before it sorts, so snippet() in a
+// sorted query ran over every passage with a common word. ?8: the lowest passage id ranked
+// (the window, see lexical()).
 const std::string& passages_sql() {
   static const std::string sql =
-      "WITH top AS (SELECT search_passages_fts.rowid AS id, search_passages_fts.rank AS score "
+      "SELECT p.id, " + std::string(kHitColumns) +
+      ", p.start_ms, p.end_ms, p.speaker, '', search_passages_fts.rank "
       "FROM search_passages_fts "
       "JOIN search_passages p ON p.id = search_passages_fts.rowid "
-      "JOIN episodes e ON e.id = p.episode_id "
+      "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
       "WHERE search_passages_fts MATCH ?1" +
       std::string(kScopeSql) +
-      " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE) "
-      "ORDER BY search_passages_fts.rank LIMIT ?7) "
-      "SELECT p.id, " +
-      std::string(kHitColumns) +
-      ", p.start_ms, p.end_ms, p.speaker, "
-      "snippet(search_passages_fts, 0, char(2), char(3), '…', 32), top.score "
-      "FROM top JOIN search_passages_fts ON search_passages_fts.rowid = top.id "
-      "JOIN search_passages p ON p.id = top.id "
-      "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
-      "WHERE search_passages_fts MATCH ?1 ORDER BY top.score";
+      " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE) AND search_passages_fts.rowid >= ?8 "
+      "ORDER BY search_passages_fts.rank LIMIT ?7";
   return sql;
 }
+
+// The snippets of the passages ?4 (a JSON array of ids between ?2 and ?3) in one pass over
+// the matches in that id range. Looking each passage up by rowid instead starts the query
+// again per row, which for a prefix (every term it expands to) or a phrase with a common
+// word costs as much as the ranking. `+rowid` keeps the id list out of FTS5's plan, which
+// must stay a full-text query for snippet() to work.
+constexpr std::string_view kSnippetsSql =
+    "SELECT rowid, snippet(search_passages_fts, 0, char(2), char(3), '…', 32) "
+    "FROM search_passages_fts WHERE search_passages_fts MATCH ?1 "
+    "AND rowid >= ?2 AND rowid <= ?3 AND +rowid IN (SELECT value FROM json_each(?4))";
 
 const std::string& snips_sql() {
   static const std::string sql =
@@ -108,6 +113,13 @@ const std::string& episodes_sql() {
                                  "ORDER BY bm25(search_episodes_fts, 4.0, 1.0) LIMIT ?6";
   return sql;
 }
+
+// The id of the `window`-th newest passage that matches ?1: matches walked newest first in
+// the index's own order, none scored, so it costs little even for a word in every tenth
+// passage. No row: fewer match.
+constexpr std::string_view kWindowFloorSql =
+    "SELECT rowid FROM search_passages_fts WHERE search_passages_fts MATCH ?1 "
+    "ORDER BY rowid DESC LIMIT 1 OFFSET ?2";
 
 Result<SearchHit> read_hit(Row& row, HitKind kind, double weight) {
   SearchHit h;
@@ -208,23 +220,56 @@ Result<std::vector<StoredPassage>> SqliteSearchRepo::passages(Id episode_id) {
 }
 
 Result<std::vector<SearchHit>> SqliteSearchRepo::lexical(const TextQuery& query,
-                                                         const SearchScope& scope, int limit) {
+                                                         const SearchScope& scope, int limit,
+                                                         int rank_window) {
   if (query.terms.empty()) return invalid_input("nothing to search for");
   const std::string match = fts_expression(query);
+  // A narrowing filter (podcast, dates, speaker) may leave few of the newest matches, so its
+  // searches rank every match, as they did before the window.
+  const bool narrowed = scope.podcast_id || scope.since || scope.until || !scope.speaker.empty();
   auto hits = db_.read([&](Connection& conn) -> Result<std::vector<SearchHit>> {
     auto snapshot = ReadSnapshot::begin(conn);
     if (!snapshot) return snapshot.error();
-    std::vector<SearchHit> all;
-    {
+    Id floor = 0;  // rank passages with id >= floor: all of them unless the window applies
+    if (rank_window > 0 && !narrowed) {
+      auto stmt = conn.prepare(std::string(kWindowFloorSql));
+      stmt.bind(1, match).bind(2, rank_window - 1);
+      auto found = collect_one(stmt, [](Row& row) -> Result<Id> { return row.int64(); });
+      if (!found) return found.error();
+      floor = found->value_or(0);
+    }
+    auto ranked_passages = [&](Id from) {
       auto stmt = conn.prepare(passages_sql());
       stmt.bind(1, match);
       bind_scope(stmt, scope);
-      stmt.bind(6, scope.speaker).bind(7, limit);
-      auto rows = collect_all(
-          stmt, [](Row& row) { return read_hit(row, HitKind::Passage, kPassageWeight); });
-      if (!rows) return rows.error();
-      all = std::move(*rows);
+      stmt.bind(6, scope.speaker).bind(7, limit).bind(8, from);
+      return collect_all(stmt,
+                         [](Row& row) { return read_hit(row, HitKind::Passage, kPassageWeight); });
+    };
+    auto passages = ranked_passages(floor);
+    if (!passages) return passages.error();
+    // The user's podcasts left too few of the window to fill the page: rank every match.
+    if (floor > 0 && static_cast<int>(passages->size()) < std::min(limit, rank_window)) {
+      passages = ranked_passages(0);
+      if (!passages) return passages.error();
     }
+    if (!passages->empty()) {
+      std::vector<Id> ids;
+      for (const auto& h : *passages) ids.push_back(h.ref_id);
+      auto stmt = conn.prepare(std::string(kSnippetsSql));
+      stmt.bind(1, match)
+          .bind(2, *std::min_element(ids.begin(), ids.end()))
+          .bind(3, *std::max_element(ids.begin(), ids.end()))
+          .bind(4, nlohmann::json(ids).dump());
+      auto snippets = collect_all(stmt, [](Row& row) -> Result<std::pair<Id, std::string>> {
+        const Id id = row.int64();
+        return std::pair<Id, std::string>(id, row.text());
+      });
+      if (!snippets) return snippets.error();
+      std::unordered_map<Id, std::string> by_id(snippets->begin(), snippets->end());
+      for (auto& h : *passages) h.snippet = std::move(by_id[h.ref_id]);
+    }
+    std::vector<SearchHit> all = std::move(*passages);
     if (!scope.speaker.empty()) return all;
     if (scope.user_id) {
       auto stmt = conn.prepare(snips_sql());

@@ -4,8 +4,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <set>
 
 #include "search/hit_json.hpp"
+#include "search/query.hpp"
 #include "search_fixture.hpp"
 
 namespace hark::app::testing {
@@ -272,6 +274,169 @@ TEST_F(LexicalTest, HybridWithoutAnEmbeddingServiceIsLexicalAndSaysSo) {
   ASSERT_FALSE(semantic);
   EXPECT_EQ(semantic.error().code, ErrorCode::Unavailable);
   EXPECT_NE(semantic.error().message.find("[embeddings]"), std::string::npos);
+}
+
+// The rank window: a query matching more passages than the window ranks the newest matches
+// only (the library's newest passages, by id), with phrases, exclusions and snippets intact;
+// a narrowing filter, or a user whose podcasts hold too few of the window, ranks every match.
+class RankWindowTest : public SearchFixture {
+ protected:
+  // An episode of `podcast` whose passages are `texts`, 30 s each; their ids in order.
+  std::vector<Id> add_passages(Id podcast, const std::string& title,
+                               const std::vector<std::string>& texts) {
+    Episode e;
+    e.key = title;
+    e.title = title;
+    e.published_at = parse_date("2025-01-01");
+    auto counts = store_->episodes().upsert(podcast, {e});
+    EXPECT_TRUE(counts && counts->added_ids.size() == 1);
+    std::vector<Passage> passages;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      Passage p;
+      p.start_ms = static_cast<Millis>(i) * 30'000;
+      p.end_ms = p.start_ms + 30'000;
+      p.speaker = "Host";
+      p.text = texts[i];
+      passages.push_back(p);
+    }
+    auto stored = store_->search().replace_episode(counts->added_ids.front(), passages, title, "");
+    EXPECT_TRUE(stored);
+    std::vector<Id> ids;
+    if (stored)
+      for (const auto& p : *stored) ids.push_back(p.id);
+    return ids;
+  }
+
+  std::vector<Id> passage_ids(const Result<std::vector<SearchHit>>& hits) {
+    std::vector<Id> ids;
+    EXPECT_TRUE(hits) << (hits ? "" : hits.error().message);
+    if (hits)
+      for (const auto& h : *hits)
+        if (h.kind == HitKind::Passage) ids.push_back(h.ref_id);
+    return ids;
+  }
+
+  Result<std::vector<SearchHit>> lexical(const std::string& text, int window, SearchScope scope,
+                                         int limit = 20) {
+    auto query = search::parse_query(text);
+    if (!query) return query.error();
+    return store_->search().lexical(*query, scope, limit, window);
+  }
+
+  void SetUp() override {
+    SearchFixture::SetUp();
+    // Older: the passage that says "kettle" most, and one that also says "stove".
+    old_ = add_passages(bread_podcast_, "Old kettle talk",
+                        {"kettle kettle kettle kettle, the kettle again", "a kettle on the stove"});
+    // Newer, in the other podcast: four more matches, one better than the others.
+    new_ = add_passages(money_podcast_, "New kettle talk",
+                        {"a kettle", "the kettle sang twice, kettle and kettle", "one kettle",
+                         "kettle on a stove"});
+    scope_.user_id = user_;
+  }
+
+  std::vector<Id> old_, new_;
+  SearchScope scope_;
+};
+
+TEST_F(RankWindowTest, EveryMatchRankedWithoutAWindowOrWhenFewerMatch) {
+  for (int window : {0, 6, 100}) {
+    const auto ids = passage_ids(lexical("kettle", window, scope_));
+    ASSERT_EQ(ids.size(), 6u) << window;
+    EXPECT_EQ(ids.front(), old_[0]) << window;  // the best of all, though the oldest
+  }
+}
+
+TEST_F(RankWindowTest, ACommonWordRanksTheNewestMatchesBestFirst) {
+  auto hits = lexical("kettle", 3, scope_);
+  const auto ids = passage_ids(hits);
+  // The newest three matches, the one saying it three times first.
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ids.front(), new_[1]);
+  EXPECT_EQ(std::set<Id>(ids.begin(), ids.end()), (std::set<Id>{new_[1], new_[2], new_[3]}));
+  for (const auto& h : *hits)
+    EXPECT_NE(h.snippet.find(std::string(1, kMarkOpen) + "kettle"), std::string::npos) << h.snippet;
+  // The hybrid depth and the page ask for the same ranking.
+  EXPECT_EQ(passage_ids(lexical("kettle", 3, scope_, 2)), (std::vector<Id>{ids[0], ids[1]}));
+}
+
+TEST_F(RankWindowTest, PhrasesAndExclusionsHoldInTheWindow) {
+  // The window is counted in matches of the whole query, so excluded passages do not use it up.
+  const auto excluded = passage_ids(lexical("kettle -stove", 3, scope_));
+  EXPECT_EQ(std::set<Id>(excluded.begin(), excluded.end()),
+            (std::set<Id>{new_[0], new_[1], new_[2]}));
+  const auto phrase = passage_ids(lexical("\"kettle sang\"", 1, scope_));
+  EXPECT_EQ(phrase, (std::vector<Id>{new_[1]}));
+  const auto prefix = passage_ids(lexical("kett*", 2, scope_));
+  EXPECT_EQ(std::set<Id>(prefix.begin(), prefix.end()), (std::set<Id>{new_[2], new_[3]}));
+}
+
+TEST_F(RankWindowTest, NarrowingFiltersAndFewMatchesInScopeRankEveryMatch) {
+  // A podcast filter ranks all of that podcast's matches: the old best one is found.
+  SearchScope podcast = scope_;
+  podcast.podcast_id = bread_podcast_;
+  auto ids = passage_ids(lexical("kettle", 3, podcast));
+  EXPECT_EQ(ids, (std::vector<Id>{old_[0], old_[1]}));
+  // bo follows only the podcast of the old passages, which the window of the newest three
+  // leaves out: bo's search ranks every match rather than come back empty.
+  ASSERT_TRUE(store_->subscriptions().subscribe(other_user_, bread_podcast_));
+  SearchScope bo;
+  bo.user_id = other_user_;
+  ids = passage_ids(lexical("kettle", 3, bo));
+  EXPECT_EQ(ids, (std::vector<Id>{old_[0], old_[1]}));
+}
+
+TEST_F(RankWindowTest, TheServiceRanksWithItsConfiguredWindow) {
+  SearchServiceOptions options;
+  options.rank_window = 3;
+  SearchService windowed(*store_, options);
+  SearchRequest request;
+  request.query = "kettle";
+  request.mode = SearchMode::Lexical;
+  request.scope = scope_;
+  auto r = windowed.search(request);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_EQ(r->hits.front().ref_id, new_[1]);
+  // The default window holds every match of this small library.
+  EXPECT_EQ(SearchServiceOptions{}.rank_window, kDefaultRankWindow);
+  r = search_->search(request);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->hits.front().ref_id, old_[0]);
+}
+
+// Opening the vector index lists one model's vector ids: read from an index on (model,
+// passage_id), not by reading every vector.
+TEST_F(LexicalTest, VectorIdsOfAModelComeFromTheirIndex) {
+  auto passages = store_->search().passages(bread_);
+  ASSERT_TRUE(passages);
+  ASSERT_GE(passages->size(), 3u);
+  const auto& p = *passages;
+  ASSERT_TRUE(store_->search().put_vectors("model-a", 2, {{p[0].id, {1, 0}}, {p[2].id, {0, 1}}}));
+  ASSERT_TRUE(store_->search().put_vectors("model-b", 2, {{p[1].id, {1, 1}}}));
+  auto a = store_->search().vector_ids("model-a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(*a, (std::vector<Id>{p[0].id, p[2].id}));
+  auto b = store_->search().vector_ids("model-b");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(*b, (std::vector<Id>{p[1].id}));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ / "hark.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "EXPLAIN QUERY PLAN SELECT passage_id FROM search_vectors "
+                               "WHERE model = 'model-a' ORDER BY passage_id",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)) + std::string("\n");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("COVERING INDEX search_vectors_by_model"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
 
 }  // namespace

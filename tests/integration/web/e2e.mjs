@@ -347,6 +347,23 @@ async function main() {
     await page.click('.search-error button:has-text("Try again")');
     await page.waitForFunction((q) => { const r = document.querySelector('.search-results'); return r.dataset.query === q && r.querySelector('.hit'); }, retryQuery);
     check(true, 'a failed search is explained, and "Try again" brings the results');
+    // How to search: "Exact words" asks the API for full-text search and keeps it in the
+    // address; "Meaning only" without an embedding service (none runs here) says so and
+    // offers the words instead.
+    const lexicalRequest = page.waitForRequest((r) => { const u = new URL(r.url()); return u.pathname === '/api/search' && u.searchParams.get('mode') === 'lexical' && u.searchParams.get('q') === retryQuery; });
+    await page.selectOption('#search-mode', 'lexical');
+    await lexicalRequest;
+    const lexicalShown = (q) => { const r = document.querySelector('.search-results'); return r.dataset.query === q && r.dataset.mode === 'lexical' && r.querySelector('.hit'); };
+    await page.waitForFunction(lexicalShown, retryQuery);
+    check(new URL(page.url()).searchParams.get('mode') === 'lexical', 'exact-words search asks for it and keeps it in the address');
+    await page.selectOption('#search-mode', 'semantic');
+    await page.waitForSelector('.search-error >> text=embedding service');
+    await page.click('.search-error button:has-text("Search exact words instead")');
+    await page.waitForFunction(lexicalShown, retryQuery);
+    check(await page.inputValue('#search-mode') === 'lexical', 'meaning search without an embedding service is explained, and the words are one click away');
+    await page.selectOption('#search-mode', 'hybrid');
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('mode'));
+    check(true, 'back to words and meaning, the default, which the address leaves out');
 
     // The Snips page.
     await page.click('a[data-nav=snips]');

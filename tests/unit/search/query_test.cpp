@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "search/fusion.hpp"
 #include "search/hit_json.hpp"
 #include "search/passages.hpp"
+#include "search/vector_index.hpp"
 
 namespace hark::search {
 namespace {
@@ -166,6 +170,63 @@ TEST(Passages, UntimedTranscriptsAreCutByWords) {
   auto passages = make_passages(t);
   ASSERT_GE(passages.size(), 3u);
   for (const auto& p : passages) EXPECT_EQ(p.start_ms, 0);
+}
+
+// A freshly built index (not loaded from a file) searches with the configured ef too: hnswlib's
+// own default of 10 candidates would miss neighbours. Recall@10 against exact search.
+TEST(VectorIndex, SearchesWithTheConfiguredCandidateListAndAPerQueryOne) {
+  constexpr int kDims = 24, kCount = 4000, kQueries = 40;
+  std::mt19937_64 rng(5);
+  std::normal_distribution<float> normal(0, 1);
+  auto random_vector = [&] {
+    std::vector<float> v(kDims);
+    for (auto& x : v) x = normal(rng);
+    normalize(v);
+    return v;
+  };
+  HnswOptions options;
+  options.m = 8;
+  options.ef_construction = 40;
+  options.ef_search = 200;
+  auto index = VectorIndex::create("test-model", kDims, options);
+  ASSERT_TRUE(index);
+  std::vector<std::pair<Id, std::vector<float>>> items;
+  for (Id id = 1; id <= kCount; ++id) items.emplace_back(id, random_vector());
+  ASSERT_TRUE((*index)->add_all(items));
+  auto recall = [&](int ef) {
+    std::mt19937_64 query_rng(11);
+    rng = query_rng;
+    double found = 0;
+    for (int q = 0; q < kQueries; ++q) {
+      const auto v = random_vector();
+      std::vector<std::pair<float, Id>> exact;
+      for (const auto& [id, x] : items) {
+        float dot = 0;
+        for (int d = 0; d < kDims; ++d) dot += v[d] * x[d];
+        exact.emplace_back(dot, id);
+      }
+      std::partial_sort(exact.begin(), exact.begin() + 10, exact.end(), std::greater<>());
+      auto hits = (*index)->search(v, 10, ef);
+      EXPECT_TRUE(hits);
+      if (!hits) return 0.0;
+      EXPECT_EQ(hits->size(), 10u);
+      for (std::size_t i = 1; i < hits->size(); ++i)
+        EXPECT_GE((*hits)[i - 1].similarity, (*hits)[i].similarity);
+      for (int k = 0; k < 10; ++k)
+        for (const auto& h : *hits) found += h.id == exact[k].second ? 1 : 0;
+    }
+    return found / (10.0 * kQueries);
+  };
+  const double low = recall(10);
+  const double configured = recall(0);
+  const double high = recall(1000);
+  EXPECT_GE(configured, 0.97);
+  EXPECT_GE(high, 0.99);
+  EXPECT_LT(low, configured);  // the candidate list is what buys the recall
+  // More results than the candidate list: the list grows for that query.
+  auto many = (*index)->search(random_vector(), 500, 10);
+  ASSERT_TRUE(many);
+  EXPECT_EQ(many->size(), 500u);
 }
 
 }  // namespace
