@@ -177,17 +177,32 @@ export function snipCard(snip, { onPlay, showEpisode = false } = {}) {
       noteBox);
   };
   fill(snip);
-  const off = onSnipChange((s, { deleted }) => {
-    if (s.id !== snip.id) return;
-    if (!card.isConnected) { off(); return; }
-    if (deleted) { card.remove(); off(); return; }
-    if (document.activeElement && card.contains(document.activeElement) && document.activeElement.tagName === 'TEXTAREA') return; // don't disturb typing
+  // A redraw waits while the listener types a note or has the card's menu open (a language
+  // model's rewrite can land at any moment): it would take the text box or the menu away.
+  const busy = () => {
+    const a = document.activeElement;
+    if (a && card.contains(a) && (a.tagName === 'TEXTAREA' || a.closest('[role=menu]'))) return true;
+    return !!card.querySelector('.menu-btn[aria-expanded="true"]');
+  };
+  let waiting = 0;
+  const redraw = () => {
+    waiting = 0;
+    if (!card.isConnected) return;
+    if (busy()) { waiting = setTimeout(redraw, 400); return; }
+    const latest = snips.get(snip.id);
+    if (!latest || latest === snip) return;
     // Keep the focus on the card's menu button when the card is redrawn (e.g. just shared).
     const menuHadFocus = document.activeElement && document.activeElement.classList.contains('menu-btn') && card.contains(document.activeElement);
-    snip = s; fill(s);
+    snip = latest; fill(latest);
     if (menuHadFocus) card.querySelector('.menu-btn').focus();
     card.classList.add('updated');
     setTimeout(() => card.classList.remove('updated'), 1500);
+  };
+  const off = onSnipChange((s, { deleted }) => {
+    if (s.id !== snip.id) return;
+    if (!card.isConnected) { off(); return; }
+    if (deleted) { clearTimeout(waiting); card.remove(); off(); return; }
+    if (!waiting) redraw();
   });
   return card;
 }
