@@ -576,6 +576,14 @@ document.getElementById('search-form').addEventListener('submit', (e) => {
 });
 
 // ---------- Settings ----------
+// What each pipeline job does, in the words a listener uses (the API's kind is an id).
+const JOB_NAMES = {
+  transcript: 'Transcript', index: 'Search index', chapters: 'Chapters',
+  insights: 'Highlights and summary', highlights: 'Highlights, weighed by snips',
+  snip_llm: 'Snip text by the language model',
+};
+const jobName = (kind) => JOB_NAMES[kind] || kind;
+
 async function pageSettings(token) {
   setTitle('Settings');
   const [feeds, jobs, status] = await Promise.all([api('/api/settings/feeds'), api('/api/jobs?limit=30'), api('/api/status')]);
@@ -585,8 +593,8 @@ async function pageSettings(token) {
     h('td', { 'data-label': 'Last worked' }, fmtWhen(f.last_success_at)),
     h('td', { 'data-label': 'Last checked' }, fmtWhen(f.last_fetched_at))));
   const jobRows = (jobs.jobs || []).map((j) => h('tr', {},
-    h('th', { scope: 'row' }, j.kind, j.episode_id ? h('div', {}, h('a', { href: `/episodes/${j.episode_id}` }, `Episode ${j.episode_id}`)) : null),
-    h('td', { 'data-label': 'State' }, jobStateWords(j), j.state === 'running' ? h('progress', { max: '1', value: String(j.progress || 0), 'aria-label': `${j.kind} progress` }) : null,
+    h('th', { scope: 'row' }, jobName(j.kind), j.episode_id ? h('div', {}, h('a', { href: `/episodes/${j.episode_id}` }, `Episode ${j.episode_id}`)) : null),
+    h('td', { 'data-label': 'State' }, jobStateWords(j), j.state === 'running' ? h('progress', { max: '1', value: String(j.progress || 0), 'aria-label': `${jobName(j.kind)} progress` }) : null,
       j.message ? h('div', { class: 'muted' }, j.message) : null, j.error ? h('div', { class: 'error-text' }, j.error) : null),
     h('td', { 'data-label': 'Updated' }, fmtWhen(j.updated_at))));
   const s = status || {}, w = s.worker || {}, rf = s.refresh || {};
