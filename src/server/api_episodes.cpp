@@ -47,12 +47,11 @@ Response handle_list_episodes(const Request& request, Context& ctx) {
   auto episodes = *cursor ? episodes_repo.page_for_user_after(request.user_id(), *limit, **cursor)
                           : episodes_repo.page_for_user(request.user_id(), *limit, *offset);
   if (!episodes) return error_response(episodes.error());
-  auto list = episode_list_json(ctx, request.user_id(), *episodes);
+  auto list = episode_list_text(ctx, request.user_id(), *episodes);
   if (!list) return error_response(list.error());
-  return json_response(200, {{"episodes", std::move(*list)},
-                             {"limit", *limit},
-                             {"offset", *offset},
-                             {"next_cursor", next_cursor_json(*episodes, *limit)}});
+  return episode_list_response(*list, {{"limit", *limit},
+                                       {"offset", *offset},
+                                       {"next_cursor", next_cursor_json(*episodes, *limit)}});
 }
 
 Response handle_list_in_progress(const Request& request, Context& ctx) {
@@ -71,9 +70,9 @@ Response handle_list_in_progress(const Request& request, Context& ctx) {
     if (!e) return error_response(e.error());
     episodes.push_back(std::move(*e));
   }
-  auto list = episode_list_json(ctx, request.user_id(), episodes);
+  auto list = episode_list_text(ctx, request.user_id(), episodes);
   if (!list) return error_response(list.error());
-  return json_response(200, {{"episodes", std::move(*list)}});
+  return episode_list_response(*list, json::object());
 }
 
 Response handle_get_episode(const Request& request, Context& ctx) {

@@ -128,13 +128,12 @@ Response handle_list_podcast_episodes(const Request& request, Context& ctx) {
   auto episodes = *cursor ? repo.page_after(podcast->id, *limit, **cursor)
                           : repo.page(podcast->id, *limit, *offset);
   if (!episodes) return error_response(episodes.error());
-  auto list = episode_list_json(ctx, request.user_id(), *episodes);
+  auto list = episode_list_text(ctx, request.user_id(), *episodes);
   if (!list) return error_response(list.error());
-  return json_response(200, {{"episodes", std::move(*list)},
-                             {"total", podcast->episode_count},
-                             {"limit", *limit},
-                             {"offset", *offset},
-                             {"next_cursor", next_cursor_json(*episodes, *limit)}});
+  return episode_list_response(*list, {{"total", podcast->episode_count},
+                                       {"limit", *limit},
+                                       {"offset", *offset},
+                                       {"next_cursor", next_cursor_json(*episodes, *limit)}});
 }
 
 }  // namespace hark::server

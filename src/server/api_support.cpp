@@ -122,7 +122,8 @@ Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& ep
   return extras_of(episode, std::move(states->front()));
 }
 
-Result<json> episode_list_json(Context& ctx, Id user_id, const std::vector<Episode>& episodes) {
+Result<std::string> episode_list_text(Context& ctx, Id user_id,
+                                      const std::vector<Episode>& episodes) {
   std::vector<Id> ids;
   ids.reserve(episodes.size());
   for (const auto& e : episodes) ids.push_back(e.id);
@@ -130,10 +131,33 @@ Result<json> episode_list_json(Context& ctx, Id user_id, const std::vector<Episo
   if (!states) return states.error();
   if (states->size() != episodes.size())
     return internal_error("listening states do not match the episodes");
-  json list = json::array();
-  for (std::size_t i = 0; i < episodes.size(); ++i)
-    list.push_back(episode_json(episodes[i], extras_of(episodes[i], std::move((*states)[i]))));
-  return list;
+  std::string out;
+  out.reserve(episodes.size() * 768 + 2);
+  out += '[';
+  for (std::size_t i = 0; i < episodes.size(); ++i) {
+    if (i > 0) out += ',';
+    write_episode_json(out, episodes[i], extras_of(episodes[i], std::move((*states)[i])));
+  }
+  out += ']';
+  return out;
+}
+
+Response episode_list_response(const std::string& list, const json& rest) {
+  Response r;
+  r.status = 200;
+  r.content_type = "application/json";
+  const std::string tail = rest.dump(-1, ' ', false, json::error_handler_t::replace);
+  r.body.reserve(list.size() + tail.size() + 16);
+  r.body += "{\"episodes\":";
+  r.body += list;
+  // tail is "{...}" or "{}": its members follow the list.
+  if (tail.size() > 2) {
+    r.body += ',';
+    r.body.append(tail, 1, std::string::npos);
+  } else {
+    r.body += '}';
+  }
+  return r;
 }
 
 std::string cursor_text(const store::EpisodeCursor& cursor) {

@@ -52,9 +52,12 @@ std::string attachment_disposition(std::string_view name);
 
 // Position, transcript and chapter facts for one episode and user.
 Result<EpisodeExtras> episode_extras(Context& ctx, Id user_id, const Episode& episode);
-// The listing JSON of a page of episodes, the user's state for all of them read at once.
-Result<nlohmann::json> episode_list_json(Context& ctx, Id user_id,
-                                         const std::vector<Episode>& episodes);
+// The listing of a page of episodes as JSON array text, the user's state for all of them
+// read at once.
+Result<std::string> episode_list_text(Context& ctx, Id user_id,
+                                      const std::vector<Episode>& episodes);
+// A 200 reply {"episodes": <list>, ...the members of `rest`} (`rest` a JSON object).
+Response episode_list_response(const std::string& list, const nlohmann::json& rest);
 
 // Keyset paging. A cursor is opaque to clients: "<published_at>.<id>" ("n.<id>" when the
 // episode is undated). ?cursor= absent or empty: nullopt; malformed: InvalidInput.

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "app/accounts.hpp"
 #include "app/library.hpp"
@@ -29,6 +31,11 @@ std::string episode_state(const std::optional<store::Position>& position);
 // `show_notes_html` is the sanitised HTML (only the single-episode view carries it).
 nlohmann::json episode_json(const Episode& episode, const EpisodeExtras& extras,
                             const std::optional<std::string>& show_notes_html = std::nullopt);
+// The same object (without show notes) appended to `out` as JSON text, for the lists.
+void write_episode_json(std::string& out, const Episode& episode, const EpisodeExtras& extras);
+// `text` as a JSON string, appended to `out`: quoted and escaped; bytes that are not
+// well-formed UTF-8 become U+FFFD (as json::dump with error_handler_t::replace does).
+void write_json_string(std::string& out, std::string_view text);
 nlohmann::json position_json(const store::Position& position);
 nlohmann::json job_json(const store::Job& job);
 nlohmann::json chapter_json(const Chapter& chapter);
