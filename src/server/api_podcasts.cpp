@@ -25,9 +25,15 @@ int queue_new_episodes(Context& ctx, Id podcast_id, const std::vector<Id>& added
 Response handle_list_podcasts(const Request& request, Context& ctx) {
   auto podcasts = ctx.app.store().podcasts().list(request.user_id());
   if (!podcasts) return error_response(podcasts.error());
-  json list = json::array();
-  for (const auto& p : *podcasts) list.push_back(podcast_json(p));
-  return json_response(200, {{"podcasts", std::move(list)}});
+  Response r;
+  r.body.reserve(podcasts->size() * 1024 + 16);
+  r.body += "{\"podcasts\":[";
+  for (std::size_t i = 0; i < podcasts->size(); ++i) {
+    if (i > 0) r.body += ',';
+    write_podcast_json(r.body, (*podcasts)[i]);
+  }
+  r.body += "]}";
+  return r;
 }
 
 Response handle_subscribe(const Request& request, Context& ctx) {

@@ -17,26 +17,6 @@ json user_json(const store::User& user) {
   return {{"id", user.id}, {"name", user.name}, {"is_admin", user.is_admin}};
 }
 
-// The two list views build their objects member by member: an initializer list makes a
-// two-element array per member first (member by member: 13 % less CPU for a 50-episode page).
-json podcast_json(const Podcast& p) {
-  json j = json::object();
-  j.emplace("id", p.id);
-  j.emplace("title", p.title);
-  j.emplace("author", p.author);
-  j.emplace("description", p.description);
-  j.emplace("link", p.link);
-  j.emplace("image_url", podcast_image_src(p));
-  j.emplace("language", p.language);
-  j.emplace("feed_url", p.feed_url);
-  j.emplace("explicit", p.explicit_content);
-  j.emplace("episode_count", p.episode_count);
-  j.emplace("last_fetched_at", opt(p.last_fetched_at));
-  j.emplace("last_success_at", opt(p.last_success_at));
-  j.emplace("last_error", p.last_error);
-  return j;
-}
-
 std::string episode_state(const std::optional<store::Position>& position) {
   if (!position) return "new";
   if (position->played) return "played";
@@ -197,6 +177,29 @@ void write_episode_json(std::string& out, const Episode& e, const EpisodeExtras&
     o.str("href", e.persons[i].href);
   }
   out += ']';
+}
+
+void write_podcast_json(std::string& out, const Podcast& p) {
+  ObjectWriter j(out);
+  j.num("id", p.id);
+  j.str("title", p.title);
+  j.str("author", p.author);
+  j.str("description", p.description);
+  j.str("link", p.link);
+  j.str("image_url", podcast_image_src(p));
+  j.str("language", p.language);
+  j.str("feed_url", p.feed_url);
+  j.boolean("explicit", p.explicit_content);
+  j.num("episode_count", p.episode_count);
+  j.opt_num("last_fetched_at", p.last_fetched_at);
+  j.opt_num("last_success_at", p.last_success_at);
+  j.str("last_error", p.last_error);
+}
+
+json podcast_json(const Podcast& p) {
+  std::string text;
+  write_podcast_json(text, p);
+  return json::parse(text);
 }
 
 json episode_json(const Episode& e, const EpisodeExtras& x,

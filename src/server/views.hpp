@@ -18,6 +18,8 @@ namespace hark::server {
 
 nlohmann::json user_json(const store::User& user);
 nlohmann::json podcast_json(const Podcast& podcast);
+// The same object appended to `out` as JSON text (the podcast list writes 100 of them).
+void write_podcast_json(std::string& out, const Podcast& podcast);
 
 // What the episode list and page show besides the feed's fields.
 struct EpisodeExtras {

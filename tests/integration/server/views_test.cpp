@@ -104,5 +104,29 @@ TEST(ViewsTest, AnEpisodeIsOneObjectWithEveryListMember) {
   EXPECT_EQ(single, j);
 }
 
+TEST(ViewsTest, APodcastIsOneObjectWithEveryListMember) {
+  Podcast p;
+  p.id = 3;
+  p.title = "Caf\xc3\xa9 \"Talk\"";
+  p.feed_url = "https://example.com/feed.xml";
+  p.episode_count = 12;
+  p.last_fetched_at = 1'700'000'000'000;
+  p.last_error = "HTTP 500\n";
+  std::string out;
+  write_podcast_json(out, p);
+  const auto j = json::parse(out);
+  EXPECT_EQ(j["id"], 3);
+  EXPECT_EQ(j["title"], "Caf\xc3\xa9 \"Talk\"");
+  EXPECT_EQ(j["feed_url"], "https://example.com/feed.xml");
+  EXPECT_EQ(j["episode_count"], 12);
+  EXPECT_EQ(j["last_fetched_at"], 1'700'000'000'000);
+  EXPECT_TRUE(j["last_success_at"].is_null());
+  EXPECT_EQ(j["last_error"], "HTTP 500\n");
+  EXPECT_EQ(j["explicit"], false);
+  for (const char* member : {"author", "description", "link", "image_url", "language"})
+    EXPECT_TRUE(j[member].is_string()) << member;
+  EXPECT_EQ(podcast_json(p), j);
+}
+
 }  // namespace
 }  // namespace hark::server
