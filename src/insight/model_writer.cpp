@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "insight/lexicon.hpp"
 
 namespace hark::insight {
 namespace {
@@ -215,6 +218,83 @@ Result<std::string> string_field(const json& doc, const char* key) {
   return text::sanitize_utf8(it->get<std::string>());
 }
 
+// The words a passage says (and its speakers' names), to check that the model's text is
+// about it: as written and as stems.
+struct PassageWords {
+  std::unordered_set<std::string> words;
+  std::unordered_set<std::string> stems;
+};
+
+PassageWords passage_words(const Passage& p) {
+  const EpisodeAnalysis& a = *p.analysis;
+  PassageWords out;
+  auto add = [&](std::string_view text) {
+    for (auto& w : words_of(text)) {
+      out.stems.insert(a.rules().stem(w));
+      out.words.insert(std::move(w));
+    }
+  };
+  for (std::size_t i = p.first; i <= p.last; ++i) {
+    add(a.sentence(i).sentence.text);
+    if (!a.sentence(i).sentence.speaker.empty())
+      add(a.speaker_name(a.sentence(i).sentence.speaker));
+  }
+  return out;
+}
+
+// The share of a field's content words the passage says (by stem): a summary or takeaway of
+// the excerpt repeats most of its words; an invented one ("…go to bed with a full moon") does
+// not. 1 for a field without content words.
+double grounded_share(std::string_view field, const PassageWords& said,
+                      const LanguageRules& rules) {
+  int content = 0, found = 0;
+  for (const auto& w : words_of(field)) {
+    if (w.size() < 4 || !rules.is_content(w)) continue;
+    ++content;
+    if (said.words.count(w) != 0 || said.stems.count(rules.stem(w)) != 0) ++found;
+  }
+  return content == 0 ? 1.0 : static_cast<double>(found) / content;
+}
+constexpr double kMinGrounded = 0.5;
+
+// "Takeaway1", "Key point 2", "Item": a template's slot, not a point.
+bool placeholder_item(std::string_view item) {
+  std::string letters;
+  for (unsigned char c : item)
+    if (std::isalpha(c) != 0)
+      letters += static_cast<char>(std::tolower(c));
+    else if (c >= 0x80)
+      return false;
+  for (std::string_view slot : {"takeaway", "keytakeaway", "point", "keypoint", "item", "bullet",
+                                "summary", "title", "quote", "text", "example"})
+    if (letters == slot) return true;
+  return letters.empty();
+}
+
+// A word of a title that is neither English (in the lexicon) nor said in the passage:
+// "Theanswer", run together by a small model. "" when every word is one or the other, and
+// always when there is no lexicon to ask.
+std::string unknown_title_word(std::string_view title, const PassageWords& said,
+                               const LanguageRules& rules) {
+  const Lexicon* lexicon = rules.english() ? english_lexicon() : nullptr;
+  if (lexicon == nullptr) return {};
+  for (const auto& w : words_of(title)) {
+    if (w.size() < 3 || !std::all_of(w.begin(), w.end(), [](char c) {
+          return std::isalpha(static_cast<unsigned char>(c)) != 0;
+        }))
+      continue;
+    // A possessive counts as its noun ("Adeyemi's" is written "adeyemis" here).
+    const std::string bare = w.ends_with('s') ? w.substr(0, w.size() - 1) : w;
+    bool known = false;
+    for (const std::string& form : {w, bare})
+      known = known || said.words.count(form) != 0 || said.stems.count(rules.stem(form)) != 0 ||
+              lexicon->classes(form).known();
+    if (known || !rules.is_content(w)) continue;
+    return w;
+  }
+  return {};
+}
+
 }  // namespace
 
 bool quote_occurs_in(std::string_view quote, std::string_view haystack) {
@@ -305,20 +385,50 @@ Result<PassageText> validate_model_reply(std::string_view content, const Passage
   if (utf8_chars(out.title) > kMaxModelTitleChars)
     return bad_reply("has a title longer than " + std::to_string(kMaxModelTitleChars) +
                      " characters");
-  out.summary = text::collapse_whitespace(unwrap(*summary_raw, "summary"));
+  const PassageWords said = passage_words(passage);
+  if (const auto odd = unknown_title_word(out.title, said, a.rules()); !odd.empty())
+    return bad_reply("has a title with a word that is not one (\"" + text::truncate_utf8(odd, 40) +
+                     "\" in \"" + text::truncate_utf8(out.title, 80) + "\")");
+  out.summary = without_label(text::collapse_whitespace(unwrap(*summary_raw, "summary")));
   if (word_characters(out.summary) < 2) return bad_reply("has an empty summary");
   if (utf8_chars(out.summary) > kMaxSummaryChars)
     return bad_reply("has a summary longer than " + std::to_string(kMaxSummaryChars) +
                      " characters");
+  // The summary and the takeaways must be about the excerpt: an invented or templated one
+  // is replaced by the extractive text (write_with_fallback fills what is left empty), and
+  // the reason is recorded.
+  std::vector<std::string> replaced;
+  if (text::trim(out.summary).ends_with('?')) {
+    out.summary.clear();
+    replaced.emplace_back("summary: the model's is a question; the extractive summary is used");
+  } else if (grounded_share(out.summary, said, a.rules()) < kMinGrounded) {
+    out.summary.clear();
+    replaced.emplace_back(
+        "summary: the model's is not about the excerpt; the extractive summary is used");
+  }
+  std::size_t dropped = 0;
   for (const auto& item : *takeaways_it) {
     if (!item.is_string()) return bad_reply("has a takeaway that is not text");
-    std::string t = clean_bullet(text::sanitize_utf8(item.get<std::string>()));
+    std::string t = without_label(clean_bullet(text::sanitize_utf8(item.get<std::string>())));
     if (word_characters(t) == 0) continue;
+    if (has_placeholder(t))
+      return bad_reply("holds a template placeholder (\"" + text::truncate_utf8(t, 80) + "\")");
+    // A point is a statement of a few words: not a name ("Theo Marsh"), a lone term or a
+    // question the excerpt asks.
+    if (placeholder_item(t) || words_of(t).size() < 3 || text::trim(t).ends_with('?') ||
+        grounded_share(t, said, a.rules()) < kMinGrounded) {
+      ++dropped;
+      continue;
+    }
     const bool repeated = std::any_of(out.takeaways.begin(), out.takeaways.end(),
                                       [&](const std::string& o) { return lower(o) == lower(t); });
     if (!repeated) out.takeaways.push_back(std::move(t));
   }
-  if (out.takeaways.empty()) return bad_reply("has no takeaways");
+  if (out.takeaways.empty() && dropped == 0) return bad_reply("has no takeaways");
+  if (out.takeaways.empty())
+    replaced.emplace_back(
+        "takeaways: the model's are placeholders or not about the excerpt; the extractive "
+        "takeaways are used");
   if (out.takeaways.size() > kMaxTakeaways) out.takeaways.resize(kMaxTakeaways);
 
   std::vector<const std::string*> fields = {&out.title, &out.summary};
@@ -355,9 +465,11 @@ Result<PassageText> validate_model_reply(std::string_view content, const Passage
     }
   }
   if (!found)
-    out.fallback_reason = quote.empty() ? "quote: the model gave none; the extractive quote is used"
+    replaced.emplace_back(quote.empty() ? "quote: the model gave none; the extractive quote is used"
                                         : "quote: the model's quote is not in the transcript; "
-                                          "the extractive quote is used";
+                                          "the extractive quote is used");
+  for (const auto& r : replaced)
+    out.fallback_reason += (out.fallback_reason.empty() ? "" : "; ") + r;
   return out;
 }
 

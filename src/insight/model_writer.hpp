@@ -10,11 +10,18 @@
 //   not;
 // - title: quotes, a "Title:" label, trailing punctuation (but '?') and trailing filler
 //   words ("and", "the", "um", ...) and a speaker label ("Name:") removed; then 1–100
-//   characters, some of them letters, no braces, brackets or angle brackets, and not just
-//   a speaker's name;
-// - summary: some letters, at most 1000 characters;
-// - takeaways: bullet marks removed, empty and repeated items dropped, then 1–5 (more are
-//   cut to 5);
+//   characters, some of them letters, no braces, brackets or angle brackets, not just
+//   a speaker's name, and (with WordNet) every word English or said in the passage
+//   ("Theanswer" is not);
+// - summary: some letters, at most 1000 characters; a question, or one whose content
+//   words the passage mostly does not say (invented), is replaced by the extractive
+//   summary;
+// - takeaways: bullet marks and speaker labels removed, empty and repeated items dropped,
+//   and so are placeholders ("Takeaway1"), names or terms of under three words, questions
+//   and invented points; then 1–5 (more are cut to 5); when none is left the extractive
+//   takeaways are used;
+// Replaced fields are named in PassageText::fallback_reason ("summary: …; quote: …").
+
 // - quote: must be in the passage, compared word by word ignoring case, punctuation and
 //   "um"/"uh", at least 3 words; otherwise the extractive quote is used (and said so in
 //   PassageText::fallback_reason). Its speaker is the one who said it.

@@ -95,7 +95,10 @@ TEST(RealLanguageModel, SnipsAreWrittenByTheModelOrFallBackWithAReason) {
     if (engine == std::string("llm:") + kModel) {
       ++by_model;
       EXPECT_LE(title.size(), 400U);
-      EXPECT_TRUE(reason.empty() || reason.starts_with("quote:")) << reason;
+      // Single fields the model got wrong come from the extractive text, said so.
+      EXPECT_TRUE(reason.empty() || reason.starts_with("quote:") ||
+                  reason.starts_with("summary:") || reason.starts_with("takeaways:"))
+          << reason;
     } else {
       EXPECT_EQ(engine, "extractive");
       EXPECT_TRUE(reason.starts_with("the model's reply")) << reason;  // not a transport error

@@ -118,7 +118,10 @@ TEST_F(SnipsLlmApiTest, TheSnipIsSavedAtOnceAndRewrittenByTheModelInTheBackgroun
     EXPECT_FALSE(now["title"].get<std::string>().empty());
     EXPECT_FALSE(now["summary"].get<std::string>().empty());
     EXPECT_GE(now["takeaways"].size(), 1U);
-    EXPECT_TRUE(reason.empty() || reason.starts_with("quote:")) << reason;
+    // Single fields the model got wrong come from the extractive text, said so.
+    EXPECT_TRUE(reason.empty() || reason.starts_with("quote:") || reason.starts_with("summary:") ||
+                reason.starts_with("takeaways:"))
+        << reason;
   }
   EXPECT_EQ(now["start_ms"], snip["start_ms"]);
   EXPECT_EQ(now["end_ms"], snip["end_ms"]);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "insight/lexicon.hpp"
 #include "insight/snip.hpp"
 #include "support.hpp"
 
@@ -127,7 +128,8 @@ TEST_F(ModelWriterTest, AQuoteIsFoundIgnoringCaseAndPunctuation) {
 TEST_F(ModelWriterTest, AlmostJsonAndASpeakerLabelOnTheQuoteAreRepaired) {
   const auto t = written(
       "{\"title\": \"Bees\\' Gentle Swarms\\n\", \"summary\": \"Swarms are calm.\", "
-      "\"takeaways\": [\"Calm\"], \"quote\": \"Tomas Reyes: The old queen leaves with about half "
+      "\"takeaways\": [\"Swarms are calm and gentle\"], \"quote\": \"Tomas Reyes: The old queen "
+      "leaves with about half "
       "of the workers.\"}");
   EXPECT_EQ(t.engine, "llm:tiny");
   EXPECT_EQ(t.title, "Bees' Gentle Swarms");
@@ -149,11 +151,50 @@ TEST_F(ModelWriterTest, AQuoteNotInTheTextIsReplacedByTheExtractiveOne) {
 }
 
 TEST_F(ModelWriterTest, TakeawaysAreCleanedDeduplicatedAndCapped) {
-  const auto t = written(reply("Swarms", kQuote,
-                               {"- Swarming is reproduction", "1. Swarms are gentle",
-                                "swarming is reproduction", "  ", "c", "d", "e", "f"}));
-  EXPECT_EQ(t.takeaways, (std::vector<std::string>{"Swarming is reproduction", "Swarms are gentle",
-                                                   "c", "d", "e"}));
+  const auto t = written(
+      reply("Swarms", kQuote,
+            {"- Swarming is reproduction", "1. Swarms are gentle", "swarming is reproduction", "  ",
+             "The old queen leaves", "Workers raise a new queen", "Swarming bees have no home",
+             "Their stomachs are full of honey", "A colony splits in two"}));
+  EXPECT_EQ(t.takeaways,
+            (std::vector<std::string>{"Swarming is reproduction", "Swarms are gentle",
+                                      "The old queen leaves", "Workers raise a new queen",
+                                      "Swarming bees have no home"}));
+  EXPECT_EQ(t.fallback_reason, "");
+}
+
+// A small model's slips in single fields: the field comes from the extractive engine, the
+// rest stays the model's, and the reason names what was replaced.
+TEST_F(ModelWriterTest, AnInventedSummaryOrPlaceholderTakeawaysAreReplaced) {
+  const auto extractive = extractive_text(passage());
+  auto invented = json::parse(reply("Why Colonies Swarm", kQuote));
+  invented["summary"] = "So what happens when you go to bed early with a full moon outside?";
+  auto t = written(invented.dump());
+  EXPECT_EQ(t.engine, "llm:tiny");
+  EXPECT_EQ(t.title, "Why Colonies Swarm");
+  EXPECT_EQ(t.summary, extractive.summary);
+  EXPECT_TRUE(contains(t.fallback_reason, "summary: the model's is a question"))
+      << t.fallback_reason;
+  invented["summary"] = "Penguins migrate across frozen oceans during polar winters.";
+  t = written(invented.dump());
+  EXPECT_EQ(t.summary, extractive.summary);
+  EXPECT_TRUE(contains(t.fallback_reason, "summary: the model's is not about the excerpt"))
+      << t.fallback_reason;
+
+  t = written(
+      reply("Why Colonies Swarm", kQuote,
+            {"Takeaway1", "Key point 2", "Tomas Reyes", "Nadia Okafor: Why do colonies swarm?",
+             "Penguins migrate across frozen oceans"}));
+  EXPECT_EQ(t.engine, "llm:tiny");
+  EXPECT_EQ(t.summary, "Tomas explains that a swarm is a colony splitting in two.");
+  EXPECT_EQ(t.takeaways, extractive.takeaways);
+  EXPECT_TRUE(contains(t.fallback_reason, "takeaways: the model's are placeholders"))
+      << t.fallback_reason;
+  // Some good ones among them: only the good ones are kept, with no reason to record.
+  t = written(
+      reply("Why Colonies Swarm", kQuote, {"Takeaway1", "Swarming is how colonies reproduce"}));
+  EXPECT_EQ(t.takeaways, (std::vector<std::string>{"Swarming is how colonies reproduce"}));
+  EXPECT_EQ(t.fallback_reason, "");
 }
 
 // Each of these falls back to the extractive text as a whole, with the reason recorded.
@@ -196,6 +237,14 @@ TEST_F(ModelWriterTest, InvalidRepliesFallBack) {
   expect_fallback(written(reply("Swarms", kQuote, {"{{slug}}"})), *analysis_, passage(),
                   "placeholder");
   expect_fallback(written(reply("Swarms", kQuote), "length"), *analysis_, passage(), "cut off");
+}
+
+TEST_F(ModelWriterTest, ATitleWithAWordRunTogetherFallsBack) {
+  if (english_lexicon() == nullptr) GTEST_SKIP() << "wordnet-base is not installed";
+  expect_fallback(written(reply("Why Colonies Swarm Theanswer", kQuote)), *analysis_, passage(),
+                  "a word that is not one (\"theanswer\"");
+  // Names from the passage and possessives of them are words.
+  EXPECT_EQ(written(reply("Tomas Reyes's Swarming Bees", kQuote)).engine, "llm:tiny");
 }
 
 TEST(QuoteOccursIn, IgnoresCasePunctuationAndFillers) {
