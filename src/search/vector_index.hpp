@@ -3,8 +3,9 @@
 // out-of-date file is rebuilt from it (see app/search.cpp), never trusted blindly.
 //
 // Files: <path> (hnswlib's own format) and <path>.json (format, model, dims, count, size and
-// an FNV-1a 64 checksum of the index file). The checksum is verified before hnswlib reads
-// the file, because hnswlib trusts the bytes it loads. Vectors are L2-normalised on the way
+// an FNV-1a 64 checksum of the index file: over its 8-byte words, "fnv1a64w"; files written
+// before carry one over its bytes, "fnv1a64", still read). The checksum is verified before hnswlib
+// reads the file, because hnswlib trusts the bytes it loads. Vectors are L2-normalised on the way
 // in; similarity is the inner product (cosine), in [-1, 1].
 //
 // Thread-safety: safe from many threads at once (a reader-writer lock: searches share it,

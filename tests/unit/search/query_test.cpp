@@ -2,8 +2,14 @@
 #include "search/query.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "search/fusion.hpp"
@@ -227,6 +233,73 @@ TEST(VectorIndex, SearchesWithTheConfiguredCandidateListAndAPerQueryOne) {
   auto many = (*index)->search(random_vector(), 500, 10);
   ASSERT_TRUE(many);
   EXPECT_EQ(many->size(), 500u);
+}
+
+// The index file's checksum: written over 8-byte words ("fnv1a64w"); a file written before,
+// with the checksum over its bytes ("fnv1a64"), still opens without a rebuild, and a wrong
+// checksum of either kind means a rebuild.
+TEST(VectorIndex, ChecksumsOfBothKindsAreVerified) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hark-vector-index-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "vectors.hnsw";
+  const auto meta_file = dir / "vectors.hnsw.json";
+  {
+    auto index = VectorIndex::create("m", 4, {});
+    ASSERT_TRUE(index);
+    ASSERT_TRUE((*index)->add_all({{1, {1, 0, 0, 0}}, {2, {0, 1, 0, 0}}, {3, {0, 0, 1, 1}}}));
+    ASSERT_TRUE((*index)->save_as(file));
+  }
+  auto read_meta = [&] {
+    std::ifstream in(meta_file);
+    return nlohmann::json::parse(in);
+  };
+  auto write_meta = [&](const nlohmann::json& meta) {
+    std::ofstream out(meta_file, std::ios::trunc);
+    out << meta.dump();
+  };
+  auto opens_without_rebuild = [&] {
+    auto opened = VectorIndex::open(file, "m", 4);
+    EXPECT_TRUE(opened);
+    if (!opened) return false;
+    if (!opened->rebuild_reason.empty()) return false;
+    auto hits = opened->index->search({0, 1, 0, 0}, 1);
+    EXPECT_TRUE(hits && hits->size() == 1 && hits->front().id == 2);
+    return true;
+  };
+  auto meta = read_meta();
+  ASSERT_TRUE(meta.contains("fnv1a64w"));
+  EXPECT_FALSE(meta.contains("fnv1a64"));
+  EXPECT_TRUE(opens_without_rebuild());
+
+  // As an older hark wrote it: FNV-1a over the bytes.
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  EXPECT_NE(meta["fnv1a64w"].get<std::string>(), hex);  // the two kinds differ
+  auto legacy = meta;
+  legacy.erase("fnv1a64w");
+  legacy["fnv1a64"] = hex;
+  write_meta(legacy);
+  EXPECT_TRUE(opens_without_rebuild());
+
+  for (const char* key : {"fnv1a64", "fnv1a64w"}) {
+    auto wrong = meta;
+    wrong.erase("fnv1a64w");
+    wrong[key] = "0123456789abcdef";
+    write_meta(wrong);
+    auto opened = VectorIndex::open(file, "m", 4);
+    ASSERT_TRUE(opened);
+    EXPECT_NE(opened->rebuild_reason.find("checksum"), std::string::npos)
+        << key << ": " << opened->rebuild_reason;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
