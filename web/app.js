@@ -6,6 +6,7 @@ import { createTranscript } from './transcript.js';
 import * as player from './player.js';
 import * as snipsUi from './snips.js';
 import { searchPage } from './search.js';
+import { exportSettingsSection } from './exports.js';
 
 const main = document.getElementById('main');
 let session = null;
@@ -620,6 +621,7 @@ async function pageSettings(token) {
       h('dt', {}, 'Worker'), h('dd', {}, `${w.threads ?? '?'} thread${w.threads === 1 ? '' : 's'} · ${w.done ?? 0} done · ${w.retrying ?? 0} retrying · ${w.failed ?? 0} failed`),
       h('dt', {}, 'Feed refresh'), h('dd', {}, rf.interval_minutes ? `every ${rf.interval_minutes} min${rf.next_round_at ? ` · next ${fmtWhen(rf.next_round_at)}` : ''}` : 'only when asked'),
       h('dt', {}, 'Private networks'), h('dd', {}, s.network && s.network.allow_private_networks ? 'allowed' : 'blocked'))),
+    exportSettingsSection(),
     h('h2', {}, 'Headphones'),
     h('div', { class: 'card' }, h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'prev-snips', checked: snipsUi.prevTrackSnips(), onchange: (e) => snipsUi.setPrevTrackSnips(e.target.checked) }),
       ' The previous-track button also saves a snip (otherwise it goes back 15 seconds). Next-track always saves one.')),

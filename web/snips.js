@@ -9,6 +9,7 @@ import { api, toast, showError } from './api.js';
 import { h, clear, fmtClock } from './util.js';
 import * as player from './player.js';
 import { menuButton } from './menu.js';
+import { sendItems } from './exports.js';
 
 const snips = new Map();        // id → snip, as last seen
 const listeners = new Set();    // fn(snip, {deleted}) on any change
@@ -158,6 +159,7 @@ export function snipCard(snip, { onPlay, showEpisode = false } = {}) {
           { label: 'Download Markdown note', href: `/api/episodes/${cur.episode_id}/markdown`, download: '' },
           { label: 'Download audio clip', onSelect: () => downloadClip(cur) },
           { label: 'Export (JSON)', href: `/api/snips/${cur.id}`, download: `snip-${cur.id}.json` },
+          ...sendItems(cur),
           { separator: true },
           { label: 'Rename', onSelect: () => editTitle(cur) },
           { label: 'Delete', danger: true, onSelect: () => { if (confirm(`Delete “${cur.title}”?`)) removeSnip(cur); } },

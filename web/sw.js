@@ -7,7 +7,7 @@
 // index.html, which routes on the client.
 const CACHE = 'hark-shell-v1';
 const SHELL = ['/', '/index.html', '/styles.css', '/app.js', '/api.js', '/player.js', '/snips.js',
-  '/transcript.js', '/util.js', '/sanitize.js', '/search.js', '/menu.js', '/manifest.webmanifest', '/icons/icon-192.png',
+  '/transcript.js', '/util.js', '/sanitize.js', '/search.js', '/menu.js', '/exports.js', '/manifest.webmanifest', '/icons/icon-192.png',
   '/icons/icon-512.png', '/vendor/purify.es.mjs'];
 
 self.addEventListener('install', (event) => {

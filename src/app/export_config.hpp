@@ -35,6 +35,13 @@ struct ExportConfig {
   std::string notion_database_id;
   bool notion_page_per_episode = false;
   std::string notion_base_url = "https://api.notion.com";
+  // Where each secret was set, named in errors that ask to change it.
+  std::string readwise_token_setting =
+      "[export.readwise] token in hark.toml or HARK_READWISE_TOKEN";
+  std::string notion_token_setting = "[export.notion] token in hark.toml or HARK_NOTION_TOKEN";
+  std::string notion_database_setting =
+      "[export.notion] database_id in hark.toml or "
+      "HARK_NOTION_DATABASE";
 };
 
 Status apply_export_toml(std::string_view toml_text, const std::string& source_name,

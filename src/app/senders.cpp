@@ -17,6 +17,26 @@ Error stopped(const Error& e, const std::string& service, const SyncOutcome& don
                            " snips; those are remembered, so running it again sends only the rest");
 }
 
+// Keeps the items of `options.snip_id` (or, `whole_episode`, of its episode); all without.
+// NotFound when the snip is not among them (not the user's, or deleted).
+Status keep_only(std::vector<exports::SnipContext>& items, const SenderOptions& options,
+                 bool whole_episode) {
+  if (!options.snip_id) return ok();
+  const auto it = std::find_if(items.begin(), items.end(),
+                               [&](const auto& c) { return c.snip.id == *options.snip_id; });
+  if (it == items.end())
+    return not_found("no snip with id " + std::to_string(*options.snip_id) + " to send");
+  const Id episode = it->snip.episode_id;
+  std::erase_if(items, [&](const auto& c) {
+    return whole_episode ? c.snip.episode_id != episode : c.snip.id != *options.snip_id;
+  });
+  return ok();
+}
+
+Status tell(const SenderOptions& options, const SyncOutcome& done, std::size_t total) {
+  return options.progress ? options.progress(done, total) : ok();
+}
+
 }  // namespace
 
 // The user's snips with their episode and podcast, oldest first (the order they were made).
@@ -49,13 +69,14 @@ Result<std::vector<exports::SnipContext>> load_snip_contexts(store::Store& store
 Result<SyncOutcome> export_readwise(store::Store& store, net::HttpClient& http, Id user_id,
                                     const ExportConfig& config, const SenderOptions& options) {
   if (config.readwise_token.empty())
-    return invalid_input(
-        "no Readwise access token: set [export.readwise] token in hark.toml or "
-        "HARK_READWISE_TOKEN (get it at https://readwise.io/access_token)");
+    return invalid_input("no Readwise access token: set " + config.readwise_token_setting +
+                         " (get it at https://readwise.io/access_token)");
   auto items = load_snip_contexts(store, user_id, options.public_url);
   if (!items) return items.error();
+  HARK_TRY(keep_only(*items, options, false));
   exports::ReadwiseClient client(http, config.readwise_base_url, config.readwise_token,
                                  options.retry);
+  client.name_token_setting(config.readwise_token_setting);
   HARK_TRY(client.check_token());
   const std::string target(kReadwiseTarget);
   SyncOutcome outcome;
@@ -66,6 +87,8 @@ Result<SyncOutcome> export_readwise(store::Store& store, net::HttpClient& http, 
     if (!record) return record.error();
     if (*record && (*record)->content_hash == hash) {
       ++outcome.unchanged;
+      if (auto told = tell(options, outcome, items->size()); !told)
+        return stopped(told.error(), "Readwise", outcome, items->size());
       continue;
     }
     std::string remote_id;
@@ -85,6 +108,8 @@ Result<SyncOutcome> export_readwise(store::Store& store, net::HttpClient& http, 
     }
     HARK_TRY(store.export_state().put({item.snip.id, target, remote_id, hash, 0}));
     ++(updated ? outcome.updated : outcome.created);
+    if (auto told = tell(options, outcome, items->size()); !told)
+      return stopped(told.error(), "Readwise", outcome, items->size());
   }
   return outcome;
 }
@@ -96,17 +121,17 @@ std::string notion_target(const std::string& database_id) {
 Result<SyncOutcome> export_notion(store::Store& store, net::HttpClient& http, Id user_id,
                                   const ExportConfig& config, const SenderOptions& options) {
   if (config.notion_token.empty())
-    return invalid_input(
-        "no Notion integration token: set [export.notion] token in hark.toml or "
-        "HARK_NOTION_TOKEN (an internal integration's secret, from "
-        "https://www.notion.so/my-integrations)");
+    return invalid_input("no Notion integration token: set " + config.notion_token_setting +
+                         " (an internal integration's secret, from "
+                         "https://www.notion.so/my-integrations)");
   if (config.notion_database_id.empty())
-    return invalid_input(
-        "no Notion database: set [export.notion] database_id in hark.toml or "
-        "HARK_NOTION_DATABASE (the 32-character id in the database's link)");
+    return invalid_input("no Notion database: set " + config.notion_database_setting +
+                         " (the 32-character id in the database's link)");
   auto items = load_snip_contexts(store, user_id, options.public_url);
   if (!items) return items.error();
+  HARK_TRY(keep_only(*items, options, config.notion_page_per_episode));
   exports::NotionClient client(http, config.notion_base_url, config.notion_token, options.retry);
+  client.name_settings(config.notion_token_setting, config.notion_database_setting);
   auto db = client.database(config.notion_database_id);
   if (!db) return db.error();
   const std::string target = notion_target(config.notion_database_id);
@@ -147,6 +172,8 @@ Result<SyncOutcome> export_notion(store::Store& store, net::HttpClient& http, Id
     const int n = static_cast<int>(page.size());
     if (all_current) {
       count(n, outcome.unchanged);
+      if (auto told = tell(options, outcome, items->size()); !told)
+        return stopped(told.error(), "Notion", outcome, items->size());
       continue;
     }
     bool updated = false;
@@ -172,6 +199,8 @@ Result<SyncOutcome> export_notion(store::Store& store, net::HttpClient& http, Id
     for (const auto& item : page)
       HARK_TRY(store.export_state().put({item.snip.id, target, page_id, hash, 0}));
     count(n, updated ? outcome.updated : outcome.created);
+    if (auto told = tell(options, outcome, items->size()); !told)
+      return stopped(told.error(), "Notion", outcome, items->size());
   }
   return outcome;
 }

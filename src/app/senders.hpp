@@ -6,6 +6,8 @@
 // export per user at a time (two concurrent runs could both create an item).
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "app/export_config.hpp"
@@ -26,6 +28,11 @@ struct SyncOutcome {
 struct SenderOptions {
   std::string public_url = "http://127.0.0.1:8080";
   exports::RetryPolicy retry{};
+  // Only this snip (with Notion's page per episode: the page of its episode, whole).
+  std::optional<Id> snip_id{};
+  // Told after each item what was done so far of `total`; an error (Cancelled: the job is
+  // stopping) stops the export there, as a failed request would.
+  std::function<Status(const SyncOutcome& so_far, std::size_t total)> progress{};
 };
 
 inline constexpr std::string_view kReadwiseTarget = "readwise";

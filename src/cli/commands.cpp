@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/accounts.hpp"
+#include "app/export_config.hpp"
 #include "app/pipeline.hpp"
 #include "app/server_config.hpp"
 #include "app/worker.hpp"
@@ -428,6 +429,10 @@ Status cmd_serve(app::Config config, const ServeFlags& flags) {
   options.auto_process_recent = sc->auto_process_recent;
   options.secure_cookies = sc->secure_cookies;
   options.public_url = sc->public_url;
+  auto exports = app::load_export_config((*opened)->config());
+  if (!exports) return exports.error();
+  options.readwise_base_url = exports->readwise_base_url;
+  options.notion_base_url = exports->notion_base_url;
   return server::serve(**opened, std::move(options), std::cerr);
 }
 

@@ -122,8 +122,7 @@ Result<net::Response> NotionClient::send(const std::string& method, const std::s
   if (response->status == 401)
     return invalid_input(
         "Notion refused the integration token (HTTP 401: " + excerpt(response->body) +
-        "); set the integration's secret as [export.notion] token in hark.toml "
-        "or HARK_NOTION_TOKEN");
+        "); set the integration's secret as " + token_setting_);
   if (response->status == 429)
     return unavailable(
         "Notion is still rate-limiting hark (HTTP 429); run the export again in a "
@@ -141,7 +140,8 @@ Result<NotionDatabase> NotionClient::database(const std::string& database_id) {
     return invalid_input("Notion has no database " + database_id +
                          " that hark's integration can see (" + excerpt(response->body) +
                          "): it was deleted, or is not shared with the integration (in Notion: "
-                         "••• → Connections → add it); check [export.notion] database_id");
+                         "••• → Connections → add it); check " +
+                         database_setting_);
   if (response->status / 100 != 2)
     return invalid_input("Notion refused to read database " + database_id + " (HTTP " +
                          std::to_string(response->status) + ": " + excerpt(response->body) + ")");
@@ -174,8 +174,8 @@ Result<std::string> NotionClient::create_page(const std::string& database_id,
   if (response->status == 404)
     return invalid_input("Notion has no database " + database_id +
                          " that hark's integration can see (" + excerpt(response->body) +
-                         "); check [export.notion] database_id and that the database is shared "
-                         "with the integration");
+                         "); check " + database_setting_ +
+                         " and that the database is shared with the integration");
   if (response->status / 100 != 2)
     return invalid_input("Notion did not accept a page (HTTP " + std::to_string(response->status) +
                          ": " + excerpt(response->body) + ")");

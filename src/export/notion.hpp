@@ -51,6 +51,12 @@ class NotionClient {
  public:
   NotionClient(net::HttpClient& http, std::string base_url, std::string token,
                RetryPolicy retry = {});
+  // Where the token and the database id are set, for errors that ask to change them
+  // (hark.toml by default; the web player's Settings for ones saved there).
+  void name_settings(std::string token, std::string database) {
+    token_setting_ = std::move(token);
+    database_setting_ = std::move(database);
+  }
   // The database's schema. InvalidInput naming the setting when the token is refused or
   // the database is gone or not shared with the integration.
   Result<NotionDatabase> database(const std::string& database_id);
@@ -75,6 +81,8 @@ class NotionClient {
   std::string base_url_;
   std::string token_;
   RetryPolicy retry_;
+  std::string token_setting_ = "[export.notion] token in hark.toml or HARK_NOTION_TOKEN";
+  std::string database_setting_ = "[export.notion] database_id";
 };
 
 }  // namespace hark::exports

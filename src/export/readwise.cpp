@@ -17,10 +17,10 @@ std::string capped(std::string_view text, std::size_t max_chars_as_bytes) {
   return truncate_utf8(text, max_chars_as_bytes);
 }
 
-Error refused_token(int status) {
+Error refused_token(int status, const std::string& setting) {
   return invalid_input("Readwise refused the access token (HTTP " + std::to_string(status) +
-                       "); set a valid one as [export.readwise] token in hark.toml or "
-                       "HARK_READWISE_TOKEN (get it at https://readwise.io/access_token)");
+                       "); set a valid one as " + setting +
+                       " (get it at https://readwise.io/access_token)");
 }
 
 std::string body_excerpt(const std::string& body) {
@@ -85,7 +85,8 @@ Result<net::Response> ReadwiseClient::send(const std::string& method, const std:
   }
   auto response = send_with_retry(http_, request, retry_, "Readwise");
   if (!response) return response.error();
-  if (response->status == 401 || response->status == 403) return refused_token(response->status);
+  if (response->status == 401 || response->status == 403)
+    return refused_token(response->status, token_setting_);
   if (response->status == 429)
     return unavailable(
         "Readwise is still rate-limiting hark (HTTP 429); run the export again "

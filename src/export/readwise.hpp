@@ -48,6 +48,9 @@ class ReadwiseClient {
  public:
   ReadwiseClient(net::HttpClient& http, std::string base_url, std::string token,
                  RetryPolicy retry = {});
+  // Where the token is set, for the error when Readwise refuses it (hark.toml by default;
+  // the web player's Settings for a token saved there).
+  void name_token_setting(std::string where) { token_setting_ = std::move(where); }
   // InvalidInput naming the setting when Readwise refuses the token.
   Status check_token();
   // The new highlight's id.
@@ -62,6 +65,7 @@ class ReadwiseClient {
   std::string base_url_;
   std::string token_;
   RetryPolicy retry_;
+  std::string token_setting_ = "[export.readwise] token in hark.toml or HARK_READWISE_TOKEN";
 };
 
 }  // namespace hark::exports

@@ -35,6 +35,10 @@ struct ServerOptions {
   std::filesystem::path peaks_dir;  // cached waveform peaks; "" : <data>/cache/peaks
   std::filesystem::path clips_dir;  // cached snip clips for download; "" : <data>/cache/clips
   int clip_encoders = 1;            // clips cut at once (each keeps a core busy)
+  // Where snips are sent from the web player ([export.readwise] / [export.notion] base_url);
+  // each user's token and database are their own settings.
+  std::string readwise_base_url = "https://readwise.io";
+  std::string notion_base_url = "https://api.notion.com";
   app::AccountOptions accounts;
   app::WorkerOptions worker;  // threads is taken from `workers`
 };

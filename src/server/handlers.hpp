@@ -72,6 +72,12 @@ Response handle_snip_clip(const Request&, Context&);
 Response handle_shared_clip_m4a(const Request&, Context&);
 Response handle_shared_clip_mp3(const Request&, Context&);
 
+// sending snips to Readwise and Notion (api_export_settings.cpp)
+Response handle_get_export_settings(const Request&, Context&);
+Response handle_put_export_settings(const Request&, Context&);
+Response handle_delete_export_settings(const Request&, Context&);
+Response handle_run_export(const Request&, Context&);
+
 // jobs, settings, status (api_system.cpp)
 Response handle_list_jobs(const Request&, Context&);
 Response handle_feed_settings(const Request&, Context&);

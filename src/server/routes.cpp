@@ -71,6 +71,10 @@ constexpr std::array kRoutes = {
     Route{"GET", "/api/feeds/snips", U, kNoBody, handle_get_snips_feed_url},
     Route{"POST", "/api/feeds/snips/rotate", U, kNoBody, handle_rotate_snips_feed},
     Route{"GET", "/api/feeds/snips/{token}", P, kNoBody, handle_snips_feed},
+    Route{"GET", "/api/settings/exports", U, kNoBody, handle_get_export_settings},
+    Route{"PUT", "/api/settings/exports/{service}", U, kJson, handle_put_export_settings},
+    Route{"DELETE", "/api/settings/exports/{service}", U, kNoBody, handle_delete_export_settings},
+    Route{"POST", "/api/exports/{service}", U, kJson, handle_run_export},
     Route{"GET", "/api/snips/{id}/similar", U, kNoBody, handle_similar_to_snip},
     Route{"GET", "/api/episodes/{id}/similar", U, kNoBody, handle_similar_to_range},
 

@@ -11,6 +11,7 @@
 
 #include "app/accounts.hpp"
 #include "app/artwork.hpp"
+#include "app/export_jobs.hpp"
 #include "core/time.hpp"
 #include "server/errors.hpp"
 #include "server/peaks.hpp"
@@ -112,6 +113,11 @@ Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions opti
   auto& o = s->options_;
   const auto peaks = o.peaks_dir.empty() ? app.config().data_dir / "cache" / "peaks" : o.peaks_dir;
   register_peaks_job(s->registry_, app.store(), peaks);
+  app::ExportJobOptions eo;
+  eo.services.readwise_base_url = o.readwise_base_url;
+  eo.services.notion_base_url = o.notion_base_url;
+  eo.sender.public_url = o.public_url;
+  app::register_export_jobs(s->registry_, app.store(), app.http(), std::move(eo));
 
   app::WorkerOptions wo = o.worker;
   wo.threads = std::max(1, o.workers);

@@ -592,6 +592,51 @@ class FeedTokenRepo {
   virtual Result<std::optional<Id>> user_for(const std::string& token) = 0;
 };
 
+// A user's settings for sending snips to a service from the web player (Readwise, Notion),
+// and how the last send went. Secrets are stored as given (like hark.toml); the API never
+// shows them back.
+struct ExportSettings {
+  Id user_id = 0;
+  std::string service{};          // "readwise" or "notion"
+  std::string token{};            // the service's access token / integration secret
+  std::string database_id{};      // Notion: the database pages go to
+  bool page_per_episode = false;  // Notion: a page per episode instead of per snip
+  Id job_id = 0;                  // the latest export job asked for (0: none yet)
+  Millis last_run_at = 0;         // when the latest run ended (0: never)
+  int sent = 0;                   // of the latest run: new items
+  int updated = 0;                //   changed items sent as updates
+  int unchanged = 0;              //   items already up to date
+  int failed = 0;                 //   items not sent because the run stopped
+  std::string last_error{};       // why the latest run stopped ("" : it finished)
+  Millis updated_at = 0;          // set by save()
+};
+
+// The outcome of one run, recorded by record_run().
+struct ExportRun {
+  Millis at = 0;
+  int sent = 0;
+  int updated = 0;
+  int unchanged = 0;
+  int failed = 0;
+  std::string error{};
+};
+
+class ExportSettingsRepo {
+ public:
+  virtual ~ExportSettingsRepo() = default;
+  virtual Result<std::optional<ExportSettings>> find(Id user_id, const std::string& service) = 0;
+  // Inserts or replaces the user's token, database and page mode for the service, keeping
+  // what is recorded about runs. NotFound for an unknown user; InvalidInput for an unknown
+  // service.
+  virtual Status save(const ExportSettings& settings) = 0;
+  // Forgets the service's settings and run record (idempotent).
+  virtual Status remove(Id user_id, const std::string& service) = 0;
+  // Records the job that now runs (or waits to run) an export. NotFound without settings.
+  virtual Status set_job(Id user_id, const std::string& service, Id job_id) = 0;
+  // Records how a run ended. NotFound without settings (they were removed meanwhile).
+  virtual Status record_run(Id user_id, const std::string& service, const ExportRun& run) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -613,6 +658,7 @@ class Store {
   virtual ExportStateRepo& export_state() = 0;
   virtual ArchiveRepo& archive() = 0;
   virtual FeedTokenRepo& feed_tokens() = 0;
+  virtual ExportSettingsRepo& export_settings() = 0;
   // The schema version after migrations (for SQLite, PRAGMA user_version).
   virtual int schema_version() = 0;
   // "ok" when the database is intact (PRAGMA integrity_check).

@@ -413,6 +413,27 @@ constexpr std::string_view kV10 = R"sql(
 CREATE INDEX search_vectors_by_model ON search_vectors (model, passage_id);
 )sql";
 
+// Sending snips to Readwise and Notion from the web player: each user's token (and Notion
+// database and page mode) per service, and how the latest run went.
+constexpr std::string_view kV11 = R"sql(
+CREATE TABLE export_settings (
+  user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  service       TEXT    NOT NULL CHECK (service IN ('readwise', 'notion')),
+  token         TEXT    NOT NULL DEFAULT '',
+  database_id   TEXT    NOT NULL DEFAULT '',
+  page_per      TEXT    NOT NULL DEFAULT 'snip' CHECK (page_per IN ('snip', 'episode')),
+  job_id        INTEGER NOT NULL DEFAULT 0,
+  last_run_at   INTEGER NOT NULL DEFAULT 0,
+  sent          INTEGER NOT NULL DEFAULT 0,
+  updated       INTEGER NOT NULL DEFAULT 0,
+  unchanged     INTEGER NOT NULL DEFAULT 0,
+  failed        INTEGER NOT NULL DEFAULT 0,
+  last_error    TEXT    NOT NULL DEFAULT '',
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (user_id, service)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
@@ -425,6 +446,7 @@ constexpr std::array kMigrations = {
     Migration{9, "podcasts: episode counts kept by triggers; episodes newest first with podcast",
               kV9},
     Migration{10, "search: passage vectors by embedding model", kV10},
+    Migration{11, "export settings (Readwise and Notion tokens per user, the latest run)", kV11},
 };
 
 constexpr bool versions_are_contiguous() {

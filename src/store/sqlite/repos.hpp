@@ -258,6 +258,19 @@ class SqliteArchiveRepo final : public ArchiveRepo {
   Database& db_;
 };
 
+class SqliteExportSettingsRepo final : public ExportSettingsRepo {
+ public:
+  explicit SqliteExportSettingsRepo(Database& db) : db_(db) {}
+  Result<std::optional<ExportSettings>> find(Id user_id, const std::string& service) override;
+  Status save(const ExportSettings& settings) override;
+  Status remove(Id user_id, const std::string& service) override;
+  Status set_job(Id user_id, const std::string& service, Id job_id) override;
+  Status record_run(Id user_id, const std::string& service, const ExportRun& run) override;
+
+ private:
+  Database& db_;
+};
+
 class SqliteFeedTokenRepo final : public FeedTokenRepo {
  public:
   explicit SqliteFeedTokenRepo(Database& db) : db_(db) {}

@@ -29,7 +29,8 @@ class SqliteStore final : public Store {
 
         export_state_(*db_),
         archive_(*db_),
-        feed_tokens_(*db_) {}
+        feed_tokens_(*db_),
+        export_settings_(*db_) {}
 
   UserRepo& users() override { return users_; }
   PodcastRepo& podcasts() override { return podcasts_; }
@@ -49,6 +50,7 @@ class SqliteStore final : public Store {
   ExportStateRepo& export_state() override { return export_state_; }
   ArchiveRepo& archive() override { return archive_; }
   FeedTokenRepo& feed_tokens() override { return feed_tokens_; }
+  ExportSettingsRepo& export_settings() override { return export_settings_; }
   int schema_version() override { return db_->schema_version(); }
 
   Result<std::string> integrity_check() override {
@@ -86,6 +88,7 @@ class SqliteStore final : public Store {
   SqliteExportStateRepo export_state_;
   SqliteArchiveRepo archive_;
   SqliteFeedTokenRepo feed_tokens_;
+  SqliteExportSettingsRepo export_settings_;
 };
 
 }  // namespace
