@@ -1,7 +1,9 @@
 #include "app/clips.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include "export/links.hpp"
@@ -160,7 +162,49 @@ Result<ClipCache::File> ClipCache::get(const store::Snip& snip, std::string_view
   clip.note = options_.note;
   HARK_TRY(make_clip(store_, library_, snip, clip));
   prune(snip, file.path);
+  (void)sweep();  // and the clips of snips deleted since (a failure only delays that)
   return file;
+}
+
+namespace {
+
+// The snip id a cache file name starts with ("<id>-..."); nullopt for other files and for
+// files being written (".name").
+std::optional<Id> snip_of(const std::string& name) {
+  Id id = 0;
+  const auto [ptr, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
+  if (ec != std::errc() || ptr == name.data() || ptr == name.data() + name.size() || *ptr != '-')
+    return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+int ClipCache::forget(Id snip_id) {
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(options_.dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (snip_of(it->path().filename().string()) != snip_id) continue;
+    std::error_code e;
+    if (fs::remove(it->path(), e)) ++removed;
+  }
+  return removed;
+}
+
+Result<int> ClipCache::sweep() {
+  std::vector<std::pair<Id, fs::path>> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(options_.dir, ec), end; !ec && it != end; it.increment(ec))
+    if (const auto id = snip_of(it->path().filename().string()))
+      files.emplace_back(*id, it->path());
+  int removed = 0;
+  for (const auto& [id, path] : files) {
+    auto exists = store_.snips().exists(id);
+    if (!exists) return exists.error();
+    std::error_code e;
+    if (!*exists && fs::remove(path, e)) ++removed;
+  }
+  return removed;
 }
 
 // Removes the snip's older clips (another range or edit time) and, past max_bytes, the

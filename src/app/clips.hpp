@@ -79,6 +79,12 @@ class ClipCache {
   // make_clip.
   Result<File> get(const store::Snip& snip, std::string_view format);
 
+  // Removes the clips of a snip that was deleted. Returns how many files went.
+  int forget(Id snip_id);
+  // Removes the clips of snips that no longer exist (deleted with their episode or podcast,
+  // or by another process). Returns how many files went.
+  Result<int> sweep();
+
   // Clips being cut now and requests waiting for a turn.
   struct Load {
     int encoding = 0;

@@ -151,6 +151,11 @@ Result<std::unique_ptr<Server>> Server::create(app::App& app, ServerOptions opti
   };
   co.note = [&log = s->log_](const std::string& line) { log_line(log, line); };
   s->context_->clips = std::make_shared<app::ClipCache>(app.store(), app.library(), co);
+  // Clips of snips deleted while the server was down (with their episode, or by the CLI).
+  if (auto swept = s->context_->clips->sweep(); !swept)
+    log_line(s->log_, "could not clear clips of deleted snips: " + swept.error().message);
+  else if (*swept > 0)
+    log_line(s->log_, "removed " + std::to_string(*swept) + " cached clip(s) of deleted snips");
 
   TransportOptions to;
   to.host = o.host;

@@ -401,6 +401,8 @@ class SnipRepo {
                                          std::optional<Id> episode_id = std::nullopt) = 0;
   virtual Status update_note(Id user_id, Id snip_id, const std::string& note) = 0;  // NotFound
   virtual Status remove(Id user_id, Id snip_id) = 0;                                // NotFound
+  // Whether a snip with this id exists (any user's): for caches keyed by snip id.
+  virtual Result<bool> exists(Id snip_id) = 0;
   // Changes the title and/or the note (whichever is given) and bumps updated_at; returns
   // the snip as stored. NotFound (another user's snip included).
   virtual Result<Snip> update_text(Id user_id, Id snip_id, const std::optional<std::string>& title,

@@ -188,6 +188,10 @@ Status SqliteSnipRepo::remove(Id user_id, Id snip_id) {
   });
 }
 
+Result<bool> SqliteSnipRepo::exists(Id snip_id) {
+  return db_.read([&](Connection& conn) { return row_exists(conn, "snips", snip_id); });
+}
+
 Result<Snip> SqliteSnipRepo::update_text(Id user_id, Id snip_id,
                                          const std::optional<std::string>& title,
                                          const std::optional<std::string>& note) {

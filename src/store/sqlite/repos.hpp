@@ -179,6 +179,7 @@ class SqliteSnipRepo final : public SnipRepo {
   Status update_note(Id user_id, Id snip_id, const std::string& note) override;
   Result<Snip> update_engine_text(const Snip& snip, const std::string& expected_title) override;
   Status remove(Id user_id, Id snip_id) override;
+  Result<bool> exists(Id snip_id) override;
   Result<Snip> update_text(Id user_id, Id snip_id, const std::optional<std::string>& title,
                            const std::optional<std::string>& note) override;
   Result<Snip> set_share_id(Id user_id, Id snip_id, const std::string& share_id) override;

@@ -287,5 +287,38 @@ TEST_F(ClipApiTest, ABurstOfClipsWaitsItsTurnOrIsTurnedAway) {
   EXPECT_TRUE(cache.get(shared_snip_, "mp3"));  // a turn is free again
 }
 
+TEST_F(ClipApiTest, DeletingASnipOrItsEpisodeRemovesItsCachedClips) {
+  const auto own = "/api/snips/" + std::to_string(private_snip_.id) + "/clip";
+  const auto shared = "/api/snips/" + std::to_string(shared_snip_.id) + "/clip";
+  ASSERT_EQ(as(alice_, "GET", own).status, 200);
+  ASSERT_EQ(as(alice_, "GET", own + "?format=mp3").status, 200);
+  ASSERT_EQ(as(alice_, "GET", shared).status, 200);
+  const auto own_m4a = clips_dir() / app::ClipCache::file_name(private_snip_, "m4a");
+  const auto own_mp3 = clips_dir() / app::ClipCache::file_name(private_snip_, "mp3");
+  const auto shared_m4a = clips_dir() / app::ClipCache::file_name(shared_snip_, "m4a");
+  ASSERT_TRUE(fs::exists(own_m4a) && fs::exists(own_mp3) && fs::exists(shared_m4a));
+
+  // Another user cannot delete it, so its clips stay.
+  const auto snip_url = "/api/snips/" + std::to_string(private_snip_.id);
+  EXPECT_EQ(as(bob_, "DELETE", snip_url).status, 404);
+  EXPECT_TRUE(fs::exists(own_m4a));
+  // The owner deletes it: both of its clips go, the other snip's stays.
+  ASSERT_EQ(as(alice_, "DELETE", snip_url).status, 204);
+  EXPECT_FALSE(fs::exists(own_m4a));
+  EXPECT_FALSE(fs::exists(own_mp3));
+  EXPECT_TRUE(fs::exists(shared_m4a));
+
+  // The episode goes (its podcast removed, here behind the server's back, as another
+  // process would): the next start clears the clips of the snips that went with it.
+  const Id podcast = app_->store().episodes().find(episode_)->podcast_id;
+  ASSERT_TRUE(app_->store().podcasts().remove(podcast));
+  EXPECT_TRUE(fs::exists(shared_m4a));
+  stop();
+  start();
+  EXPECT_FALSE(fs::exists(shared_m4a));
+  EXPECT_NE(log_.str().find("removed 1 cached clip(s) of deleted snips"), std::string::npos)
+      << log_.str();
+}
+
 }  // namespace
 }  // namespace hark::testing
