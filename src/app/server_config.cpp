@@ -54,6 +54,11 @@ Status apply_server_toml(std::string_view toml_text, const std::string& source_n
       HARK_TRY(read_count(node, source_name, k, 0, out.auto_process_recent));
     } else if (k == "workers") {
       HARK_TRY(read_count(node, source_name, k, 1, out.workers));
+    } else if (k == "clip_encoders") {
+      int n = 0;
+      HARK_TRY(read_count(node, source_name, k, 1, n));
+      if (n > 64) return bad_setting(source_name, "server.clip_encoders", "must be at most 64");
+      out.clip_encoders = n;
     } else if (k == "http_threads") {
       HARK_TRY(read_count(node, source_name, k, 1, out.http_threads));
     } else if (k == "allow_private_networks") {
@@ -89,6 +94,14 @@ Result<ServerConfig> load_server_config(const Config& config) {
     out.listen = v;
   }
   if (const char* v = std::getenv("HARK_WEB_DIR"); v && *v) out.web_dir = v;
+  if (const auto v = env_value("HARK_CLIP_ENCODERS")) {
+    int n = 0;
+    const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || ptr != v->data() + v->size() || n < 1 || n > 64)
+      return bad_setting("the environment", "HARK_CLIP_ENCODERS",
+                         "must be a whole number from 1 to 64, not '" + *v + "'");
+    out.clip_encoders = n;
+  }
   if (const char* v = std::getenv("HARK_PUBLIC_URL"); v && *v) {
     auto url = exports::normalize_public_url(v);
     if (!url) return url.error().with_context("HARK_PUBLIC_URL");

@@ -12,8 +12,10 @@
 //   allow_private_networks = false   # feeds on the LAN (also [network])
 //   secure_cookies = false           # mark the session cookie Secure (behind HTTPS)
 //   public_url = "http://127.0.0.1:8080"  # where people reach hark: player and share links
+//   clip_encoders = 1                # audio clips cut at once for downloads (a core each)
 //
-// Precedence: hark.toml < environment (HARK_LISTEN, HARK_WEB_DIR, HARK_PUBLIC_URL) < flags
+// Precedence: hark.toml < environment (HARK_LISTEN, HARK_WEB_DIR, HARK_PUBLIC_URL,
+// HARK_CLIP_ENCODERS) < flags
 // (applied by
 // the CLI). Unknown keys are errors, as everywhere in hark.toml.
 #pragma once
@@ -39,6 +41,7 @@ struct ServerConfig {
   bool secure_cookies = false;
   // Normalised (no trailing slash); links in exports, share intents and feeds start with it.
   std::string public_url = "http://127.0.0.1:8080";
+  int clip_encoders = 1;  // clips cut at once for downloads; more wait their turn
 };
 
 // Parses the [server] table of `toml_text` (other tables are ignored) into `out`.

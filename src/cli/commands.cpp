@@ -429,6 +429,7 @@ Status cmd_serve(app::Config config, const ServeFlags& flags) {
   options.auto_process_recent = sc->auto_process_recent;
   options.secure_cookies = sc->secure_cookies;
   options.public_url = sc->public_url;
+  options.clip_encoders = sc->clip_encoders;
   auto exports = app::load_export_config((*opened)->config());
   if (!exports) return exports.error();
   options.readwise_base_url = exports->readwise_base_url;

@@ -1,6 +1,11 @@
 #include "app/config.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "app/export_config.hpp"
 #include "app/server_config.hpp"
@@ -80,6 +85,42 @@ TEST(ServerConfig, HttpThreadsIsAPositiveCount) {
   EXPECT_NE(zero.error().message.find("http_threads"), std::string::npos);
   EXPECT_FALSE(apply_server_toml("[server]\nhttp_threads = \"many\"\n", "hark.toml", c));
   EXPECT_EQ(c.http_threads, 200);
+}
+
+TEST(ServerConfig, ClipEncodersFromTheFileThenTheEnvironment) {
+  ServerConfig c;
+  EXPECT_EQ(c.clip_encoders, 1);
+  ASSERT_TRUE(apply_server_toml("[server]\nclip_encoders = 3\n", "hark.toml", c));
+  EXPECT_EQ(c.clip_encoders, 3);
+  for (const char* bad : {"0", "65", "\"two\""}) {
+    const auto refused =
+        apply_server_toml(std::string("[server]\nclip_encoders = ") + bad + "\n", "hark.toml", c);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().message.find("server.clip_encoders"), std::string::npos)
+        << refused.error().message;
+  }
+  EXPECT_EQ(c.clip_encoders, 3);  // a bad value changes nothing
+
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hark-clip-encoders-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir / "hark.toml") << "[server]\nclip_encoders = 2\n"; }
+  Config config;
+  config.config_file = dir / "hark.toml";
+  ::unsetenv("HARK_CLIP_ENCODERS");
+  auto loaded = load_server_config(config);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->clip_encoders, 2);
+  ::setenv("HARK_CLIP_ENCODERS", "4", 1);
+  loaded = load_server_config(config);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->clip_encoders, 4);  // the environment wins
+  ::setenv("HARK_CLIP_ENCODERS", "lots", 1);
+  loaded = load_server_config(config);
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().message.find("HARK_CLIP_ENCODERS"), std::string::npos);
+  ::unsetenv("HARK_CLIP_ENCODERS");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ExportConfig, ReadsTheExportTablesAndNamesMistakes) {
