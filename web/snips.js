@@ -314,7 +314,14 @@ export function snipsFeedPanel() {
     h('div', { class: 'form-row' }, field, copy, rotate));
   const panel = h('details', { class: 'panel snips-export' },
     h('summary', {}, h('h2', {}, 'Your snips in other apps')),
-    h('p', {}, 'Podcast apps and feed readers can follow your snips as an RSS feed. Anyone with the address can read it, so keep it to yourself; a new address turns the old one off. Each card’s Share menu also downloads the episode’s Markdown note (for Obsidian and other notes apps).'),
+    h('h3', {}, 'Download all your snips'),
+    h('p', {}, 'As one Markdown document (each episode’s note with its snips, for Obsidian and other notes apps) or as a JSON backup of your library that ',
+      h('code', {}, 'hark import json'), ' reads back.'),
+    h('div', { class: 'form-row' },
+      h('a', { class: 'btn', href: '/api/exports/markdown', download: 'hark-snips.md' }, 'Markdown'),
+      h('a', { class: 'btn', href: '/api/exports/json', download: 'hark-library.json' }, 'JSON backup')),
+    h('h3', {}, 'RSS feed'),
+    h('p', {}, 'Podcast apps and feed readers can follow your snips as an RSS feed. Anyone with the address can read it, so keep it to yourself; a new address turns the old one off. Each card’s Share menu also downloads the episode’s Markdown note.'),
     err, box);
   panel.addEventListener('toggle', async () => {
     if (!panel.open || field.value) return;

@@ -1,5 +1,7 @@
 #include "app/publishing.hpp"
 
+#include <algorithm>
+
 #include "app/accounts.hpp"
 #include "app/senders.hpp"
 #include "export/feeds.hpp"
@@ -50,8 +52,12 @@ Result<nlohmann::json> episode_soundbites(store::Store& store, Id user_id, Id ep
   return out;
 }
 
-Result<std::string> episode_note_markdown(store::Store& store, Id user_id, Id episode_id,
-                                          const std::string& public_url) {
+namespace {
+
+// The episode's note as `hark export markdown` sees it: the episode, its podcast, its
+// summary and the user's snips of it.
+Result<exports::EpisodeNote> note_of(store::Store& store, Id user_id, Id episode_id,
+                                     const std::string& public_url) {
   exports::EpisodeNote note;
   auto episode = store.episodes().find(episode_id);
   if (!episode) return episode.error();
@@ -66,9 +72,42 @@ Result<std::string> episode_note_markdown(store::Store& store, Id user_id, Id ep
   if (!snips) return snips.error();
   note.snips = std::move(*snips);
   note.public_url = public_url;
-  auto block = exports::render_block(note, exports::kDefaultNoteTemplate);
+  return note;
+}
+
+}  // namespace
+
+Result<std::string> episode_note_markdown(store::Store& store, Id user_id, Id episode_id,
+                                          const std::string& public_url) {
+  auto note = note_of(store, user_id, episode_id, public_url);
+  if (!note) return note.error();
+  auto block = exports::render_block(*note, exports::kDefaultNoteTemplate);
   if (!block) return block.error();
-  return exports::merge_note("", exports::render_owned_front_matter(note), *block);
+  return exports::merge_note("", exports::render_owned_front_matter(*note), *block);
+}
+
+Result<std::string> library_markdown(store::Store& store, Id user_id,
+                                     const std::string& public_url) {
+  auto snips = store.snips().list(user_id);
+  if (!snips) return snips.error();
+  std::vector<Id> episodes;  // by their newest snip, newest first
+  for (const auto& s : *snips)
+    if (std::find(episodes.begin(), episodes.end(), s.episode_id) == episodes.end())
+      episodes.push_back(s.episode_id);
+  std::string out = "# My snips from hark\n\n";
+  out += std::to_string(snips->size()) + (snips->size() == 1 ? " snip" : " snips") + " from " +
+         std::to_string(episodes.size()) + (episodes.size() == 1 ? " episode" : " episodes") +
+         ", newest first. `hark export markdown --out <vault>` writes one note per episode "
+         "instead, and keeps them up to date.\n";
+  for (const Id episode : episodes) {
+    auto note = note_of(store, user_id, episode, public_url);
+    if (!note) return note.error();
+    auto block = exports::render_block(*note, exports::kDefaultNoteTemplate);
+    if (!block) return block.error();
+    out += "\n---\n\n" + *block;
+    if (!out.ends_with('\n')) out += '\n';
+  }
+  return out;
 }
 
 }  // namespace hark::app

@@ -29,5 +29,9 @@ Result<nlohmann::json> episode_soundbites(store::Store& store, Id user_id, Id ep
 // The episode's note as `hark export markdown` writes it (new note, built-in template).
 Result<std::string> episode_note_markdown(store::Store& store, Id user_id, Id episode_id,
                                           const std::string& public_url);
+// All the user's snips as one Markdown document for download: each snipped episode's note
+// (as in its hark block), episodes with the newest snips first, between rules.
+Result<std::string> library_markdown(store::Store& store, Id user_id,
+                                     const std::string& public_url);
 
 }  // namespace hark::app

@@ -2,6 +2,7 @@
 // intents, an episode's note as Markdown, its shared snips as Podcasting 2.0 soundbites,
 // the snips RSS feed behind a per-user token, and snips' audio clips as downloads (the
 // owner's through the API, a shared one's from its share page).
+#include "app/portability.hpp"
 #include "app/publishing.hpp"
 #include "export/links.hpp"
 #include "export/share.hpp"
@@ -52,6 +53,28 @@ Response handle_episode_soundbites(const Request& request, Context& ctx) {
                                        ctx.options.public_url);
   if (!bites) return error_response(bites.error());
   return json_response(200, *bites);
+}
+
+Response handle_export_all_markdown(const Request& request, Context& ctx) {
+  auto doc = app::library_markdown(ctx.app.store(), request.user_id(), ctx.options.public_url);
+  if (!doc) return error_response(doc.error());
+  Response r;
+  r.content_type = "text/markdown; charset=utf-8";
+  r.body = std::move(*doc);
+  r.set_header("Content-Disposition", "attachment; filename=\"hark-snips.md\"");
+  r.set_header("Cache-Control", "private, no-store");
+  return r;
+}
+
+Response handle_export_all_json(const Request& request, Context& ctx) {
+  auto doc = app::export_library_json(ctx.app.store(), request.user_id());
+  if (!doc) return error_response(doc.error());
+  Response r;
+  r.content_type = "application/json";
+  r.body = doc->dump(2) + "\n";
+  r.set_header("Content-Disposition", "attachment; filename=\"hark-library.json\"");
+  r.set_header("Cache-Control", "private, no-store");
+  return r;
 }
 
 namespace {

@@ -77,6 +77,8 @@ Response handle_get_export_settings(const Request&, Context&);
 Response handle_put_export_settings(const Request&, Context&);
 Response handle_delete_export_settings(const Request&, Context&);
 Response handle_run_export(const Request&, Context&);
+Response handle_export_all_markdown(const Request&, Context&);  // api_exports.cpp
+Response handle_export_all_json(const Request&, Context&);
 
 // jobs, settings, status (api_system.cpp)
 Response handle_list_jobs(const Request&, Context&);

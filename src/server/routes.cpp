@@ -75,6 +75,8 @@ constexpr std::array kRoutes = {
     Route{"PUT", "/api/settings/exports/{service}", U, kJson, handle_put_export_settings},
     Route{"DELETE", "/api/settings/exports/{service}", U, kNoBody, handle_delete_export_settings},
     Route{"POST", "/api/exports/{service}", U, kJson, handle_run_export},
+    Route{"GET", "/api/exports/markdown", U, kNoBody, handle_export_all_markdown},
+    Route{"GET", "/api/exports/json", U, kNoBody, handle_export_all_json},
     Route{"GET", "/api/snips/{id}/similar", U, kNoBody, handle_similar_to_snip},
     Route{"GET", "/api/episodes/{id}/similar", U, kNoBody, handle_similar_to_range},
 

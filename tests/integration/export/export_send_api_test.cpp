@@ -233,5 +233,32 @@ TEST_F(ExportSendApiTest, ADeletedNotionDatabaseIsReportedWithWhatToFix) {
   EXPECT_EQ(j["last_run"]["failed"], 2);
 }
 
+TEST_F(ExportSendApiTest, AllSnipsDownloadAsMarkdownAndAsTheJsonBackup) {
+  auto md = as(alice_, "GET", "/api/exports/markdown");
+  ASSERT_EQ(md.status, 200) << md.body;
+  EXPECT_TRUE(md.header("content-type").starts_with("text/markdown"));
+  EXPECT_EQ(md.header("content-disposition"), "attachment; filename=\"hark-snips.md\"");
+  EXPECT_TRUE(md.body.starts_with("# My snips from hark\n\n2 snips from 1 episode")) << md.body;
+  EXPECT_NE(md.body.find("# Green tea"), std::string::npos) << md.body;
+  EXPECT_NE(md.body.find("[Calm focus](https://hark.example.org/episodes/"), std::string::npos);
+  EXPECT_NE(md.body.find("Temperature and taste"), std::string::npos);
+
+  auto backup = as(alice_, "GET", "/api/exports/json");
+  ASSERT_EQ(backup.status, 200) << backup.body;
+  EXPECT_EQ(backup.header("content-disposition"), "attachment; filename=\"hark-library.json\"");
+  const auto j = json_of(backup);
+  EXPECT_EQ(j["format"], "hark-library");
+  ASSERT_EQ(j["snips"].size(), 2u);
+
+  // Bob's downloads hold none of Alice's snips; signed out, nothing.
+  auto bobs = as(bob_, "GET", "/api/exports/markdown");
+  ASSERT_EQ(bobs.status, 200);
+  EXPECT_EQ(bobs.body.find("Calm focus"), std::string::npos);
+  EXPECT_NE(bobs.body.find("0 snips from 0 episodes"), std::string::npos) << bobs.body;
+  EXPECT_EQ(json_of(as(bob_, "GET", "/api/exports/json"))["snips"].size(), 0u);
+  EXPECT_EQ(get("/api/exports/markdown").status, 401);
+  EXPECT_EQ(get("/api/exports/json").status, 401);
+}
+
 }  // namespace
 }  // namespace hark::testing
