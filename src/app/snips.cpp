@@ -415,6 +415,16 @@ Result<store::Snip> SnipService::snip_range(Id user_id, Id episode_id, Millis fr
   return make(user_id, episode_id, std::nullopt, from_ms, to_ms);
 }
 
+Status SnipService::remove(Id user_id, Id snip_id) {
+  auto snip = store_.snips().find(user_id, snip_id);
+  if (!snip) return snip.error();
+  HARK_TRY(store_.snips().remove(user_id, snip_id));
+  // The snip is gone either way; a queue failure only delays the re-scoring until the
+  // episode's insights are computed again.
+  (void)store_.jobs().enqueue(highlights_job(snip->episode_id, now_ms()));
+  return ok();
+}
+
 Result<store::Snip> SnipService::share(Id user_id, Id snip_id) {
   auto snip = store_.snips().find(user_id, snip_id);
   if (!snip) return snip.error();

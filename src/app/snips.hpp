@@ -108,6 +108,9 @@ class SnipService {
   // (22 URL-safe characters, 132 random bits from libsodium) unless it already has one, in
   // which case that one is returned again (idempotent). NotFound for another user's snip.
   Result<store::Snip> share(Id user_id, Id snip_id);
+  // Deletes the caller's snip (NotFound for anyone else's) and, as making one does, queues
+  // a re-scoring of its episode's highlights, which weigh what listeners saved.
+  Status remove(Id user_id, Id snip_id);
 
  private:
   Result<store::Snip> make(Id user_id, Id episode_id, std::optional<Millis> tap, Millis from_ms,

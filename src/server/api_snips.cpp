@@ -160,7 +160,7 @@ Response handle_update_snip(const Request& request, Context& ctx) {
 Response handle_delete_snip(const Request& request, Context& ctx) {
   auto id = snip_id(request);
   if (!id) return error_response(id.error());
-  auto removed = ctx.app.store().snips().remove(request.user_id(), *id);
+  auto removed = app::SnipService(ctx.app.store()).remove(request.user_id(), *id);
   if (!removed) return error_response(removed.error());
   if (ctx.clips) ctx.clips->forget(*id);  // its cached audio clips go with it
   return no_content();

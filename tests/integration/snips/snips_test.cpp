@@ -10,6 +10,7 @@
 
 #include "app/jobs.hpp"
 #include "app/pipeline.hpp"
+#include "core/time.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "temp_dir.hpp"
 #include "transcript/parse.hpp"
@@ -262,12 +263,16 @@ TEST_F(SnipsTest, AMomentManyListenersSnippedBecomesAHighlight) {
   ASSERT_TRUE(quiet) << "every moment of the sample is already a highlight";
 
   SnipService service(*store_);
+  std::vector<store::Snip> made;
   for (const char* name : {"ann", "ben", "cal", "dee"}) {
     auto listener = store_->users().create(name, false);
     ASSERT_TRUE(listener);
     // Tapping twice at one place counts once per listener.
-    ASSERT_TRUE(service.snip_at(listener->id, episode_, *quiet));
-    ASSERT_TRUE(service.snip_at(listener->id, episode_, *quiet + 5'000));
+    for (Millis at : {*quiet, *quiet + 5'000}) {
+      auto snip = service.snip_at(listener->id, episode_, at);
+      ASSERT_TRUE(snip);
+      made.push_back(*snip);
+    }
   }
   // Eight snips queued one re-scoring, a minute from now.
   auto queued = store_->jobs().list();
@@ -284,6 +289,26 @@ TEST_F(SnipsTest, AMomentManyListenersSnippedBecomesAHighlight) {
   const auto after = *store_->highlights().list(episode_);
   EXPECT_TRUE(covered(after, *quiet)) << "the snipped moment at " << *quiet << " ms";
   EXPECT_EQ(after.size(), before.size());
+
+  // The listeners change their minds: deleting the snips queues a re-scoring too, and the
+  // moment is no longer a highlight afterwards. Nobody deletes another's snip.
+  // The creations' re-scoring is done (as a worker would after its minute's wait).
+  auto leased =
+      store_->jobs().lease("test", {std::string(kHighlightsJob)}, now_ms() + 3'600'000, 60'000);
+  ASSERT_TRUE(leased && *leased);
+  ASSERT_TRUE(store_->jobs().complete((*leased)->id, "test"));
+  const Id someone_else = store_->users().default_user()->id;
+  EXPECT_EQ(service.remove(someone_else, made.front().id).error().code, ErrorCode::NotFound);
+  for (const auto& snip : made) ASSERT_TRUE(service.remove(snip.user_id, snip.id));
+  EXPECT_EQ(store_->snips().find(made.front().user_id, made.front().id).error().code,
+            ErrorCode::NotFound);
+  queued = store_->jobs().list();
+  ASSERT_TRUE(queued);
+  EXPECT_TRUE(std::any_of(queued->begin(), queued->end(), [](const store::Job& j) {
+    return j.kind == kHighlightsJob && j.state == store::JobState::Queued;
+  }));
+  ASSERT_TRUE(run_highlights(*store_, episode_, message)) << message;
+  EXPECT_FALSE(covered(*store_->highlights().list(episode_), *quiet)) << *quiet << " ms";
 }
 
 TEST_F(SnipsTest, RescoringKeepsAModelsTextForAnUnchangedSpan) {
