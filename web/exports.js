@@ -63,11 +63,12 @@ function serviceCard(service, s, redraw) {
   const name = NAMES[service];
   const id = (k) => `export-${service}-${k}`;
   const token = h('input', { type: 'password', id: id('token'), autocomplete: 'off', spellcheck: 'false',
-    placeholder: s.token ? `Saved${s.token.last4 ? ` — ends in ${s.token.last4}` : ''}; paste a new one to replace it` : (service === 'notion' ? 'secret_…' : 'Paste your access token') });
+    placeholder: s.token ? `Saved${s.token.last4 ? ` — ends in ${s.token.last4}` : ''}` : (service === 'notion' ? 'secret_…' : 'Paste your access token') });
   const fields = [h('div', { class: 'field' }, h('label', { for: id('token') }, service === 'notion' ? 'Integration token' : 'Access token'), token,
     h('p', { class: 'muted' }, service === 'notion'
       ? h('span', {}, 'An internal integration’s secret from ', h('a', { href: 'https://www.notion.so/my-integrations', target: '_blank', rel: 'noopener' }, 'notion.so/my-integrations'), '. Share the database with it (••• → Connections).')
-      : h('span', {}, 'From ', h('a', { href: 'https://readwise.io/access_token', target: '_blank', rel: 'noopener' }, 'readwise.io/access_token'), '.')))];
+      : h('span', {}, 'From ', h('a', { href: 'https://readwise.io/access_token', target: '_blank', rel: 'noopener' }, 'readwise.io/access_token'), '.'),
+    s.token ? ' A saved token is never shown; paste a new one to replace it.' : null))];
   let db = null, per = null;
   if (service === 'notion') {
     db = h('input', { type: 'text', id: id('db'), spellcheck: 'false', placeholder: 'The database’s link, or its 32-character id' });

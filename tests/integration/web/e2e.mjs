@@ -449,6 +449,13 @@ async function main() {
     const feedRes = await fetch(feedUrl);
     const feedXml = await feedRes.text();
     check(feedUrl.startsWith(base) && feedRes.status === 200 && feedXml.includes('<rss') && (feedXml.match(/<item>/g) || []).length >= 2, `the snips feed address works in a feed reader (${feedUrl.replace(/[^/]+$/, '…')})`);
+    // All snips download from the same panel: one Markdown document, and the JSON backup.
+    const [allMd] = await Promise.all([page.waitForEvent('download'), page.click('a.btn[href="/api/exports/markdown"]')]);
+    const allText = fs.readFileSync(await allMd.path(), 'utf8');
+    check(allMd.suggestedFilename() === 'hark-snips.md' && allText.startsWith('# My snips from hark') && (allText.includes(title) || allText.includes(await titleNow())), 'all snips download as one Markdown document');
+    const [allJson] = await Promise.all([page.waitForEvent('download'), page.click('a.btn[href="/api/exports/json"]')]);
+    const backup = JSON.parse(fs.readFileSync(await allJson.path(), 'utf8'));
+    check(allJson.suggestedFilename() === 'hark-library.json' && backup.format === 'hark-library' && backup.snips.length >= 2, `the JSON backup downloads (${backup.snips.length} snips)`);
 
     // The PWA: a manifest with icons, and a service worker that leaves the API alone.
     const manifest = await api('/manifest.webmanifest');
@@ -462,6 +469,20 @@ async function main() {
     await page.click('a[data-nav=settings]');
     await page.waitForSelector('h2:has-text("Jobs")');
     await shot(page, 'settings');
+    // Send snips: a saved Readwise token is never shown back, and the Share menu offers it.
+    const rwCard = page.locator('.export-service', { has: page.locator('#export-readwise-token') });
+    await page.fill('#export-readwise-token', 'e2e-readwise-token-0000-5678');
+    await rwCard.locator('button[type=submit]').click();
+    await page.waitForSelector('#export-readwise-token[placeholder*="ends in 5678"]');
+    check(!(await page.content()).includes('e2e-readwise-token') && await page.inputValue('#export-readwise-token') === '', 'the saved Readwise token is not shown back (only its last four characters)');
+    check(await rwCard.locator('button', { hasText: 'Send all snips now' }).isEnabled(), 'Send all snips now is offered once a token is saved');
+    await page.locator('#send-snips').scrollIntoViewIfNeeded();
+    await shot(page, 'settings-send');
+    await page.click('a[data-nav=snips]');
+    await page.locator('.snip-card .menu-btn').first().click();
+    check(await page.locator('.snip-card [role=menuitem]', { hasText: 'Send to Readwise' }).count() === 1, 'a snip\'s Share menu offers Send to Readwise once it is set up');
+    check(await page.locator('.snip-card [role=menuitem]', { hasText: 'Send to Notion' }).count() === 0, 'and not Notion, which is not set up');
+    await page.keyboard.press('Escape');
     await page.click('a[data-nav=home]');
     await page.waitForSelector('h2:has-text("New episodes")');
     await shot(page, 'home');
@@ -586,6 +607,8 @@ async function main() {
       await pp.waitForSelector(sel);
       await shot(pp, name);
     }
+    await pp.locator('#export-readwise-token').scrollIntoViewIfNeeded();
+    await shot(pp, 'settings-send');
     // Dark mode (following the system): the search page and the share menu.
     await pp.emulateMedia({ colorScheme: 'dark' });
     await pp.goto(`${base}/search?q=${encodeURIComponent(query)}`);
