@@ -581,7 +581,7 @@ document.getElementById('search-form').addEventListener('submit', (e) => {
 const JOB_NAMES = {
   transcript: 'Transcript', index: 'Search index', chapters: 'Chapters',
   insights: 'Highlights and summary', highlights: 'Highlights, weighed by snips',
-  snip_llm: 'Snip text by the language model',
+  snip_llm: 'Snip text by the language model', export: 'Sending snips (Readwise, Notion)',
 };
 const jobName = (kind) => JOB_NAMES[kind] || kind;
 

@@ -12,14 +12,25 @@ Response handle_list_jobs(const Request& request, Context& ctx) {
   if (!limit) return error_response(limit.error());
   auto& store = ctx.app.store();
   // Jobs are shared (one transcript serves every subscriber); a user sees the jobs of the
-  // episodes they can see, an administrator every job.
-  auto jobs = store.jobs().list(request.principal->user.is_admin ? *limit : -1);
+  // episodes they can see, an administrator every shared job. A job done for one user (an
+  // export, a snip's rewrite: its payload names the user) is that user's alone, whoever
+  // asks: its messages can hold their snips' words or their Notion database.
+  const bool admin = request.principal->user.is_admin;
+  auto jobs = store.jobs().list(-1);
   if (!jobs) return error_response(jobs.error());
   json list = json::array();
   for (const auto& job : *jobs) {
     if (static_cast<int>(list.size()) >= *limit) break;
+    const auto payload = json::parse(job.payload, nullptr, false);
+    if (payload.is_object() && payload.contains("user_id")) {
+      if (!payload["user_id"].is_number_integer() ||
+          payload["user_id"].get<Id>() != request.user_id())
+        continue;
+      list.push_back(job_json(job));
+      continue;
+    }
     auto j = job_json(job);
-    if (!request.principal->user.is_admin) {
+    if (!admin) {
       if (!j["episode_id"].is_number_integer()) continue;
       auto visible =
           store.subscriptions().can_see_episode(request.user_id(), j["episode_id"].get<Id>());

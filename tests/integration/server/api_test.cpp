@@ -37,7 +37,7 @@ class ApiTest : public ServerTest {
     feeds_.on("/feed.xml", [this](const ServerRequest&) {
       return ServerResponse{.content_type = "application/rss+xml", .body = feed_xml(feeds_)};
     });
-    add_user("alice");
+    alice_id_ = add_user("alice").id;
     add_user("bob");
     alice_ = login("alice");
     bob_ = login("bob");
@@ -59,6 +59,7 @@ class ApiTest : public ServerTest {
 
   LoopbackServer feeds_;
   LoggedIn alice_, bob_;
+  Id alice_id_ = 0;
 };
 
 TEST_F(ApiTest, SubscribeListAndReadEpisodes) {
@@ -189,6 +190,22 @@ TEST_F(ApiTest, AnotherUsersObjectsAreNotFound) {
   // Bob's jobs list does not show Alice's episodes' jobs.
   for (const auto& job : json_of(as(bob_, "GET", "/api/jobs"))["jobs"])
     EXPECT_NE(job["episode_id"], ids[0]);
+  // Nor a job done for Alice alone (an export: its error names her Notion database), and
+  // not even to an administrator; Alice sees it.
+  store::Job personal;
+  personal.kind = "export";
+  personal.payload = json{{"user_id", alice_id_}, {"service", "notion"}}.dump();
+  auto queued = app_->store().jobs().enqueue(personal);
+  ASSERT_TRUE(queued);
+  const auto has_job = [&](const json& list) {
+    for (const auto& job : list["jobs"])
+      if (job["id"] == queued->id) return true;
+    return false;
+  };
+  EXPECT_FALSE(has_job(json_of(as(bob_, "GET", "/api/jobs"))));
+  add_user("root", /*admin=*/true);
+  EXPECT_FALSE(has_job(json_of(as(login("root"), "GET", "/api/jobs"))));
+  EXPECT_TRUE(has_job(json_of(as(alice_, "GET", "/api/jobs"))));
   // And the same for ids that do not exist, or are not ids.
   EXPECT_EQ(as(bob_, "GET", "/api/episodes/999999").status, 404);
   EXPECT_EQ(as(bob_, "GET", "/api/episodes/abc").status, 404);
