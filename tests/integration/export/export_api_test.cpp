@@ -1,6 +1,7 @@
 // The sharing and export routes against a real server: share intents, an episode's note as
 // Markdown, soundbites, and the snips RSS feed a feed reader fetches with only its token.
 #include "server_fixture.hpp"
+#include "tea_library.hpp"
 
 namespace hark::testing {
 namespace {
@@ -19,23 +20,8 @@ class ExportApiTest : public ServerTest {
     alice_ = login("alice");
     bob_ = login("bob");
     auto& store = app_->store();
-    Podcast p;
-    p.feed_url = "https://tea.example.org/feed.xml";
-    p.title = "The Tea Hour";
-    const auto podcast = store.podcasts().insert(p);
-    ASSERT_TRUE(podcast);
-    ASSERT_TRUE(store.subscriptions().subscribe(alice.id, podcast->id));
-    Episode e;
-    e.key = "ep-1";
-    e.title = "Green tea";
-    ASSERT_TRUE(store.episodes().upsert(podcast->id, {e}));
-    episode_ = store.episodes().list(podcast->id)->front().id;
-    store::Snip s;
-    s.user_id = alice.id;
-    s.episode_id = episode_;
-    s.start_ms = 65'000;
-    s.end_ms = 85'500;
-    s.title = "Calm focus";
+    episode_ = tea_episode(store, alice.id);
+    auto s = tea_snip(alice.id, episode_, 65'000, 85'500, "Calm focus");
     s.summary = "Theanine calms.";
     auto first = store.snips().insert(s);
     ASSERT_TRUE(first);

@@ -9,6 +9,7 @@
 #include "fake_readwise.hpp"
 #include "loopback_server.hpp"
 #include "server_fixture.hpp"
+#include "tea_library.hpp"
 
 namespace hark::testing {
 namespace {
@@ -29,22 +30,8 @@ class ExportSendApiTest : public ServerTest {
     alice_ = login("alice");
     bob_ = login("bob");
     auto& store = app_->store();
-    Podcast p;
-    p.feed_url = "https://tea.example.org/feed.xml";
-    p.title = "The Tea Hour";
-    const auto podcast = store.podcasts().insert(p);
-    ASSERT_TRUE(podcast);
-    Episode e;
-    e.key = "ep-1";
-    e.title = "Green tea";
-    ASSERT_TRUE(store.episodes().upsert(podcast->id, {e}));
-    const Id episode = store.episodes().list(podcast->id)->front().id;
-    store::Snip s;
-    s.user_id = alice.id;
-    s.episode_id = episode;
-    s.start_ms = 65'000;
-    s.end_ms = 85'500;
-    s.title = "Calm focus";
+    const Id episode = tea_episode(store);
+    auto s = tea_snip(alice.id, episode, 65'000, 85'500, "Calm focus");
     s.summary = "Theanine calms without making you sleepy.";
     s.quote = "It calms you down without making you sleepy.";
     auto first = store.snips().insert(s);
