@@ -392,18 +392,23 @@ async function main() {
     // A change that arrives while the menu is open (a language model's rewrite, an edit in
     // another tab) waits: the menu stays open, and the card shows the change once it closes.
     await menuBtn.click();
-    const renamed = `${await titleNow()} (edited elsewhere)`;
-    const patched = await page.evaluate(async ([u, t]) => {
+    const original = await titleNow();
+    const renamed = `${original} (edited elsewhere)`;
+    const patchTitle = (t) => page.evaluate(async ([u, title]) => {
       const s = await (await fetch('/api/session')).json();
-      const r = await fetch(u, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify({ title: t }) });
+      const r = await fetch(u, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify({ title }) });
       return r.status;
-    }, [`/api/snips/${firstId}`, renamed]);
+    }, [`/api/snips/${firstId}`, t]);
+    const patched = await patchTitle(renamed);
     check(patched === 200, `the title is changed through the API (${patched})`);
     await page.waitForTimeout(1500);
     check(await menuBtn.getAttribute('aria-expanded') === 'true' && await first.locator('[role=menu]').isVisible(), 'a live update leaves the open menu open');
     await page.keyboard.press('Escape');
     await until('the card to show the change after the menu closed', async () => (await first.locator('.snip-title').innerText()).trim() === renamed, 10000);
     log('ok - the card shows the change once the menu is closed');
+    // Back to the title it had (the screenshots below show the snip as the listener made it).
+    check(await patchTitle(original) === 200, 'the title is changed back');
+    await until('the card to show the title changed back', async () => (await first.locator('.snip-title').innerText()).trim() === original, 10000);
 
     // Copy share link: the snip gets its public page and the link is on the clipboard.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
