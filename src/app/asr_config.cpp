@@ -241,17 +241,22 @@ Result<AsrConfig> load_asr_config(const Config& config) {
   return out;
 }
 
-net::Policy asr_http_policy(const AsrConfig& asr, const Config& config) {
+net::Policy service_http_policy(const std::vector<std::string>& urls, const Config& config) {
   net::Policy p;
   p.allow_private_networks = false;
   p.allow_local_files = false;
-  for (const auto& e : asr.endpoints) {
-    if (auto hp = host_port_of(e.url); !hp.empty()) p.allowed_private_hosts.push_back(hp);
-  }
+  for (const auto& url : urls)
+    if (auto hp = host_port_of(url); !hp.empty()) p.allowed_private_hosts.push_back(hp);
   p.connect_timeout_ms = config.connect_timeout_seconds * 1000;
   p.low_speed_timeout_ms = 0;
   p.user_agent = config.user_agent;
   return p;
+}
+
+net::Policy asr_http_policy(const AsrConfig& asr, const Config& config) {
+  std::vector<std::string> urls;
+  for (const auto& e : asr.endpoints) urls.push_back(e.url);
+  return service_http_policy(urls, config);
 }
 
 }  // namespace hark::app

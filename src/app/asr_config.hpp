@@ -71,4 +71,10 @@ net::Policy asr_http_policy(const AsrConfig& asr, const Config& config);
 // "host:port" of an http(s) URL (port from the scheme when absent); "" when not http(s).
 std::string host_port_of(std::string_view url);
 
+// The policy every AI service client shares (speech-to-text, language model, embeddings):
+// the hosts of the configured `urls` are allowed even when private, everything else is
+// refused as for feeds; no local files; no low-speed timeout (a service sends nothing while
+// it works; each request has its own timeout).
+net::Policy service_http_policy(const std::vector<std::string>& urls, const Config& config);
+
 }  // namespace hark::app

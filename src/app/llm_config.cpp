@@ -123,14 +123,8 @@ Result<LlmConfig> load_llm_config(const Config& config) {
 }
 
 net::Policy llm_http_policy(const LlmConfig& llm, const Config& config) {
-  net::Policy p;
-  p.allow_private_networks = false;
-  p.allow_local_files = false;
-  if (auto hp = host_port_of(llm.endpoint.url); !hp.empty()) p.allowed_private_hosts.push_back(hp);
-  p.connect_timeout_ms = config.connect_timeout_seconds * 1000;
-  p.low_speed_timeout_ms = 0;
+  net::Policy p = service_http_policy({llm.endpoint.url}, config);
   p.max_body_bytes = 8 << 20;
-  p.user_agent = config.user_agent;
   return p;
 }
 

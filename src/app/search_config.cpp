@@ -130,15 +130,7 @@ Result<SearchConfig> load_search_config(const Config& config) {
 }
 
 net::Policy embeddings_http_policy(const SearchConfig& search, const Config& config) {
-  net::Policy p;
-  p.allow_private_networks = false;
-  p.allow_local_files = false;
-  if (auto hp = host_port_of(search.embeddings.url); !hp.empty())
-    p.allowed_private_hosts.push_back(hp);
-  p.connect_timeout_ms = config.connect_timeout_seconds * 1000;
-  p.low_speed_timeout_ms = 0;
-  p.user_agent = config.user_agent;
-  return p;
+  return service_http_policy({search.embeddings.url}, config);
 }
 
 }  // namespace hark::app

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "app/export_jobs.hpp"
+#include "core/text.hpp"
 #include "server/api_support.hpp"
 #include "server/handlers.hpp"
 
@@ -70,12 +71,13 @@ json settings_json(Context& ctx, Id user_id, const std::string& service) {
   return out;
 }
 
+std::string token_name(const std::string& service) {
+  return service == "notion" ? "Notion integration token" : "Readwise token";
+}
+
 Result<std::string> clean_token(const std::string& raw, const std::string& service) {
-  std::size_t b = 0, e = raw.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(raw[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(raw[e - 1]))) --e;
-  std::string token = raw.substr(b, e - b);
-  const std::string name = service == "notion" ? "Notion integration token" : "Readwise token";
+  std::string token(text::trim(raw));
+  const std::string name = token_name(service);
   if (token.empty())
     return invalid_input("the " + name +
                          " is empty; paste it, or remove the settings to forget the old one");
@@ -140,9 +142,7 @@ Response handle_put_export_settings(const Request& request, Context& ctx) {
     if (!clean) return error_response(clean.error());
     s.token = std::move(*clean);
   } else if (s.token.empty()) {
-    return error_response(invalid_input(
-        std::string("paste the ") +
-        (*service == "notion" ? "Notion integration token" : "Readwise token") + " first"));
+    return error_response(invalid_input("paste the " + token_name(*service) + " first"));
   }
   if (*database) {
     auto clean = clean_database_id(**database);
