@@ -20,6 +20,14 @@ bool valid(const Passage& p) {
   return p.analysis != nullptr && p.first <= p.last && p.last < p.analysis->size();
 }
 
+// How many times the passage says each term.
+std::unordered_map<TermId, int> term_counts(const Passage& p) {
+  std::unordered_map<TermId, int> said;
+  for (std::size_t i = p.first; i <= p.last; ++i)
+    for (TermId t : p.analysis->sentence(i).terms) ++said[t];
+  return said;
+}
+
 // A sentence worth using as a claim: not a question, not a one-word reply.
 bool is_claim(const AnalyzedSentence& s) {
   return !s.question && s.word_count >= 6 && s.terms.size() >= 2;
@@ -471,9 +479,7 @@ std::string manner_title(const Passage& p) {
   const auto& a = *p.analysis;
   const auto& rules = a.rules();
   if (!rules.english()) return {};
-  std::unordered_map<TermId, int> said;
-  for (std::size_t i = p.first; i <= p.last; ++i)
-    for (TermId t : a.sentence(i).terms) ++said[t];
+  auto said = term_counts(p);
   std::optional<TermId> manner, activity;
   for (const auto& [t, c] : said) {
     const std::string& w = a.surface(t);
@@ -584,9 +590,7 @@ std::string with_action(const Passage& p, std::string title) {
   if (words.empty() || words.size() > 3) return title;
   const auto head = a.term_of(words.back().lower);
   if (!head) return title;
-  std::unordered_map<TermId, int> said;
-  for (std::size_t i = p.first; i <= p.last; ++i)
-    for (TermId t : a.sentence(i).terms) ++said[t];
+  auto said = term_counts(p);
   std::string best;
   double best_score = 0;
   for (std::size_t i = p.first; i <= p.last; ++i) {
@@ -784,9 +788,7 @@ std::string titled_topic(const Passage& p) {
   // How the passage says to do something, before what it mentions on the way: "Running
   // Slowly", with the key phrases after a colon only when the passage repeats them.
   if (std::string manner = manner_title(p); !manner.empty()) {
-    std::unordered_map<TermId, int> said;
-    for (std::size_t i = p.first; i <= p.last; ++i)
-      for (TermId t : a.sentence(i).terms) ++said[t];
+    auto said = term_counts(p);
     bool repeated = false, overlap = false;
     for (const auto& tok : tokenize(title))
       if (const auto t = a.term_of(tok.lower)) {
@@ -802,9 +804,7 @@ std::string titled_topic(const Passage& p) {
   if (const std::string announced = opening_noun_phrase(a, a.sentence(p.first).sentence.text, 4);
       !announced.empty() && count_content(rules, announced) >= 1) {
     // Only when the passage comes back to it: "My news." announces nothing it dwells on.
-    std::unordered_map<TermId, int> said;
-    for (std::size_t i = p.first; i <= p.last; ++i)
-      for (TermId t : a.sentence(i).terms) ++said[t];
+    auto said = term_counts(p);
     bool repeated = false;
     for (const auto& tok : tokenize(announced))
       if (const auto t = a.term_of(tok.lower); t && said[*t] >= 2) repeated = true;
