@@ -6,7 +6,7 @@ import { createTranscript } from './transcript.js';
 import * as player from './player.js';
 import * as snipsUi from './snips.js';
 import { searchPage } from './search.js';
-import { exportSettingsSection } from './exports.js';
+import { exportSettingsSection, loadExportTargets, forgetExportTargets } from './exports.js';
 
 const main = document.getElementById('main');
 let session = null;
@@ -71,6 +71,9 @@ async function route() {
     return pageLogin(token);
   }
   snipsUi.connectEvents();
+  // Which send targets (Readwise, Notion) are set up, before any Share menu opens: the menu
+  // builds its entries when it opens and would miss them on the first open after a load.
+  loadExportTargets();
   if (path !== '/search' && document.activeElement !== searchInput) searchInput.value = '';
   if (path === '/login' || path === '/setup') return navigate('/', { replace: true });
   for (const [re, fn, nav] of routes) {
@@ -602,7 +605,7 @@ async function pageSettings(token) {
   const services = (s.services || []);
   const logout = h('button', { type: 'button', class: 'btn' }, 'Sign out');
   logout.addEventListener('click', async () => {
-    try { player.savePosition(); snipsUi.stopEvents(); await api('/api/logout', { method: 'POST' }); } catch (e) { showError(e); }
+    try { player.savePosition(); snipsUi.stopEvents(); forgetExportTargets(); await api('/api/logout', { method: 'POST' }); } catch (e) { showError(e); }
     document.getElementById('audio').pause();
     session = null; await loadSession(); navigate('/', { replace: true });
   });

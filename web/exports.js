@@ -15,6 +15,9 @@ export function loadExportTargets(force = false) {
   return loading;
 }
 
+/** Forgets them (signing out: the next user has their own). */
+export function forgetExportTargets() { targets = null; loading = null; }
+
 /** Share-menu entries for one snip: one per service that is set up. */
 export function sendItems(snip) {
   if (!targets) { loadExportTargets(); return []; }

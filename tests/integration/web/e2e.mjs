@@ -619,14 +619,20 @@ async function main() {
     await pp.goto(`${base}/search?q=${encodeURIComponent(query)}`);
     await pp.waitForSelector('.hit mark');
     await shot(pp, 'search-dark');
-    await pp.goto(base + '/snips');
-    await pp.locator('.snip-card .menu-btn').first().click();
-    await pp.waitForSelector('[role=menu]');
+    // A fresh page asks which send targets are set up before any menu opens, so the first
+    // Share menu after a load already offers "Send to Readwise" (set up above).
+    const openSnips = async () => {
+      const targetsLoaded = pp.waitForResponse((r) => new URL(r.url()).pathname === '/api/settings/exports', { timeout: 10000 });
+      await pp.goto(base + '/snips');
+      await targetsLoaded.catch(() => { throw new Error('a fresh page did not ask which send targets are set up (GET /api/settings/exports) before a Share menu opened'); });
+      await pp.locator('.snip-card .menu-btn').first().click();
+      await pp.waitForSelector('[role=menu]');
+    };
+    await openSnips();
     await shot(pp, 'snips-menu-dark');
     await pp.emulateMedia({ colorScheme: 'light' });
-    await pp.goto(base + '/snips');
-    await pp.locator('.snip-card .menu-btn').first().click();
-    await pp.waitForSelector('[role=menu]');
+    await openSnips();
+    check(await pp.locator('.snip-card').first().locator('[role=menuitem]', { hasText: 'Send to Readwise' }).count() === 1, 'the first Share menu after a page load offers Send to Readwise');
     await shot(pp, 'snips-menu');
     const phoneCard = pp.locator('.snip-card').first();
     const phoneTitle = (await phoneCard.locator('.snip-title').innerText()).trim();
