@@ -290,7 +290,8 @@ async function main() {
     // shows results as you type, grouped by episode, the words highlighted; the first
     // result opens the episode and plays from the snip's moment.
     const firstSnip = (await api('/api/snips')).snips.reduce((a, b) => (a.id < b.id ? a : b));
-    const words = [...new Set(((firstSnip.quote || firstSnip.summary).toLowerCase().match(/[a-z]{5,}/g) || []))].sort((a, b) => b.length - a.length).slice(0, 3);
+    const wordsOf = (snip) => [...new Set(((snip.quote || snip.summary).toLowerCase().match(/[a-z]{5,}/g) || []))].sort((a, b) => b.length - a.length).slice(0, 3);
+    const words = wordsOf(firstSnip);
     check(words.length >= 2, `words to search for from the snip (${words.join(' ')})`);
     await page.evaluate(() => { const a = document.getElementById('audio'); a.pause(); a.currentTime = 1; });
     await page.locator('body').click({ position: { x: 5, y: 300 } }).catch(() => {});
@@ -607,7 +608,10 @@ async function main() {
     await phone.addInitScript(() => { navigator.share = async (data) => { window.__shared = data; }; });
     const pp = await phone.newPage();
     watch(pp, errors);
-    for (const [route, sel, name] of [['/', 'h2', 'home'], ['/library', '.grid', 'library'], [new URL(podcastUrl).pathname, '.ep-item', 'podcast'], [`/episodes/${ep.id}`, '.transcript .seg', 'episode'], ['/snips', '.snip-card', 'snips'], [`/search?q=${encodeURIComponent(query)}`, '.hit', 'search'], ['/settings', 'h2', 'settings']]) {
+    // The phone searches for the snip that is left (the first one was deleted above), so its
+    // results show a transcript moment and the snip itself ("Your snip").
+    const phoneQuery = wordsOf((await api('/api/snips')).snips[0]).join(' ');
+    for (const [route, sel, name] of [['/', 'h2', 'home'], ['/library', '.grid', 'library'], [new URL(podcastUrl).pathname, '.ep-item', 'podcast'], [`/episodes/${ep.id}`, '.transcript .seg', 'episode'], ['/snips', '.snip-card', 'snips'], [`/search?q=${encodeURIComponent(phoneQuery)}`, '.hit', 'search'], ['/settings', 'h2', 'settings']]) {
       await pp.goto(base + route);
       await pp.waitForSelector(sel);
       await shot(pp, name);
@@ -616,7 +620,7 @@ async function main() {
     await shot(pp, 'settings-send');
     // Dark mode (following the system): the search page and the share menu.
     await pp.emulateMedia({ colorScheme: 'dark' });
-    await pp.goto(`${base}/search?q=${encodeURIComponent(query)}`);
+    await pp.goto(`${base}/search?q=${encodeURIComponent(phoneQuery)}`);
     await pp.waitForSelector('.hit mark');
     await shot(pp, 'search-dark');
     // A fresh page asks which send targets are set up before any menu opens, so the first
