@@ -14,7 +14,7 @@
 //   lexical_weight = 1.0    # reciprocal-rank fusion weights of hybrid search
 //   semantic_weight = 1.0
 //   ef_search = 192         # HNSW candidate list per query (10–10000): recall against time
-//   rank_window = 5000      # a query matching more passages ranks the newest this many (0: all)
+//   rank_window = 5000      # more matches in scope than this: rank the newest this many (0: all)
 //
 // Environment: HARK_EMBEDDINGS_URL (+ HARK_EMBEDDINGS_MODEL, HARK_EMBEDDINGS_API_KEY) replaces
 // the configured service. No url: semantic search is off and hybrid search is full-text only.

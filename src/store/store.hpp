@@ -493,12 +493,12 @@ class SearchRepo {
   virtual Result<std::vector<StoredPassage>> passages(Id episode_id) = 0;  // in order
   // Full-text search over passages, snips and episode documents, best first (BM25 with field
   // weights), at most `limit` hits. Snippets mark the matched words. The speaker filter
-  // keeps passages only.
-  // `rank_window` > 0 bounds the work for a query that matches more passages than that (a
-  // common word matches every tenth passage; BM25 scores each match): only the rank_window
-  // most recently indexed matching passages are ranked. Unless the scope narrows by podcast,
-  // date or speaker (then every match is ranked), and unless the user's podcasts leave fewer
-  // than min(limit, rank_window) of them (then too). 0: every match is ranked.
+  // keeps passages only. A phrase weighs the sum of its words' weights, and a common word's
+  // weight is estimated from the newest passages (see search_repo.cpp).
+  // `rank_window` > 0 bounds the work for a query that matches more passages in scope than
+  // that (a common word matches every tenth passage; BM25 scores each match): only the
+  // rank_window most recently indexed matching passages in scope are ranked. 0: every match
+  // is ranked.
   virtual Result<std::vector<SearchHit>> lexical(const TextQuery& query, const SearchScope& scope,
                                                  int limit, int rank_window) = 0;
   // The passages with these ids that exist and are in scope, as hits in the given order

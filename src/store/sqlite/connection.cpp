@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite/fts_rank.hpp"
+
 namespace hark::store::sqlite {
 namespace {
 
@@ -162,6 +164,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   std::unique_ptr<Connection> conn(new Connection(std::move(db)));
   if (role == ConnectionRole::Reader) HARK_TRY(conn->exec("PRAGMA query_only = ON"));
+  HARK_TRY(register_fts_rank(conn->raw()));
   return conn;
 }
 

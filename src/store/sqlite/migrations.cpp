@@ -434,6 +434,18 @@ CREATE TABLE export_settings (
 ) WITHOUT ROWID;
 )sql";
 
+// Ranking a query's matches needs each passage's episode (for the library and podcast
+// filters), speaker and length (BM25 weighs a match in a long passage less): read from
+// search_passages itself, or FTS5's own length table, that is a page of transcript text and
+// a lookup per match, and a common word matches thousands. This narrow index answers all
+// three. `words` (a generated column: computed, never stored in the table, so adding it
+// rewrites nothing) counts the spaces, which tracks the tokens FTS5 counts.
+constexpr std::string_view kV12 = R"sql(
+ALTER TABLE search_passages ADD COLUMN words INTEGER
+  GENERATED ALWAYS AS (length(text) - length(replace(text, ' ', '')) + 1) VIRTUAL;
+CREATE INDEX search_passages_scope ON search_passages (id, episode_id, speaker, words);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "users, podcasts, subscriptions, episodes and the job queue", kV1},
     Migration{2, "transcripts (segments with word timings, speakers) and chapters", kV2},
@@ -447,6 +459,8 @@ constexpr std::array kMigrations = {
               kV9},
     Migration{10, "search: passage vectors by embedding model", kV10},
     Migration{11, "export settings (Readwise and Notion tokens per user, the latest run)", kV11},
+    Migration{12, "search: passages' episode, speaker and length in a narrow index for ranking",
+              kV12},
 };
 
 constexpr bool versions_are_contiguous() {

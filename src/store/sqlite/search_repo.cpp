@@ -1,6 +1,7 @@
 // The search index (migration 5): passages, episode documents and snips in FTS5, passage
 // vectors as float32 BLOBs.
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -58,34 +59,76 @@ void bind_scope(Statement& stmt, const SearchScope& scope) {
 
 constexpr std::string_view kHitColumns = "e.id, e.podcast_id, pc.title, e.title, e.published_at ";
 
-// The best passages first with their titles (FTS5 ranks the matches itself: ORDER BY rank,
-// BM25, and the joins run for the rows returned only). Snippets come after, for those rows
-// only: SQLite computes every result column of every row before it sorts, so snippet() in a
-// sorted query ran over every passage with a common word. ?8: the lowest passage id ranked
-// (the window, see lexical()).
-const std::string& passages_sql() {
+// The best passages in scope: the newest ?8 matches (the rank window; -1: every match),
+// walked newest first in the index's own order, each scored by hark_bm25 (fts_rank.hpp; ?9
+// and ?10: the term statistics), and the best ?7 kept. Ids and scores only: the hit columns are
+// read for the rows kept. The scope's joins read the narrow index of migration 12 instead of a page
+// of transcript text per match.
+const std::string& ranked_passages_sql() {
   static const std::string sql =
-      "SELECT p.id, " + std::string(kHitColumns) +
-      ", p.start_ms, p.end_ms, p.speaker, '', search_passages_fts.rank "
-      "FROM search_passages_fts "
-      "JOIN search_passages p ON p.id = search_passages_fts.rowid "
-      "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
+      "SELECT id, score FROM (SELECT search_passages_fts.rowid AS id, "
+      "hark_bm25(search_passages_fts, ?9, p.words, ?10) AS score FROM search_passages_fts "
+      "JOIN search_passages p INDEXED BY search_passages_scope ON p.id = search_passages_fts.rowid "
+      "JOIN episodes e ON e.id = p.episode_id "
       "WHERE search_passages_fts MATCH ?1" +
       std::string(kScopeSql) +
-      " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE) AND search_passages_fts.rowid >= ?8 "
-      "ORDER BY search_passages_fts.rank LIMIT ?7";
+      " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE) "
+      "ORDER BY search_passages_fts.rowid DESC LIMIT ?8) ORDER BY score, id DESC LIMIT ?7";
   return sql;
 }
 
-// The snippets of the passages ?4 (a JSON array of ids between ?2 and ?3) in one pass over
-// the matches in that id range. Looking each passage up by rowid instead starts the query
-// again per row, which for a prefix (every term it expands to) or a phrase with a common
-// word costs as much as the ranking. `+rowid` keeps the id list out of FTS5's plan, which
-// must stay a full-text query for snippet() to work.
+// Snippets, for the rows kept only (SQLite computes every result column of every row before
+// it sorts). Usually the passages ?4 (a JSON array of ids between ?2 and ?3) get theirs in
+// one pass over the matches in that id range; `+rowid` keeps the id list out of FTS5's
+// plan, which must stay a full-text query for snippet() to work. For a phrase that pass
+// compares word positions in every row of the range with all its words (for "the people",
+// most rows), so a query with a phrase finds each passage by its rowid instead: FTS5 seeks
+// every word's list of rows to it. Not with a prefix term: FTS5 expands a prefix over the
+// whole index each time a query starts.
+constexpr std::string_view kSnippetSql =
+    "SELECT rowid, snippet(search_passages_fts, 0, char(2), char(3), '…', 32) "
+    "FROM search_passages_fts WHERE search_passages_fts MATCH ?1 AND rowid = ?2";
 constexpr std::string_view kSnippetsSql =
     "SELECT rowid, snippet(search_passages_fts, 0, char(2), char(3), '…', 32) "
     "FROM search_passages_fts WHERE search_passages_fts MATCH ?1 "
     "AND rowid >= ?2 AND rowid <= ?3 AND +rowid IN (SELECT value FROM json_each(?4))";
+
+Result<std::pair<Id, std::string>> read_snippet(Row& row) {
+  const Id id = row.int64();
+  return std::pair<Id, std::string>(id, row.text());
+}
+
+// The snippets of passages `ids` (matches of `match`), by passage id.
+Result<std::unordered_map<Id, std::string>> passage_snippets(Connection& conn,
+                                                             const TextQuery& query,
+                                                             const std::string& match,
+                                                             const std::vector<Id>& ids) {
+  std::unordered_map<Id, std::string> out;
+  if (ids.empty()) return out;
+  const bool prefix = std::any_of(query.terms.begin(), query.terms.end(),
+                                  [](const SearchTerm& t) { return t.prefix; });
+  const bool phrase = std::any_of(query.terms.begin(), query.terms.end(),
+                                  [](const SearchTerm& t) { return t.words.size() > 1; });
+  if (phrase && !prefix) {
+    for (const Id id : ids) {
+      auto stmt = conn.prepare(std::string(kSnippetSql));
+      stmt.bind(1, match).bind(2, id);
+      auto found = collect_one(stmt, read_snippet);
+      if (!found) return found.error();
+      if (*found) out.insert(std::move(**found));
+    }
+    return out;
+  }
+  auto stmt = conn.prepare(std::string(kSnippetsSql));
+  stmt.bind(1, match)
+      .bind(2, *std::min_element(ids.begin(), ids.end()))
+      .bind(3, *std::max_element(ids.begin(), ids.end()))
+      .bind(4, nlohmann::json(ids).dump());
+  auto rows = collect_all(stmt, read_snippet);
+  if (!rows) return rows.error();
+  out.insert(std::make_move_iterator(rows->begin()), std::make_move_iterator(rows->end()));
+  return out;
+}
 
 const std::string& snips_sql() {
   static const std::string sql =
@@ -114,12 +157,74 @@ const std::string& episodes_sql() {
   return sql;
 }
 
-// The id of the `window`-th newest passage that matches ?1: matches walked newest first in
-// the index's own order, none scored, so it costs little even for a word in every tenth
-// passage. No row: fewer match.
-constexpr std::string_view kWindowFloorSql =
-    "SELECT rowid FROM search_passages_fts WHERE search_passages_fts MATCH ?1 "
-    "ORDER BY rowid DESC LIMIT 1 OFFSET ?2";
+// Document frequencies for hark_bm25 (fts_rank.hpp), per word of the query's phrases. A
+// word found in at least kMinSampleHits of the newest kStatsSample passages is given its
+// share of that sample (a common word: counting it over the whole index would walk most of
+// the index); a rarer word is counted over the whole index, which its short list of rows
+// makes cheap. The sample is the newest passages, so a word's weight follows what is being
+// indexed now; its estimate is within ~15 % at 50 hits, and idf is a logarithm of it.
+constexpr std::int64_t kStatsSample = 20000;
+constexpr std::int64_t kMinSampleHits = 50;
+
+constexpr std::string_view kCountMatchesSql =
+    "SELECT count(*) FROM search_passages_fts WHERE search_passages_fts MATCH ?1 AND rowid > ?2";
+
+Result<std::int64_t> count_matches(Connection& conn, const std::string& match, Id after) {
+  auto stmt = conn.prepare(std::string(kCountMatchesSql));
+  stmt.bind(1, match).bind(2, after);
+  auto n = collect_one(stmt, [](Row& row) -> Result<std::int64_t> { return row.int64(); });
+  if (!n) return n.error();
+  return n->value_or(0);
+}
+
+struct TermStatistics {
+  std::string words;          // hark_bm25's `stats`
+  double average_length = 0;  // words per passage in the sample
+};
+
+// The statistics arguments: the positive terms' words, in the order FTS5 numbers the
+// phrases of fts_expression() (positive terms first; the exclusions, last, weigh nothing),
+// and the average passage length (migration 12's `words`).
+Result<TermStatistics> term_statistics(Connection& conn, const TextQuery& query) {
+  auto max_id = conn.prepare("SELECT coalesce(max(id), 0) FROM search_passages");
+  auto newest = collect_one(max_id, [](Row& row) -> Result<Id> { return row.int64(); });
+  if (!newest) return newest.error();
+  const Id sample_after = std::max<Id>(0, newest->value_or(0) - kStatsSample);
+  auto sample = conn.prepare(
+      "SELECT count(*), coalesce(avg(words), 0) FROM search_passages "
+      "INDEXED BY search_passages_scope WHERE id > ?");
+  sample.bind(1, sample_after);
+  auto sampled = collect_one(sample, [](Row& row) -> Result<std::pair<std::int64_t, double>> {
+    const auto n = row.int64();
+    return std::pair<std::int64_t, double>(n, row.real());
+  });
+  if (!sampled) return sampled.error();
+  const auto [sample_size, average] = sampled->value_or(std::pair<std::int64_t, double>(0, 0));
+  TermStatistics out;
+  out.average_length = average;
+  std::string& words = out.words;
+  for (const auto& term : query.terms) {
+    if (term.exclude) continue;
+    if (!words.empty()) words += ';';
+    for (std::size_t i = 0; i < term.words.size(); ++i) {
+      SearchTerm word{{term.words[i]}, term.prefix && i + 1 == term.words.size(), false};
+      const std::string match = fts_term(word);
+      auto in_sample = count_matches(conn, match, sample_after);
+      if (!in_sample) return in_sample.error();
+      char entry[40];
+      if (*in_sample >= kMinSampleHits && sample_size > 0) {
+        std::snprintf(entry, sizeof entry, " ~%.6g",
+                      static_cast<double>(*in_sample) / static_cast<double>(sample_size));
+      } else {
+        auto all = sample_after > 0 ? count_matches(conn, match, 0) : in_sample;
+        if (!all) return all.error();
+        std::snprintf(entry, sizeof entry, " =%lld", static_cast<long long>(*all));
+      }
+      words += entry;
+    }
+  }
+  return out;
+}
 
 Result<SearchHit> read_hit(Row& row, HitKind kind, double weight) {
   SearchHit h;
@@ -180,6 +285,25 @@ Result<std::vector<StoredPassage>> read_passages(Connection& conn, Id episode_id
   return collect_all(stmt, read_passage);
 }
 
+// The passages `ids` that exist and are in scope, as hits in no order (score 0, snippet the
+// passage's text).
+Result<std::vector<SearchHit>> select_passage_hits(Connection& conn, const std::vector<Id>& ids,
+                                                   const SearchScope& scope) {
+  if (ids.empty()) return std::vector<SearchHit>{};
+  auto stmt = conn.prepare(
+      "SELECT p.id, " + std::string(kHitColumns) +
+      ", p.start_ms, p.end_ms, p.speaker, p.text, 0.0 "
+      "FROM search_passages p "
+      "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
+      "WHERE p.id IN (SELECT value FROM json_each(?1))" +
+      std::string(kScopeSql) + " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE)");
+  stmt.bind(1, nlohmann::json(ids).dump());
+  bind_scope(stmt, scope);
+  stmt.bind(6, scope.speaker);
+  return collect_all(stmt,
+                     [](Row& row) { return read_hit(row, HitKind::Passage, kPassageWeight); });
+}
+
 }  // namespace
 
 Result<std::vector<StoredPassage>> SqliteSearchRepo::replace_episode(
@@ -224,51 +348,37 @@ Result<std::vector<SearchHit>> SqliteSearchRepo::lexical(const TextQuery& query,
                                                          int rank_window) {
   if (query.terms.empty()) return invalid_input("nothing to search for");
   const std::string match = fts_expression(query);
-  // A narrowing filter (podcast, dates, speaker) may leave few of the newest matches, so its
-  // searches rank every match, as they did before the window.
-  const bool narrowed = scope.podcast_id || scope.since || scope.until || !scope.speaker.empty();
   auto hits = db_.read([&](Connection& conn) -> Result<std::vector<SearchHit>> {
     auto snapshot = ReadSnapshot::begin(conn);
     if (!snapshot) return snapshot.error();
-    Id floor = 0;  // rank passages with id >= floor: all of them unless the window applies
-    if (rank_window > 0 && !narrowed) {
-      auto stmt = conn.prepare(std::string(kWindowFloorSql));
-      stmt.bind(1, match).bind(2, rank_window - 1);
-      auto found = collect_one(stmt, [](Row& row) -> Result<Id> { return row.int64(); });
-      if (!found) return found.error();
-      floor = found->value_or(0);
-    }
-    auto ranked_passages = [&](Id from) {
-      auto stmt = conn.prepare(passages_sql());
+    auto stats = term_statistics(conn, query);
+    if (!stats) return stats.error();
+    std::vector<std::pair<Id, double>> ranked;  // passage id, hark_bm25 (negative)
+    {
+      auto stmt = conn.prepare(ranked_passages_sql());
       stmt.bind(1, match);
       bind_scope(stmt, scope);
-      stmt.bind(6, scope.speaker).bind(7, limit).bind(8, from);
-      return collect_all(stmt,
-                         [](Row& row) { return read_hit(row, HitKind::Passage, kPassageWeight); });
-    };
-    auto passages = ranked_passages(floor);
-    if (!passages) return passages.error();
-    // The user's podcasts left too few of the window to fill the page: rank every match.
-    if (floor > 0 && static_cast<int>(passages->size()) < std::min(limit, rank_window)) {
-      passages = ranked_passages(0);
-      if (!passages) return passages.error();
-    }
-    if (!passages->empty()) {
-      std::vector<Id> ids;
-      for (const auto& h : *passages) ids.push_back(h.ref_id);
-      auto stmt = conn.prepare(std::string(kSnippetsSql));
-      stmt.bind(1, match)
-          .bind(2, *std::min_element(ids.begin(), ids.end()))
-          .bind(3, *std::max_element(ids.begin(), ids.end()))
-          .bind(4, nlohmann::json(ids).dump());
-      auto snippets = collect_all(stmt, [](Row& row) -> Result<std::pair<Id, std::string>> {
+      stmt.bind(6, scope.speaker).bind(7, limit).bind(8, rank_window > 0 ? rank_window : -1);
+      stmt.bind(9, stats->words).bind(10, stats->average_length);
+      auto rows = collect_all(stmt, [](Row& row) -> Result<std::pair<Id, double>> {
         const Id id = row.int64();
-        return std::pair<Id, std::string>(id, row.text());
+        return std::pair<Id, double>(id, row.real());
       });
-      if (!snippets) return snippets.error();
-      std::unordered_map<Id, std::string> by_id(snippets->begin(), snippets->end());
-      for (auto& h : *passages) h.snippet = std::move(by_id[h.ref_id]);
+      if (!rows) return rows.error();
+      ranked = std::move(*rows);
     }
+    std::vector<Id> ids;
+    for (const auto& [id, rank] : ranked) ids.push_back(id);
+    auto passages = select_passage_hits(conn, ids, scope);
+    if (!passages) return passages.error();
+    for (auto& h : *passages) {
+      const auto it = std::find_if(ranked.begin(), ranked.end(),
+                                   [&](const auto& r) { return r.first == h.ref_id; });
+      h.score = it == ranked.end() ? 0 : -it->second * kPassageWeight;
+    }
+    auto snippets = passage_snippets(conn, query, match, ids);
+    if (!snippets) return snippets.error();
+    for (auto& h : *passages) h.snippet = std::move((*snippets)[h.ref_id]);
     std::vector<SearchHit> all = std::move(*passages);
     if (!scope.speaker.empty()) return all;
     if (scope.user_id) {
@@ -302,22 +412,7 @@ Result<std::vector<SearchHit>> SqliteSearchRepo::lexical(const TextQuery& query,
 
 Result<std::vector<SearchHit>> SqliteSearchRepo::passage_hits(const std::vector<Id>& ids,
                                                               const SearchScope& scope) {
-  if (ids.empty()) return std::vector<SearchHit>{};
-  const std::string id_list = nlohmann::json(ids).dump();
-  auto rows = db_.read([&](Connection& conn) {
-    auto stmt = conn.prepare(
-        "SELECT p.id, " + std::string(kHitColumns) +
-        ", p.start_ms, p.end_ms, p.speaker, p.text, 0.0 "
-        "FROM search_passages p "
-        "JOIN episodes e ON e.id = p.episode_id JOIN podcasts pc ON pc.id = e.podcast_id "
-        "WHERE p.id IN (SELECT value FROM json_each(?1))" +
-        std::string(kScopeSql) + " AND (?6 = '' OR p.speaker = ?6 COLLATE NOCASE)");
-    stmt.bind(1, id_list);
-    bind_scope(stmt, scope);
-    stmt.bind(6, scope.speaker);
-    return collect_all(stmt,
-                       [](Row& row) { return read_hit(row, HitKind::Passage, kPassageWeight); });
-  });
+  auto rows = db_.read([&](Connection& conn) { return select_passage_hits(conn, ids, scope); });
   if (!rows) return rows.error();
   std::unordered_map<Id, std::size_t> order;
   for (std::size_t i = 0; i < ids.size(); ++i) order.emplace(ids[i], i);

@@ -62,6 +62,9 @@ TEST_F(LexicalTest, PrefixAndExclusion) {
   ASSERT_FALSE(prefix->hits.empty());
   EXPECT_EQ(prefix->hits.front().start_ms, 0);
   EXPECT_EQ(prefix->hits.front().episode_id, bread_);
+  EXPECT_NE(prefix->hits.front().snippet.find(std::string(1, kMarkOpen) + "sourdough"),
+            std::string::npos)
+      << prefix->hits.front().snippet;
 
   auto both = run("interest");
   ASSERT_TRUE(both);
@@ -276,9 +279,8 @@ TEST_F(LexicalTest, HybridWithoutAnEmbeddingServiceIsLexicalAndSaysSo) {
   EXPECT_NE(semantic.error().message.find("[embeddings]"), std::string::npos);
 }
 
-// The rank window: a query matching more passages than the window ranks the newest matches
-// only (the library's newest passages, by id), with phrases, exclusions and snippets intact;
-// a narrowing filter, or a user whose podcasts hold too few of the window, ranks every match.
+// The rank window: a query matching more passages in scope than the window ranks the newest
+// matches in scope only (by passage id), with phrases, exclusions and snippets intact.
 class RankWindowTest : public SearchFixture {
  protected:
   // An episode of `podcast` whose passages are `texts`, 30 s each; their ids in order.
@@ -371,14 +373,19 @@ TEST_F(RankWindowTest, PhrasesAndExclusionsHoldInTheWindow) {
   EXPECT_EQ(std::set<Id>(prefix.begin(), prefix.end()), (std::set<Id>{new_[2], new_[3]}));
 }
 
-TEST_F(RankWindowTest, NarrowingFiltersAndFewMatchesInScopeRankEveryMatch) {
-  // A podcast filter ranks all of that podcast's matches: the old best one is found.
+TEST_F(RankWindowTest, TheWindowCountsMatchesInScope) {
+  // A podcast filter: the window is that podcast's newest matches. Two in the old podcast,
+  // so both are ranked and its best is found.
   SearchScope podcast = scope_;
   podcast.podcast_id = bread_podcast_;
   auto ids = passage_ids(lexical("kettle", 3, podcast));
   EXPECT_EQ(ids, (std::vector<Id>{old_[0], old_[1]}));
-  // bo follows only the podcast of the old passages, which the window of the newest three
-  // leaves out: bo's search ranks every match rather than come back empty.
+  // The newer podcast's newest two, not its best (new_[1]).
+  podcast.podcast_id = money_podcast_;
+  ids = passage_ids(lexical("kettle", 2, podcast));
+  EXPECT_EQ(std::set<Id>(ids.begin(), ids.end()), (std::set<Id>{new_[2], new_[3]}));
+  // bo follows only the podcast of the old passages, which the library's newest three leave
+  // out: bo's window is bo's newest three.
   ASSERT_TRUE(store_->subscriptions().subscribe(other_user_, bread_podcast_));
   SearchScope bo;
   bo.user_id = other_user_;
