@@ -10,35 +10,13 @@ using nlohmann::json;
 Response handle_list_jobs(const Request& request, Context& ctx) {
   auto limit = int_query(request, "limit", 100, 1000);
   if (!limit) return error_response(limit.error());
-  auto& store = ctx.app.store();
-  // Jobs are shared (one transcript serves every subscriber); a user sees the jobs of the
-  // episodes they can see, an administrator every shared job. A job done for one user (an
-  // export, a snip's rewrite: its payload names the user) is that user's alone, whoever
-  // asks: its messages can hold their snips' words or their Notion database.
-  const bool admin = request.principal->user.is_admin;
-  auto jobs = store.jobs().list(-1);
+  // Who sees which job (shared jobs by subscription, a user's own jobs to them alone) is
+  // the store's rule, applied in SQL: see JobRepo::list_visible_to.
+  auto jobs = ctx.app.store().jobs().list_visible_to(request.user_id(),
+                                                     request.principal->user.is_admin, *limit);
   if (!jobs) return error_response(jobs.error());
   json list = json::array();
-  for (const auto& job : *jobs) {
-    if (static_cast<int>(list.size()) >= *limit) break;
-    const auto payload = json::parse(job.payload, nullptr, false);
-    if (payload.is_object() && payload.contains("user_id")) {
-      if (!payload["user_id"].is_number_integer() ||
-          payload["user_id"].get<Id>() != request.user_id())
-        continue;
-      list.push_back(job_json(job));
-      continue;
-    }
-    auto j = job_json(job);
-    if (!admin) {
-      if (!j["episode_id"].is_number_integer()) continue;
-      auto visible =
-          store.subscriptions().can_see_episode(request.user_id(), j["episode_id"].get<Id>());
-      if (!visible) return error_response(visible.error());
-      if (!*visible) continue;
-    }
-    list.push_back(std::move(j));
-  }
+  for (const auto& job : *jobs) list.push_back(job_json(job));
   return json_response(200, {{"jobs", list}});
 }
 

@@ -299,6 +299,13 @@ class JobRepo {
   virtual Result<Job> find(Id id) = 0;
   // Newest first; limit < 0 means all.
   virtual Result<std::vector<Job>> list(int limit = 100) = 0;
+  // The jobs `user_id` may see, newest first, at most `limit` (< 0: all). A job whose
+  // payload has a "user_id" (an export, a snip's rewrite) was done for that user alone:
+  // only that user sees it, administrators included, and a user_id that is not a JSON
+  // integer hides the job from everyone. Any other job is shared (one transcript serves
+  // every subscriber): an administrator sees it, another user only when its payload's
+  // integer "episode_id" names an episode of a podcast they subscribe to.
+  virtual Result<std::vector<Job>> list_visible_to(Id user_id, bool is_admin, int limit) = 0;
   // Jobs in state running, oldest first (to spot jobs whose worker has died).
   virtual Result<std::vector<Job>> list_running() = 0;
   // Ends `owner`'s lease on a running job now, as if it had expired: the next lease() takes

@@ -87,6 +87,7 @@ class SqliteJobRepo final : public JobRepo {
   Status release(Id job_id, const std::string& owner, Millis now) override;
   Result<Job> find(Id id) override;
   Result<std::vector<Job>> list(int limit) override;
+  Result<std::vector<Job>> list_visible_to(Id user_id, bool is_admin, int limit) override;
   Result<std::vector<Job>> list_running() override;
   Status expire_lease(Id job_id, const std::string& owner, Millis now) override;
 

@@ -1,4 +1,6 @@
 // JobRepo: the durable queue's enqueue, lease, heartbeat, complete, fail.
+#include <nlohmann/json.hpp>
+
 #include "store_fixture.hpp"
 
 namespace hark::store::testing {
@@ -289,6 +291,197 @@ TEST_F(JobTest, ListIsNewestFirst) {
   ASSERT_TRUE(two);
   ASSERT_EQ(two->size(), 2u);
   EXPECT_EQ((*two)[1].id, b.id);
+}
+
+// list_visible_to: what GET /api/jobs shows each user.
+class JobVisibilityTest : public JobTest {
+ protected:
+  void SetUp() override {
+    JobTest::SetUp();
+    alice_ = make_user("alice", false);
+    bob_ = make_user("bob", false);
+    root_ = make_user("root", true);
+    alices_episode_ = add_episode("alices");
+    bobs_episode_ = add_episode("bobs");
+    subscribe(alice_, alices_episode_);
+    subscribe(bob_, bobs_episode_);
+  }
+
+  Id make_user(const std::string& name, bool admin) {
+    auto user = store_->users().create(name, admin);
+    EXPECT_TRUE(user) << (user ? "" : user.error().message);
+    return user ? user->id : 0;
+  }
+
+  void subscribe(Id user, Id episode) {
+    auto found = store_->episodes().find(episode);
+    ASSERT_TRUE(found) << found.error().message;
+    ASSERT_TRUE(store_->subscriptions().subscribe(user, found->podcast_id));
+  }
+
+  Id add(const std::string& payload) {
+    Job j;
+    j.kind = "k";
+    j.payload = payload;
+    auto queued = jobs().enqueue(j);
+    EXPECT_TRUE(queued) << payload << ": " << (queued ? "" : queued.error().message);
+    return queued ? queued->id : 0;
+  }
+
+  std::vector<Id> visible(Id user, bool admin, int limit = -1) {
+    auto listed = jobs().list_visible_to(user, admin, limit);
+    EXPECT_TRUE(listed) << (listed ? "" : listed.error().message);
+    std::vector<Id> ids;
+    if (listed)
+      for (const auto& j : *listed) ids.push_back(j.id);
+    return ids;
+  }
+
+  static std::string with(const std::string& key, Id id) {
+    return "{\"" + key + "\": " + std::to_string(id) + "}";
+  }
+
+  Id alice_ = 0, bob_ = 0, root_ = 0;
+  Id alices_episode_ = 0, bobs_episode_ = 0;
+};
+
+TEST_F(JobVisibilityTest, SharedJobsBySubscriptionPersonalJobsToTheirUserAlone) {
+  using Ids = std::vector<Id>;
+  // Shared jobs: an administrator sees them all, a user those of their episodes.
+  const Id alices_transcript = add(with("episode_id", alices_episode_));
+  const Id bobs_transcript = add(with("episode_id", bobs_episode_));
+  const Id system = add("{}");
+  const Id unknown_episode = add(with("episode_id", 999'999));
+  const Id episode_as_text = add(R"({"episode_id": ")" + std::to_string(alices_episode_) + "\"}");
+  const Id episode_as_real = add(R"({"episode_id": )" + std::to_string(alices_episode_) + ".0}");
+  const Id not_an_object = add("[" + with("user_id", alice_) + "]");
+  const Id nested = add(R"({"export": )" + with("user_id", alice_) + "}");
+  // Personal jobs: their user's alone, whoever else subscribes to the episode or is an
+  // administrator.
+  const Id alices_export =
+      add(R"({"service": "notion", "user_id": )" + std::to_string(alice_) + "}");
+  const Id bobs_rewrite_of_alices_episode =
+      add(R"({"episode_id": )" + std::to_string(alices_episode_) + R"(, "user_id": )" +
+          std::to_string(bob_) + "}");
+  const Id roots_export = add(with("user_id", root_));
+  // A user_id that is not an integer hides the job from everyone.
+  const Id null_user =
+      add(R"({"user_id": null, "episode_id": )" + std::to_string(alices_episode_) + "}");
+  const Id user_as_text = add(R"({"user_id": ")" + std::to_string(alice_) + "\"}");
+  const Id user_as_real = add(R"({"user_id": )" + std::to_string(alice_) + ".0}");
+  (void)null_user, (void)user_as_text, (void)user_as_real;
+
+  EXPECT_EQ(visible(alice_, false), (Ids{alices_export, alices_transcript}));
+  EXPECT_EQ(visible(bob_, false), (Ids{bobs_rewrite_of_alices_episode, bobs_transcript}));
+  EXPECT_EQ(visible(root_, true),
+            (Ids{roots_export, nested, not_an_object, episode_as_real, episode_as_text,
+                 unknown_episode, system, bobs_transcript, alices_transcript}));
+  // Being an administrator is the caller's role, not a property of the id: the same
+  // user without it sees only their own and their subscriptions' jobs.
+  EXPECT_EQ(visible(root_, false), (Ids{roots_export}));
+  EXPECT_EQ(visible(alice_, true),
+            (Ids{alices_export, nested, not_an_object, episode_as_real, episode_as_text,
+                 unknown_episode, system, bobs_transcript, alices_transcript}));
+  // A user with no subscriptions and no jobs of their own sees nothing.
+  EXPECT_TRUE(visible(make_user("carol", false), false).empty());
+}
+
+TEST_F(JobVisibilityTest, LimitCountsVisibleJobsNewestFirst) {
+  const Id old_one = add(with("episode_id", alices_episode_));
+  const Id newer = add(with("user_id", alice_));
+  // Many newer jobs Alice may not see must not crowd hers out of the page.
+  for (int i = 0; i < 5; ++i) add(with("user_id", bob_));
+  const Id newest = add(with("episode_id", alices_episode_));
+  for (int i = 0; i < 5; ++i) add(with("episode_id", bobs_episode_));
+
+  EXPECT_EQ(visible(alice_, false, 2), (std::vector<Id>{newest, newer}));
+  EXPECT_EQ(visible(alice_, false, 3), (std::vector<Id>{newest, newer, old_one}));
+  EXPECT_EQ(visible(alice_, false, 100), (std::vector<Id>{newest, newer, old_one}));
+  EXPECT_EQ(visible(alice_, false, 1), (std::vector<Id>{newest}));
+  EXPECT_TRUE(visible(alice_, false, 0).empty());
+  EXPECT_EQ(visible(root_, true, 3).size(), 3u);
+  EXPECT_EQ(visible(root_, true).size(), 7u);  // Alice's and Bob's own jobs are theirs alone
+}
+
+TEST_F(JobVisibilityTest, ReturnsWholeJobs) {
+  const Id id = add(with("user_id", alice_));
+  auto listed = jobs().list_visible_to(alice_, false, 10);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  auto found = jobs().find(id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ((*listed)[0].payload, found->payload);
+  EXPECT_EQ((*listed)[0].kind, "k");
+  EXPECT_EQ((*listed)[0].created_at, found->created_at);
+  EXPECT_EQ((*listed)[0].state, JobState::Queued);
+}
+
+// The rule as GET /api/jobs applied it in C++ before it moved into SQL, payload by payload
+// (nlohmann's reading of the JSON): the SQL must agree with it on every payload below.
+bool visible_as_written_in_cpp(Store& store, const Job& job, Id user, bool admin) {
+  const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+  if (payload.is_object() && payload.contains("user_id")) {
+    return payload["user_id"].is_number_integer() && payload["user_id"].get<Id>() == user;
+  }
+  if (admin) return true;
+  if (!payload.is_object() || !payload.contains("episode_id") ||
+      !payload["episode_id"].is_number_integer())
+    return false;
+  auto can_see = store.subscriptions().can_see_episode(user, payload["episode_id"].get<Id>());
+  EXPECT_TRUE(can_see);
+  return can_see && *can_see;
+}
+
+TEST_F(JobVisibilityTest, AgreesWithTheRuleAsWrittenInCpp) {
+  const std::string a = std::to_string(alice_), e = std::to_string(alices_episode_);
+  for (const std::string& payload : std::vector<std::string>{
+           "{}",
+           "[]",
+           "7",
+           "\"text\"",
+           "null",
+           "{\"episode_id\": " + e + "}",
+           "{\"episode_id\": " + std::to_string(bobs_episode_) + "}",
+           "{\"episode_id\": -" + e + "}",
+           "{\"episode_id\": " + e + ".0}",
+           "{\"episode_id\": " + e + "e0}",
+           "{\"episode_id\": \"" + e + "\"}",
+           "{\"episode_id\": [" + e + "]}",
+           "{\"episode_id\": true}",
+           "{\"episode_id\": null}",
+           "{\"episode_id\": 9223372036854775807}",
+           "{\"episode_id\": 18446744073709551615}",
+           "{\"episode_id\": 99999999999999999999999}",
+           "{\"Episode_id\": " + e + "}",
+           "{\"user_id\": " + a + "}",
+           "{\"user_id\": " + std::to_string(bob_) + ", \"episode_id\": " + e + "}",
+           "{\"user_id\": " + std::to_string(root_) + "}",
+           "{\"user_id\": " + a + ".0}",
+           "{\"user_id\": " + a + "e0}",
+           "{\"user_id\": \"" + a + "\"}",
+           "{\"user_id\": null}",
+           "{\"user_id\": null, \"episode_id\": " + e + "}",
+           "{\"user_id\": false, \"episode_id\": " + e + "}",
+           "{\"user_id\": {}, \"episode_id\": " + e + "}",
+           "{\"user_id\": [" + a + "]}",
+           "{\"user_id\": -0}",
+           "{\"user_id\": -" + a + "}",
+           "{\"user_id\": 18446744073709551615}",
+           "{\"user_id\": 99999999999999999999999}",
+           "{\"User_id\": " + a + ", \"episode_id\": " + e + "}",
+           "{\"user\": {\"user_id\": " + a + "}, \"episode_id\": " + e + "}",
+           "[{\"user_id\": " + a + "}]",
+       })
+    add(payload);
+  auto all = jobs().list(-1);
+  ASSERT_TRUE(all);
+  for (const auto& [user, admin] : std::vector<std::pair<Id, bool>>{
+           {alice_, false}, {alice_, true}, {bob_, false}, {root_, true}, {root_, false}}) {
+    std::vector<Id> expected;
+    for (const auto& job : *all)
+      if (visible_as_written_in_cpp(*store_, job, user, admin)) expected.push_back(job.id);
+    EXPECT_EQ(visible(user, admin), expected) << "user " << user << (admin ? " (admin)" : "");
+  }
 }
 
 }  // namespace
