@@ -1,4 +1,5 @@
-// Restoring a backup (hark import json) into an empty library, ids and times as they were.
+// Restoring a backup (hark import json) into an empty library, ids and times as they were,
+// and merging one into a library that may hold part of it.
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -14,13 +15,83 @@ std::string encode_strings(const std::vector<std::string>& items) {
   return nlohmann::json(items).dump();
 }
 
+// The first column of the first row, if any.
+Result<std::optional<std::int64_t>> first_int(Statement& stmt) {
+  auto has = stmt.step();
+  if (!has) return has.error();
+  if (!*has) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(stmt.int64(0));
+}
+
+// The id an INSERT ... RETURNING id gave its row.
+Result<Id> inserted_id(Statement& insert) {
+  auto id = first_int(insert);
+  if (!id) return id.error();
+  if (!*id) return internal_error("an insert returned no id");
+  return **id;
+}
+
+// The inserts restore and merge share. `id` is the row's id (null: SQLite picks one); the
+// rest of a row is the backup's, with the ids it refers to already those of the library.
+
+Result<Id> insert_podcast(Connection& conn, const Podcast& p, std::optional<Id> id, Millis now) {
+  return inserted_id(
+      conn.prepare("INSERT INTO podcasts (id, feed_url, title, author, description, link, "
+                   "image_url, language, explicit_content, podcast_guid, locked, locked_owner, "
+                   "new_feed_url, persons, etag, last_modified, last_fetched_at, "
+                   "last_success_at, last_error, created_at, updated_at) VALUES "
+                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
+          .bind_all(id, p.feed_url, p.title, p.author, p.description, p.link, p.image_url,
+                    p.language, p.explicit_content, p.podcast_guid, p.locked, p.locked_owner,
+                    p.new_feed_url, encode_persons(p.persons), p.etag, p.last_modified,
+                    p.last_fetched_at, p.last_success_at, p.last_error, now, now));
+}
+
+Result<Id> insert_episode(Connection& conn, const Episode& e, std::optional<Id> id, Id podcast_id,
+                          Millis now) {
+  return inserted_id(
+      conn.prepare("INSERT INTO episodes (id, podcast_id, key, guid, title, description, "
+                   "content_html, link, published_at, duration_ms, enclosure_url, "
+                   "enclosure_type, enclosure_length, image_url, season, episode_number, "
+                   "episode_type, explicit_content, transcripts, chapters_url, chapters_type, "
+                   "soundbites, persons, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
+          .bind_all(id, podcast_id, e.key, e.guid, e.title, e.description, e.content_html, e.link,
+                    e.published_at, e.duration_ms, e.enclosure_url, e.enclosure_type,
+                    e.enclosure_length, e.image_url, e.season, e.episode_number, e.episode_type,
+                    e.explicit_content, encode_transcripts(e.transcripts), e.chapters_url,
+                    e.chapters_type, encode_soundbites(e.soundbites), encode_persons(e.persons),
+                    now, now));
+}
+
+Status subscribe(Connection& conn, Id user_id, Id podcast_id, Millis now) {
+  return conn
+      .prepare(
+          "INSERT INTO subscriptions (user_id, podcast_id, created_at) VALUES (?, ?, ?) "
+          "ON CONFLICT (user_id, podcast_id) DO NOTHING")
+      .bind_all(user_id, podcast_id, now)
+      .run();
+}
+
+Status insert_snip(Connection& conn, const Snip& s, std::optional<Id> id, Id user_id, Id episode_id,
+                   const std::optional<std::string>& share_id) {
+  return conn
+      .prepare(
+          "INSERT INTO snips (id, user_id, episode_id, start_ms, end_ms, tap_ms, title, "
+          "summary, takeaways, quote, quote_speaker, speakers, engine, note, share_id, "
+          "created_at, updated_at, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+          "json(?), ?, ?, json(?), ?, ?, ?, ?, ?, ?)")
+      .bind_all(id, user_id, episode_id, s.start_ms, s.end_ms, s.tap_ms, s.title, s.summary,
+                encode_strings(s.takeaways), s.quote, s.quote_speaker, encode_strings(s.speakers),
+                s.engine, s.note, share_id, s.created_at, s.updated_at, s.fallback_reason)
+      .run();
+}
+
 }  // namespace
 
 Status SqliteArchiveRepo::restore(Id user_id, const LibraryArchive& archive) {
   return db_.write([&](Connection& conn) -> Status {
-    auto user = row_exists(conn, "users", user_id);
-    if (!user) return user.error();
-    if (!*user) return not_found("no user with id " + std::to_string(user_id));
+    HARK_TRY(require_row(conn, "users", user_id, "user"));
     auto count =
         conn.prepare("SELECT (SELECT count(*) FROM podcasts) + (SELECT count(*) FROM snips)");
     auto has = count.step();
@@ -30,41 +101,11 @@ Status SqliteArchiveRepo::restore(Id user_id, const LibraryArchive& archive) {
           "this library is not empty; a backup is restored into an empty data "
           "directory (choose one with --data) so that nothing in either is lost");
     const Millis now = now_ms();
-    for (const auto& p : archive.podcasts) {
-      HARK_TRY(
-          conn.prepare("INSERT INTO podcasts (id, feed_url, title, author, description, link, "
-                       "image_url, language, explicit_content, podcast_guid, locked, locked_owner, "
-                       "new_feed_url, persons, etag, last_modified, last_fetched_at, "
-                       "last_success_at, last_error, created_at, updated_at) VALUES "
-                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .bind_all(p.id, p.feed_url, p.title, p.author, p.description, p.link, p.image_url,
-                        p.language, p.explicit_content, p.podcast_guid, p.locked, p.locked_owner,
-                        p.new_feed_url, encode_persons(p.persons), p.etag, p.last_modified,
-                        p.last_fetched_at, p.last_success_at, p.last_error, now, now)
-              .run());
-    }
-    for (const auto& e : archive.episodes) {
-      HARK_TRY(
-          conn.prepare("INSERT INTO episodes (id, podcast_id, key, guid, title, description, "
-                       "content_html, link, published_at, duration_ms, enclosure_url, "
-                       "enclosure_type, enclosure_length, image_url, season, episode_number, "
-                       "episode_type, explicit_content, transcripts, chapters_url, chapters_type, "
-                       "soundbites, persons, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .bind_all(e.id, e.podcast_id, e.key, e.guid, e.title, e.description, e.content_html,
-                        e.link, e.published_at, e.duration_ms, e.enclosure_url, e.enclosure_type,
-                        e.enclosure_length, e.image_url, e.season, e.episode_number, e.episode_type,
-                        e.explicit_content, encode_transcripts(e.transcripts), e.chapters_url,
-                        e.chapters_type, encode_soundbites(e.soundbites), encode_persons(e.persons),
-                        now, now)
-              .run());
-    }
-    for (const Id podcast_id : archive.subscribed) {
-      HARK_TRY(conn.prepare("INSERT INTO subscriptions (user_id, podcast_id, created_at) VALUES "
-                            "(?, ?, ?) ON CONFLICT (user_id, podcast_id) DO NOTHING")
-                   .bind_all(user_id, podcast_id, now)
-                   .run());
-    }
+    for (const auto& p : archive.podcasts) HARK_TRY(insert_podcast(conn, p, p.id, now));
+    for (const auto& e : archive.episodes)
+      HARK_TRY(insert_episode(conn, e, e.id, e.podcast_id, now));
+    for (const Id podcast_id : archive.subscribed)
+      HARK_TRY(subscribe(conn, user_id, podcast_id, now));
     for (const auto& p : archive.positions) {
       HARK_TRY(
           conn.prepare("INSERT INTO positions (user_id, episode_id, position_ms, duration_ms, "
@@ -75,17 +116,7 @@ Status SqliteArchiveRepo::restore(Id user_id, const LibraryArchive& archive) {
     for (const auto& s : archive.snips) {
       if (s.start_ms < 0 || s.end_ms < s.start_ms)
         return invalid_input("snip " + std::to_string(s.id) + " in the backup has a bad range");
-      HARK_TRY(
-          conn.prepare(
-                  "INSERT INTO snips (id, user_id, episode_id, start_ms, end_ms, tap_ms, "
-                  "title, summary, takeaways, quote, quote_speaker, speakers, engine, note, "
-                  "share_id, created_at, updated_at, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                  "?, json(?), ?, ?, json(?), ?, ?, ?, ?, ?, ?)")
-              .bind_all(s.id, user_id, s.episode_id, s.start_ms, s.end_ms, s.tap_ms, s.title,
-                        s.summary, encode_strings(s.takeaways), s.quote, s.quote_speaker,
-                        encode_strings(s.speakers), s.engine, s.note, s.share_id, s.created_at,
-                        s.updated_at, s.fallback_reason)
-              .run());
+      HARK_TRY(insert_snip(conn, s, s.id, user_id, s.episode_id, s.share_id));
     }
     for (const auto& s : archive.summaries) {
       HARK_TRY(conn.prepare("INSERT OR REPLACE INTO episode_summaries (episode_id, abstract, "
@@ -100,19 +131,30 @@ Status SqliteArchiveRepo::restore(Id user_id, const LibraryArchive& archive) {
 
 namespace {
 
-// The first column of the first row, if any.
-Result<std::optional<std::int64_t>> first_int(Statement& stmt) {
-  auto has = stmt.step();
-  if (!has) return has.error();
-  if (!*has) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(stmt.int64(0));
-}
-
 // `id` when no row of `table` has it, else nullopt (let SQLite choose).
 Result<std::optional<Id>> free_id(Connection& conn, std::string_view table, Id id) {
   auto taken = row_exists(conn, table, id);
   if (!taken) return taken.error();
   return *taken ? std::optional<Id>() : std::optional<Id>(id);
+}
+
+// Maps the backup's row `backup_id` to the library's: `match` when the library has the row
+// already, else the one `insert(id)` adds, `id` being `backup_id` when no row of `table` has
+// it (else null). Whether it added a row.
+template <typename Insert>
+Result<bool> place(Connection& conn, std::string_view table, Id backup_id,
+                   const Result<std::optional<Id>>& match, std::map<Id, Id>& ids, Insert&& insert) {
+  if (!match) return match.error();
+  if (*match) {
+    ids[backup_id] = **match;
+    return false;
+  }
+  auto id = free_id(conn, table, backup_id);
+  if (!id) return id.error();
+  auto added = insert(*id);
+  if (!added) return added.error();
+  ids[backup_id] = *added;
+  return true;
 }
 
 }  // namespace
@@ -121,36 +163,16 @@ Result<MergeReport> SqliteArchiveRepo::merge(Id user_id, const LibraryArchive& a
   MergeReport report;
   auto status = db_.write([&](Connection& conn) -> Status {
     report = {};
-    auto user = row_exists(conn, "users", user_id);
-    if (!user) return user.error();
-    if (!*user) return not_found("no user with id " + std::to_string(user_id));
+    HARK_TRY(require_row(conn, "users", user_id, "user"));
     const Millis now = now_ms();
     std::map<Id, Id> podcast_ids;  // backup → library
     for (const auto& p : archive.podcasts) {
-      auto found = first_int(
+      const auto match = first_int(
           conn.prepare("SELECT id FROM podcasts WHERE feed_url = ?").bind_all(p.feed_url));
-      if (!found) return found.error();
-      if (*found) {
-        podcast_ids[p.id] = **found;
-        ++report.podcasts_existing;
-        continue;
-      }
-      auto id = free_id(conn, "podcasts", p.id);
-      if (!id) return id.error();
-      auto inserted = first_int(
-          conn.prepare(
-                  "INSERT INTO podcasts (id, feed_url, title, author, description, link, "
-                  "image_url, language, explicit_content, podcast_guid, locked, locked_owner, "
-                  "new_feed_url, persons, etag, last_modified, last_fetched_at, "
-                  "last_success_at, last_error, created_at, updated_at) VALUES "
-                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
-              .bind_all(*id, p.feed_url, p.title, p.author, p.description, p.link, p.image_url,
-                        p.language, p.explicit_content, p.podcast_guid, p.locked, p.locked_owner,
-                        p.new_feed_url, encode_persons(p.persons), p.etag, p.last_modified,
-                        p.last_fetched_at, p.last_success_at, p.last_error, now, now));
-      if (!inserted) return inserted.error();
-      podcast_ids[p.id] = **inserted;
-      ++report.podcasts_added;
+      auto added = place(conn, "podcasts", p.id, match, podcast_ids,
+                         [&](std::optional<Id> id) { return insert_podcast(conn, p, id, now); });
+      if (!added) return added.error();
+      ++(*added ? report.podcasts_added : report.podcasts_existing);
     }
     std::map<Id, Id> episode_ids;
     for (const auto& e : archive.episodes) {
@@ -158,34 +180,15 @@ Result<MergeReport> SqliteArchiveRepo::merge(Id user_id, const LibraryArchive& a
       if (podcast == podcast_ids.end())
         return invalid_input("episode " + std::to_string(e.id) + " in the backup names podcast " +
                              std::to_string(e.podcast_id) + ", which the backup does not have");
-      auto found = first_int(conn.prepare("SELECT id FROM episodes WHERE podcast_id = ? AND "
-                                          "(key = ? OR (guid IS NOT NULL AND guid <> '' AND "
-                                          "guid = ?)) ORDER BY key = ? DESC LIMIT 1")
-                                 .bind_all(podcast->second, e.key, e.guid, e.key));
-      if (!found) return found.error();
-      if (*found) {
-        episode_ids[e.id] = **found;
-        ++report.episodes_existing;
-        continue;
-      }
-      auto id = free_id(conn, "episodes", e.id);
-      if (!id) return id.error();
-      auto inserted = first_int(
-          conn.prepare("INSERT INTO episodes (id, podcast_id, key, guid, title, description, "
-                       "content_html, link, published_at, duration_ms, enclosure_url, "
-                       "enclosure_type, enclosure_length, image_url, season, episode_number, "
-                       "episode_type, explicit_content, transcripts, chapters_url, chapters_type, "
-                       "soundbites, persons, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
-              .bind_all(*id, podcast->second, e.key, e.guid, e.title, e.description, e.content_html,
-                        e.link, e.published_at, e.duration_ms, e.enclosure_url, e.enclosure_type,
-                        e.enclosure_length, e.image_url, e.season, e.episode_number, e.episode_type,
-                        e.explicit_content, encode_transcripts(e.transcripts), e.chapters_url,
-                        e.chapters_type, encode_soundbites(e.soundbites), encode_persons(e.persons),
-                        now, now));
-      if (!inserted) return inserted.error();
-      episode_ids[e.id] = **inserted;
-      ++report.episodes_added;
+      const auto match = first_int(conn.prepare("SELECT id FROM episodes WHERE podcast_id = ? AND "
+                                                "(key = ? OR (guid IS NOT NULL AND guid <> '' AND "
+                                                "guid = ?)) ORDER BY key = ? DESC LIMIT 1")
+                                       .bind_all(podcast->second, e.key, e.guid, e.key));
+      auto added = place(conn, "episodes", e.id, match, episode_ids, [&](std::optional<Id> id) {
+        return insert_episode(conn, e, id, podcast->second, now);
+      });
+      if (!added) return added.error();
+      ++(*added ? report.episodes_added : report.episodes_existing);
     }
     const auto episode_of = [&](Id backup_id, const std::string& what) -> Result<Id> {
       const auto it = episode_ids.find(backup_id);
@@ -199,10 +202,7 @@ Result<MergeReport> SqliteArchiveRepo::merge(Id user_id, const LibraryArchive& a
       if (it == podcast_ids.end())
         return invalid_input("the backup subscribes to podcast " + std::to_string(podcast_id) +
                              ", which it does not have");
-      HARK_TRY(conn.prepare("INSERT INTO subscriptions (user_id, podcast_id, created_at) VALUES "
-                            "(?, ?, ?) ON CONFLICT (user_id, podcast_id) DO NOTHING")
-                   .bind_all(user_id, it->second, now)
-                   .run());
+      HARK_TRY(subscribe(conn, user_id, it->second, now));
       report.subscriptions_added += static_cast<int>(conn.changes());
     }
     for (const auto& p : archive.positions) {
@@ -250,17 +250,7 @@ Result<MergeReport> SqliteArchiveRepo::merge(Id user_id, const LibraryArchive& a
           ++report.share_links_dropped;
         }
       }
-      HARK_TRY(
-          conn.prepare(
-                  "INSERT INTO snips (id, user_id, episode_id, start_ms, end_ms, tap_ms, "
-                  "title, summary, takeaways, quote, quote_speaker, speakers, engine, note, "
-                  "share_id, created_at, updated_at, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                  "?, json(?), ?, ?, json(?), ?, ?, ?, ?, ?, ?)")
-              .bind_all(*id, user_id, *episode, s.start_ms, s.end_ms, s.tap_ms, s.title, s.summary,
-                        encode_strings(s.takeaways), s.quote, s.quote_speaker,
-                        encode_strings(s.speakers), s.engine, s.note, share_id, s.created_at,
-                        s.updated_at, s.fallback_reason)
-              .run());
+      HARK_TRY(insert_snip(conn, s, *id, user_id, *episode, share_id));
       ++report.snips_added;
     }
     for (const auto& s : archive.summaries) {

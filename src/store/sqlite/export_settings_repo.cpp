@@ -1,9 +1,18 @@
 // Per-user Readwise and Notion settings and the latest run (migration 11).
 #include "core/time.hpp"
+#include "store/sqlite/keyed_table.hpp"
 #include "store/sqlite/repos.hpp"
 
 namespace hark::store::sqlite {
 namespace {
+
+constexpr KeyedTable kSettings{
+    .name = "export_settings",
+    .key = "user_id = ? AND service = ?",
+    .columns =
+        "user_id, service, token, database_id, page_per, job_id, last_run_at, sent, "
+        "updated, unchanged, failed, last_error, updated_at",
+};
 
 Result<ExportSettings> read_settings(Row& row) {
   ExportSettings s;
@@ -39,23 +48,14 @@ Status changed_one(Connection& conn, Status ran, Id user_id, const std::string& 
 
 Result<std::optional<ExportSettings>> SqliteExportSettingsRepo::find(Id user_id,
                                                                      const std::string& service) {
-  return db_.read([&](Connection& conn) {
-    auto stmt = conn.prepare(
-        "SELECT user_id, service, token, database_id, page_per, job_id, last_run_at, sent, "
-        "updated, unchanged, failed, last_error, updated_at FROM export_settings "
-        "WHERE user_id = ? AND service = ?");
-    stmt.bind_all(user_id, service);
-    return collect_one(stmt, read_settings);
-  });
+  return find_by_key(db_, kSettings, read_settings, user_id, service);
 }
 
 Status SqliteExportSettingsRepo::save(const ExportSettings& s) {
   if (!known_service(s.service))
     return invalid_input("unknown export service '" + s.service + "' (readwise or notion)");
   return db_.write([&](Connection& conn) -> Status {
-    auto user = row_exists(conn, "users", s.user_id);
-    if (!user) return user.error();
-    if (!*user) return not_found("no user with id " + std::to_string(s.user_id));
+    HARK_TRY(require_row(conn, "users", s.user_id, "user"));
     return conn
         .prepare(
             "INSERT INTO export_settings (user_id, service, token, database_id, page_per, "
@@ -69,11 +69,7 @@ Status SqliteExportSettingsRepo::save(const ExportSettings& s) {
 }
 
 Status SqliteExportSettingsRepo::remove(Id user_id, const std::string& service) {
-  return db_.write([&](Connection& conn) -> Status {
-    return conn.prepare("DELETE FROM export_settings WHERE user_id = ? AND service = ?")
-        .bind_all(user_id, service)
-        .run();
-  });
+  return remove_by_key(db_, kSettings, user_id, service);
 }
 
 Status SqliteExportSettingsRepo::set_job(Id user_id, const std::string& service, Id job_id) {

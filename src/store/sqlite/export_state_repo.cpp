@@ -1,9 +1,16 @@
 // What was exported where (migration 5).
 #include "core/time.hpp"
+#include "store/sqlite/keyed_table.hpp"
 #include "store/sqlite/repos.hpp"
 
 namespace hark::store::sqlite {
 namespace {
+
+constexpr KeyedTable kState{
+    .name = "export_state",
+    .key = "target = ? AND snip_id = ?",
+    .columns = "snip_id, target, remote_id, content_hash, exported_at",
+};
 
 Result<ExportRecord> read_record(Row& row) {
   ExportRecord r;
@@ -19,13 +26,7 @@ Result<ExportRecord> read_record(Row& row) {
 
 Result<std::optional<ExportRecord>> SqliteExportStateRepo::find(const std::string& target,
                                                                 Id snip_id) {
-  return db_.read([&](Connection& conn) {
-    auto stmt = conn.prepare(
-        "SELECT snip_id, target, remote_id, content_hash, exported_at FROM export_state "
-        "WHERE target = ? AND snip_id = ?");
-    stmt.bind_all(target, snip_id);
-    return collect_one(stmt, read_record);
-  });
+  return find_by_key(db_, kState, read_record, target, snip_id);
 }
 
 Result<std::vector<ExportRecord>> SqliteExportStateRepo::list(const std::string& target,
@@ -43,9 +44,7 @@ Result<std::vector<ExportRecord>> SqliteExportStateRepo::list(const std::string&
 Status SqliteExportStateRepo::put(const ExportRecord& record) {
   if (record.target.empty()) return invalid_input("an export record needs a target");
   return db_.write([&](Connection& conn) -> Status {
-    auto snip = row_exists(conn, "snips", record.snip_id);
-    if (!snip) return snip.error();
-    if (!*snip) return not_found("no snip with id " + std::to_string(record.snip_id));
+    HARK_TRY(require_row(conn, "snips", record.snip_id, "snip"));
     return conn
         .prepare(
             "INSERT OR REPLACE INTO export_state (snip_id, target, remote_id, content_hash, "
@@ -56,11 +55,7 @@ Status SqliteExportStateRepo::put(const ExportRecord& record) {
 }
 
 Status SqliteExportStateRepo::remove(const std::string& target, Id snip_id) {
-  return db_.write([&](Connection& conn) -> Status {
-    return conn.prepare("DELETE FROM export_state WHERE target = ? AND snip_id = ?")
-        .bind_all(target, snip_id)
-        .run();
-  });
+  return remove_by_key(db_, kState, target, snip_id);
 }
 
 }  // namespace hark::store::sqlite

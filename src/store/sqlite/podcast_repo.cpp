@@ -73,6 +73,13 @@ Result<bool> row_exists(Connection& conn, std::string_view table, Id id) {
   return stmt.step();
 }
 
+Status require_row(Connection& conn, std::string_view table, Id id, std::string_view noun) {
+  auto exists = row_exists(conn, table, id);
+  if (!exists) return exists.error();
+  if (!*exists) return not_found("no " + std::string(noun) + " with id " + std::to_string(id));
+  return ok();
+}
+
 Result<Podcast> SqlitePodcastRepo::insert(const Podcast& podcast) {
   if (podcast.feed_url.empty()) return invalid_input("a podcast needs a feed URL");
   return db_.write([&](Connection& conn) -> Result<Podcast> {

@@ -290,4 +290,8 @@ Status require_episode(Connection& conn, Id episode_id);
 // Whether a row with this id exists in `table` (one of the schema's table names).
 Result<bool> row_exists(Connection& conn, std::string_view table, Id id);
 
+// NotFound ("no user with id 7") unless a row with this id exists in `table`; `noun` names
+// one of its rows in the message.
+Status require_row(Connection& conn, std::string_view table, Id id, std::string_view noun);
+
 }  // namespace hark::store::sqlite

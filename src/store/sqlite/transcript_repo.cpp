@@ -91,10 +91,7 @@ Error context_for(const Error& e, Id episode_id) {
 }  // namespace
 
 Status require_episode(Connection& conn, Id episode_id) {
-  auto exists = row_exists(conn, "episodes", episode_id);
-  if (!exists) return exists.error();
-  if (!*exists) return not_found("no episode with id " + std::to_string(episode_id));
-  return ok();
+  return require_row(conn, "episodes", episode_id, "episode");
 }
 
 Status SqliteTranscriptRepo::replace(Id episode_id, const Transcript& transcript,

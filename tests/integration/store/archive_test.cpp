@@ -10,12 +10,6 @@ namespace {
 
 class ArchiveTest : public StoreTest {
  protected:
-  Id user() {
-    auto u = store_->users().default_user();
-    EXPECT_TRUE(u);
-    return u ? u->id : 0;
-  }
-
   static Podcast podcast(Id id, const std::string& feed_url) {
     Podcast p;
     p.id = id;
@@ -56,7 +50,7 @@ class ArchiveTest : public StoreTest {
 };
 
 TEST_F(ArchiveTest, RestoreKeepsIdsAndEveryEpisodeFieldAndRefusesALibraryWithPodcasts) {
-  const Id u = user();
+  const Id u = default_user_id();
   LibraryArchive backup;
   backup.podcasts = {podcast(7, "https://restored.example/feed.xml")};
   backup.episodes = {episode(40, 7, "r1"), episode(41, 7, "r2")};
@@ -83,7 +77,7 @@ TEST_F(ArchiveTest, RestoreKeepsIdsAndEveryEpisodeFieldAndRefusesALibraryWithPod
 }
 
 TEST_F(ArchiveTest, MergeMatchesOrAddsPodcastsAndEpisodesAndFollowsTheirNewIds) {
-  const Id u = user();
+  const Id u = default_user_id();
   const Podcast shared = add_podcast("https://shared.example/feed.xml");
   ASSERT_TRUE(store_->episodes().upsert(shared.id, {full_episode("k1")}));
   const Id filler_episode = add_episode("filler");  // its podcast and episode take ids
@@ -146,7 +140,7 @@ TEST_F(ArchiveTest, MergeMatchesOrAddsPodcastsAndEpisodesAndFollowsTheirNewIds) 
 }
 
 TEST_F(ArchiveTest, MergeOfAnEpisodeWhosePodcastIsMissingStoresNothing) {
-  const Id u = user();
+  const Id u = default_user_id();
   add_podcast("https://already.example/feed.xml");
   LibraryArchive backup;
   backup.podcasts = {podcast(5, "https://new.example/feed.xml")};

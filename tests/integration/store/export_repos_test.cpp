@@ -7,12 +7,6 @@ namespace {
 
 class ExportReposTest : public StoreTest {
  protected:
-  Id user() {
-    auto u = store_->users().default_user();
-    EXPECT_TRUE(u);
-    return u ? u->id : 0;
-  }
-
   Id add_snip(Id user_id, Id episode_id) {
     Snip s;
     s.user_id = user_id;
@@ -36,7 +30,7 @@ class ExportReposTest : public StoreTest {
 };
 
 TEST_F(ExportReposTest, SettingsAreFoundByUserAndServiceAndKeepTheirRunRecordOnSave) {
-  const Id u = user();
+  const Id u = default_user_id();
   ASSERT_TRUE(store_->export_settings().save(notion(u, "secret-1")));
   auto found = store_->export_settings().find(u, "notion");
   ASSERT_TRUE(found) << found.error().message;
@@ -71,7 +65,7 @@ TEST_F(ExportReposTest, SettingsAreFoundByUserAndServiceAndKeepTheirRunRecordOnS
 }
 
 TEST_F(ExportReposTest, RemovingSettingsForgetsOnlyThatServiceAndIsIdempotent) {
-  const Id u = user();
+  const Id u = default_user_id();
   ASSERT_TRUE(store_->export_settings().save(notion(u, "n")));
   ExportSettings readwise;
   readwise.user_id = u;
@@ -92,7 +86,7 @@ TEST_F(ExportReposTest, RemovingSettingsForgetsOnlyThatServiceAndIsIdempotent) {
 }
 
 TEST_F(ExportReposTest, SettingsForAnUnknownServiceOrUserAreRefused) {
-  const Id u = user();
+  const Id u = default_user_id();
   auto bad = notion(u, "t");
   bad.service = "evernote";
   auto refused = store_->export_settings().save(bad);
@@ -108,7 +102,7 @@ TEST_F(ExportReposTest, SettingsForAnUnknownServiceOrUserAreRefused) {
 }
 
 TEST_F(ExportReposTest, StateIsFoundByTargetAndSnipAndReplacedOnPut) {
-  const Id u = user();
+  const Id u = default_user_id();
   const Id snip = add_snip(u, add_episode());
   ASSERT_TRUE(store_->export_state().put({snip, "readwise", "rw-1", "hash-1", 0}));
   auto found = store_->export_state().find("readwise", snip);
@@ -136,7 +130,7 @@ TEST_F(ExportReposTest, StateIsFoundByTargetAndSnipAndReplacedOnPut) {
 }
 
 TEST_F(ExportReposTest, StateForAnUnknownSnipOrWithoutTargetIsRefused) {
-  const Id u = user();
+  const Id u = default_user_id();
   const Id snip = add_snip(u, add_episode());
   auto untargeted = store_->export_state().put({snip, "", "x", "h", 0});
   ASSERT_FALSE(untargeted);

@@ -61,6 +61,13 @@ class StoreTest : public ::testing::Test {
     return counts && !counts->added_ids.empty() ? counts->added_ids.front() : 0;
   }
 
+  // The id of the user a fresh store starts with.
+  Id default_user_id() {
+    auto user = store_->users().default_user();
+    EXPECT_TRUE(user) << (user ? "" : user.error().message);
+    return user ? user->id : 0;
+  }
+
   [[nodiscard]] std::filesystem::path db_path() const { return dir_.path() / "hark.db"; }
 
   Podcast add_podcast(const std::string& feed_url, const std::string& title = "A podcast") {
