@@ -36,10 +36,7 @@ Result<ApiToken> read_token(Row& row) {
 }
 
 Status require_user(Connection& conn, Id user_id) {
-  auto exists = row_exists(conn, "users", user_id);
-  if (!exists) return exists.error();
-  if (!*exists) return not_found("no user with id " + std::to_string(user_id));
-  return ok();
+  return require_row(conn, "users", user_id, "user");
 }
 
 Result<LoginAttemptRepo::Window> failures(Connection& conn, std::string_view column,

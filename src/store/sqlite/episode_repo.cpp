@@ -240,9 +240,7 @@ Result<std::vector<Id>> keyset_ids(Connection& conn, std::string_view filter, Id
 Result<UpsertCounts> SqliteEpisodeRepo::upsert(Id podcast_id,
                                                const std::vector<Episode>& episodes) {
   return db_.write([&](Connection& conn) -> Result<UpsertCounts> {
-    auto exists = row_exists(conn, "podcasts", podcast_id);
-    if (!exists) return exists.error();
-    if (!*exists) return not_found("no podcast with id " + std::to_string(podcast_id));
+    HARK_TRY(require_row(conn, "podcasts", podcast_id, "podcast"));
     UpsertCounts counts;
     for (const auto& e : episodes) HARK_TRY(upsert_one(conn, podcast_id, e, counts));
     return counts;

@@ -15,9 +15,7 @@ Result<std::optional<std::string>> SqliteFeedTokenRepo::find(Id user_id) {
 Status SqliteFeedTokenRepo::put(Id user_id, const std::string& token) {
   if (token.size() < 16) return invalid_input("a feed token must be at least 16 characters");
   return db_.write([&](Connection& conn) -> Status {
-    auto user = row_exists(conn, "users", user_id);
-    if (!user) return user.error();
-    if (!*user) return not_found("no user with id " + std::to_string(user_id));
+    HARK_TRY(require_row(conn, "users", user_id, "user"));
     return conn
         .prepare("INSERT OR REPLACE INTO feed_tokens (user_id, token, created_at) VALUES (?, ?, ?)")
         .bind_all(user_id, token, now_ms())

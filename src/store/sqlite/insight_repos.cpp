@@ -92,9 +92,7 @@ Result<Snip> SqliteSnipRepo::insert(const Snip& snip) {
   if (snip.start_ms < 0 || snip.end_ms < snip.start_ms)
     return invalid_input("a snip must start at or after 0 and end after it starts");
   return db_.write([&](Connection& conn) -> Result<Snip> {
-    auto user = row_exists(conn, "users", snip.user_id);
-    if (!user) return user.error();
-    if (!*user) return not_found("no user with id " + std::to_string(snip.user_id));
+    HARK_TRY(require_row(conn, "users", snip.user_id, "user"));
     HARK_TRY(require_episode(conn, snip.episode_id));
     const Millis now = now_ms();
     auto stmt = conn.prepare(

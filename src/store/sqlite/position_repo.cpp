@@ -27,9 +27,7 @@ Result<Position> SqlitePositionRepo::save(const Position& position) {
   if (position.duration_ms && *position.duration_ms < 0)
     return invalid_input("a duration cannot be negative");
   return db_.write([&](Connection& conn) -> Result<Position> {
-    auto user = row_exists(conn, "users", position.user_id);
-    if (!user) return user.error();
-    if (!*user) return not_found("no user with id " + std::to_string(position.user_id));
+    HARK_TRY(require_row(conn, "users", position.user_id, "user"));
     HARK_TRY(require_episode(conn, position.episode_id));
     Position stored = position;
     stored.updated_at = now_ms();

@@ -7,13 +7,8 @@ namespace {
 // Checked up front so the error names what is missing; the foreign keys alone would only
 // say "FOREIGN KEY constraint failed".
 Status require_user_and_podcast(Connection& conn, Id user_id, Id podcast_id) {
-  auto user = row_exists(conn, "users", user_id);
-  if (!user) return user.error();
-  if (!*user) return not_found("no user with id " + std::to_string(user_id));
-  auto podcast = row_exists(conn, "podcasts", podcast_id);
-  if (!podcast) return podcast.error();
-  if (!*podcast) return not_found("no podcast with id " + std::to_string(podcast_id));
-  return ok();
+  HARK_TRY(require_row(conn, "users", user_id, "user"));
+  return require_row(conn, "podcasts", podcast_id, "podcast");
 }
 
 }  // namespace
