@@ -2,21 +2,31 @@
 // that opens a role="menu" list. Enter, Space or ↓ open it on the first item (↑ on the
 // last); ↑/↓/Home/End move between items; Escape closes it and gives the focus back to
 // the button; Tab or a click elsewhere closes it. Items are built each time it opens, so
-// they show the current state (shared or not).
+// they show the current state (shared or not). A menu can carry a heading naming what it acts
+// on (`heading`, e.g. the snip's title): on a phone, where the menu is a sheet detached from
+// its card, it is shown above the items, and it is the menu's accessible name everywhere.
 import { h, clear } from './util.js';
 
 let counter = 0;
 let current = null; // the open menu's close function: one menu open at a time
 
 /**
- * menuButton({label, content, items, className}) → element. `items()` returns entries
- * (null ones skipped) of {label, onSelect} for actions, {label, href, download, newTab}
- * for links or {separator: true}; `danger: true` colours an item.
+ * menuButton({label, content, items, className, heading}) → element. `items()` returns
+ * entries (null ones skipped) of {label, onSelect} for actions, {label, href, download,
+ * newTab} for links or {separator: true}; `danger: true` colours an item. `heading()`, when
+ * given, returns {kicker, title}: the menu is then headed "kicker / title" (read each time
+ * it opens) and named by it.
  */
-export function menuButton({ label, content, items, className = '' }) {
+export function menuButton({ label, content, items, className = '', heading = null }) {
   const id = `menu-${++counter}`;
   const button = h('button', { type: 'button', class: 'menu-btn', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': id, 'aria-label': label }, content);
-  const list = h('div', { class: 'menu-items', role: 'menu', id, 'aria-label': label, hidden: true });
+  // The heading sits inside the menu (it scrolls with the sheet) but out of the
+  // accessibility tree: only menu items belong in a menu; aria-labelledby still reads it.
+  const kickerId = `${id}-kicker`, titleId = `${id}-title`;
+  const head = heading ? h('div', { class: 'menu-heading', 'aria-hidden': 'true' },
+    h('span', { class: 'menu-heading-kicker', id: kickerId }), h('span', { class: 'menu-heading-title', id: titleId })) : null;
+  const list = h('div', { class: 'menu-items', role: 'menu', id, hidden: true,
+    'aria-label': heading ? null : label, 'aria-labelledby': heading ? `${kickerId} ${titleId}` : null });
   const wrap = h('div', { class: `menu ${className}` }, button, list);
   const entries = () => [...list.querySelectorAll('[role="menuitem"]')];
 
@@ -31,7 +41,12 @@ export function menuButton({ label, content, items, className = '' }) {
   }
   function open(focus = 'first') {
     if (current && current !== close) current(false);
-    clear(list).append(...items().filter(Boolean).map(entry));
+    if (head) {
+      const { kicker = '', title = '' } = heading();
+      head.firstChild.textContent = kicker;
+      head.lastChild.textContent = title;
+    }
+    clear(list).append(...(head ? [head] : []), ...items().filter(Boolean).map(entry));
     list.hidden = false;
     placeAboveThePlayer();
     button.setAttribute('aria-expanded', 'true');

@@ -3,7 +3,9 @@
 // query is dropped), grouped by episode with artwork, titles, time, speaker and the
 // matched words highlighted (the server's snippet_html goes through sanitize.js, never
 // straight into innerHTML); how to search (words and meaning, exact words, meaning: the
-// API's hybrid, lexical and semantic modes) and a podcast filter, both kept in the address;
+// API's hybrid, lexical and semantic modes) and a podcast filter, both kept in the address
+// when chosen; without an embedding service (each answer says whether one is configured)
+// the page searches exact words unless the listener chose otherwise, and says why;
 // a result opens its episode and plays from that moment. Arrow keys move between the box
 // and the results.
 import { api } from './api.js';
@@ -15,12 +17,20 @@ const LIMIT = 50;
 
 const KIND_WORDS = { snip: 'Your snip', episode: 'Title or show notes' };
 
-// The API's modes, in the words the page uses; hybrid is the default (not in the address).
+// The API's modes, in the words the page uses.
 const MODES = [
   ['hybrid', 'Words and meaning'],
   ['lexical', 'Exact words'],
   ['semantic', 'Meaning only'],
 ];
+
+// Whether the server has an embedding service configured, as its last answer said (null
+// until one did; kept for the tab's session, corrected by the next answer). The default
+// mode follows it: words and meaning when meaning search is set up, else exact words,
+// which is all the server could do anyway.
+let semanticConfigured = (() => { try { return JSON.parse(sessionStorage.getItem('hark.semanticConfigured')); } catch { return null; } })();
+const defaultMode = () => (semanticConfigured === false ? 'lexical' : 'hybrid');
+const NO_EMBEDDINGS = 'No embedding service is set up, so hark searches exact words.';
 
 /**
  * Builds the page. `input` is the header's search box (the one search box, `/` focuses
@@ -29,7 +39,9 @@ const MODES = [
  */
 export function searchPage({ input, pods, initial, onOpen }) {
   let podcast = initial.podcast && pods.has(initial.podcast) ? initial.podcast : 0;
-  let mode = MODES.some(([m]) => m === initial.mode) ? initial.mode : 'hybrid';
+  // A mode the listener chose (in the address, or picked here) is kept; otherwise the default.
+  let chosen = MODES.some(([m]) => m === initial.mode);
+  let mode = chosen ? initial.mode : defaultMode();
   let seq = 0;           // the number of the newest query; older answers are dropped
   let inflight = null;   // AbortController of the request under way
   let timer = 0;
@@ -46,7 +58,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
   const modeSelect = h('select', { id: 'search-mode', class: 'select' },
     MODES.map(([value, words]) => h('option', { value }, words)));
   modeSelect.value = mode;
-  modeSelect.addEventListener('change', () => { mode = modeSelect.value; run({ now: true }); });
+  modeSelect.addEventListener('change', () => { mode = modeSelect.value; chosen = true; run({ now: true }); });
   const podcastFilter = [h('label', { for: 'search-podcast' }, 'Podcast'), filter];
   if (pods.size < 2) podcastFilter.forEach((n) => { n.hidden = true; });
   const filterRow = h('div', { class: 'search-filters' },
@@ -56,7 +68,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
     const p = new URLSearchParams();
     if (q) p.set('q', q);
     if (podcast) p.set('podcast', String(podcast));
-    if (mode !== 'hybrid') p.set('mode', mode);
+    if (chosen || mode !== defaultMode()) p.set('mode', mode);
     const url = `/search${p.toString() ? `?${p}` : ''}`;
     if (location.pathname + location.search !== url) history.replaceState(null, '', url);
     document.title = q ? `Search: ${q} · hark` : 'Search · hark';
@@ -99,6 +111,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
     try {
       const r = await api(`/api/search?${params}`, { signal: inflight.signal });
       if (mine !== seq) return; // a newer query is on its way
+      if (learnDefault(r, q)) return;
       draw(q, r);
     } catch (e) {
       if (e.name === 'AbortError' || mine !== seq) return;
@@ -107,7 +120,7 @@ export function searchPage({ input, pods, initial, onOpen }) {
       const retry = h('button', { type: 'button', class: 'btn', onclick: () => run({ now: true }) }, 'Try again');
       // Meaning search needs an embedding service; without one, offer the words instead.
       const byWords = mode === 'semantic' && e.status === 503
-        ? h('button', { type: 'button', class: 'btn', onclick: () => { mode = 'lexical'; modeSelect.value = mode; run({ now: true }); } }, 'Search exact words instead')
+        ? h('button', { type: 'button', class: 'btn', onclick: () => { mode = 'lexical'; chosen = true; modeSelect.value = mode; run({ now: true }); } }, 'Search exact words instead')
         : null;
       clear(results).append(h('div', { class: 'empty search-error', role: 'alert' },
         h('p', { class: 'error-text' }, e.status === 400 ? `hark couldn’t read that search: ${e.detail}. Try plainer words.` : e.message),
@@ -118,13 +131,32 @@ export function searchPage({ input, pods, initial, onOpen }) {
     }
   }
 
+  // Learns from an answer whether meaning search is set up, and moves an unchosen mode to
+  // the default that follows. From words and meaning to words, the answer on hand is already
+  // the words' one (the server fell back); the other way round the search runs again (true).
+  function learnDefault(r, q) {
+    if (typeof r.semantic_configured !== 'boolean') return false;
+    semanticConfigured = r.semantic_configured;
+    try { sessionStorage.setItem('hark.semanticConfigured', JSON.stringify(semanticConfigured)); } catch { /* private mode */ }
+    if (chosen || mode === defaultMode()) return false;
+    mode = defaultMode();
+    modeSelect.value = mode;
+    syncUrl(q);
+    if (mode === 'hybrid') { lastKey = null; run({ now: true }); return true; }
+    lastKey = `${podcast}\u0000${mode}\u0000${q}`;
+    return false;
+  }
+
   function draw(q, r) {
     const hits = r.results || [];
     results.dataset.query = q; // what the results on screen answer
     results.dataset.mode = r.mode || ''; // how they were found (hybrid may run as lexical)
-    notice.hidden = !r.notice;
-    // The server's words on how it searched (e.g. meaning-based search unavailable).
-    notice.textContent = r.notice ? r.notice.charAt(0).toUpperCase() + r.notice.slice(1) + (/[.!]$/.test(r.notice) ? '' : '.') : '';
+    // The server's words on how it searched (e.g. meaning-based search unavailable), or,
+    // when the page chose exact words for want of an embedding service, why it did.
+    const said = !chosen && mode === 'lexical' && semanticConfigured === false ? NO_EMBEDDINGS
+      : r.notice ? r.notice.charAt(0).toUpperCase() + r.notice.slice(1) + (/[.!]$/.test(r.notice) ? '' : '.') : '';
+    notice.hidden = !said;
+    notice.textContent = said;
     clear(results);
     if (!hits.length) {
       status.textContent = 'No results.';

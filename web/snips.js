@@ -145,6 +145,7 @@ export function snipCard(snip, { onPlay, showEpisode = false } = {}) {
     });
     const menu = menuButton({
       label: `Share or export “${s.title}”`, className: 'snip-menu',
+      heading: () => ({ kicker: 'Share or export', title: (snips.get(s.id) || s).title }),
       content: [svgIcon('M18 16a3 3 0 0 0-2.4 1.2l-6.7-3.4a3 3 0 0 0 0-1.6l6.7-3.4A3 3 0 1 0 15 7l-6.7 3.4a3 3 0 1 0 0 3.2L15 17a3 3 0 1 0 3-1z'), h('span', {}, 'Share')],
       items: () => {
         const cur = snips.get(s.id) || s;
@@ -235,7 +236,9 @@ async function copyShareLink(s) {
     const { url } = await ensureShared(s);
     let copied = false;
     try { await navigator.clipboard.writeText(url); copied = true; } catch { /* no clipboard permission */ }
-    toast(copied ? `Link copied: ${url}` : `Share link (copy it from here): ${url}`, { timeout: 10000 });
+    // The address is on the clipboard: the toast just says so, in one short line.
+    if (copied) toast('Link copied', { timeout: 4000 });
+    else toast(`Share link (copy it from here): ${url}`, { timeout: 10000 });
   } catch (e) { showError(e); }
 }
 

@@ -55,7 +55,10 @@ Response handle_search(const Request& request, Context& ctx) {
   json body = {{"query", search.query},
                {"mode", app::to_string(response->mode)},
                {"results", results_json(*response)},
-               {"notice", response->notice.empty() ? json(nullptr) : json(response->notice)}};
+               {"notice", response->notice.empty() ? json(nullptr) : json(response->notice)},
+               // Whether meaning-based search is set up at all (an embedding service is
+               // configured; it may still be unreachable): the web page picks its default mode.
+               {"semantic_configured", ctx.app.search().semantic_enabled()}};
   return json_response(200, body);
 }
 

@@ -89,6 +89,8 @@ TEST_F(SearchApiTest, FindsTheMomentInTheUsersPodcasts) {
   auto hybrid = json_of(search(alice_, "sourdough"));
   EXPECT_EQ(hybrid["mode"], "lexical");
   EXPECT_TRUE(hybrid["notice"].is_string());
+  EXPECT_EQ(hybrid["semantic_configured"], false);  // the page defaults to words then
+  EXPECT_EQ(body["semantic_configured"], false);
   EXPECT_EQ(hybrid["results"].size(), 1u);
 
   // Filters.

@@ -306,6 +306,11 @@ async function main() {
     const marked = await page.$$eval('.hit-snippet mark', (ms) => ms.map((m) => m.textContent.toLowerCase()));
     check(marked.some((m) => words.includes(m)), `the matched words are highlighted (${[...new Set(marked)].join(', ')})`);
     check((await page.locator('.search-group').first().locator('h2 a').innerText()).trim() === ep.title, 'the first group is the snipped episode');
+    // No embedding service runs here: the page says "Exact words" (what the server can do)
+    // rather than "Words and meaning", without putting a mode in the address, and says why.
+    check(await until('the mode to follow the server', () => page.evaluate(() => document.getElementById('search-mode').value === 'lexical'), 10000), 'without an embedding service the search page defaults to exact words');
+    check(!new URL(page.url()).searchParams.has('mode'), 'a default mode stays out of the address');
+    check(/embedding service/.test(await page.locator('.search-notice').innerText()), 'the page says why it searches exact words');
     await shot(page, 'search');
     const firstHit = page.locator('.search-group .hit').first();
     const hitStart = Math.round(Number(new URL(await firstHit.getAttribute('href'), base).searchParams.get('t')) * 1000);
@@ -348,9 +353,23 @@ async function main() {
     await page.click('.search-error button:has-text("Try again")');
     await page.waitForFunction((q) => { const r = document.querySelector('.search-results'); return r.dataset.query === q && r.querySelector('.hit'); }, retryQuery);
     check(true, 'a failed search is explained, and "Try again" brings the results');
-    // How to search: "Exact words" asks the API for full-text search and keeps it in the
-    // address; "Meaning only" without an embedding service (none runs here) says so and
-    // offers the words instead.
+    // How to search: a mode the listener picks is asked for and kept in the address, even
+    // "Words and meaning" without an embedding service (the server's notice says it ran on
+    // words), across a reload too; "Exact words" asks the API for full-text search; "Meaning
+    // only" without an embedding service (none runs here) says so and offers the words.
+    const hybridRequest = page.waitForRequest((r) => { const u = new URL(r.url()); return u.pathname === '/api/search' && !u.searchParams.has('mode') && u.searchParams.get('q') === retryQuery; });
+    await page.selectOption('#search-mode', 'hybrid');
+    await hybridRequest;
+    await until('the server\'s notice on words and meaning', async () => /full-text results only/.test(await page.locator('.search-notice').innerText()), 10000);
+    check(new URL(page.url()).searchParams.get('mode') === 'hybrid', 'a chosen "Words and meaning" is kept in the address, and the server\'s notice says it ran on words');
+    const again = await context.newPage();
+    await again.goto(`${base}/search?q=${encodeURIComponent(retryQuery)}`);
+    check(await until('the new tab to learn the default', () => again.evaluate(() => document.getElementById('search-mode').value === 'lexical'), 10000), 'a new tab also defaults to exact words');
+    await again.goto(page.url());
+    await again.waitForFunction((q) => { const r = document.querySelector('.search-results'); return r && r.dataset.query === q && r.querySelector('.hit'); }, retryQuery);
+    await again.waitForTimeout(500);
+    check(await again.inputValue('#search-mode') === 'hybrid' && new URL(again.url()).searchParams.get('mode') === 'hybrid', 'the chosen mode holds when the address is opened again');
+    await again.close();
     const lexicalRequest = page.waitForRequest((r) => { const u = new URL(r.url()); return u.pathname === '/api/search' && u.searchParams.get('mode') === 'lexical' && u.searchParams.get('q') === retryQuery; });
     await page.selectOption('#search-mode', 'lexical');
     await lexicalRequest;
@@ -362,9 +381,6 @@ async function main() {
     await page.click('.search-error button:has-text("Search exact words instead")');
     await page.waitForFunction(lexicalShown, retryQuery);
     check(await page.inputValue('#search-mode') === 'lexical', 'meaning search without an embedding service is explained, and the words are one click away');
-    await page.selectOption('#search-mode', 'hybrid');
-    await page.waitForFunction(() => !new URL(location.href).searchParams.has('mode'));
-    check(true, 'back to words and meaning, the default, which the address leaves out');
 
     // The Snips page.
     await page.click('a[data-nav=snips]');
@@ -415,10 +431,20 @@ async function main() {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     await menuBtn.click();
     await first.locator('[role=menuitem]', { hasText: 'Copy share link' }).click();
-    const toastText = await (await page.waitForSelector('.toast:has-text("Link copied")')).innerText();
-    const shareUrl = toastText.match(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]+/)[0];
-    check(shareUrl.startsWith(base + '/s/'), `the share link is absolute (${shareUrl})`);
-    check(await page.evaluate(() => navigator.clipboard.readText()) === shareUrl, 'the share link is on the clipboard');
+    const copiedToast = page.locator('.toast', { hasText: 'Link copied' });
+    await copiedToast.waitFor();
+    const shareUrl = await until('the share link on the clipboard', () => page.evaluate(() => navigator.clipboard.readText()), 5000);
+    check(/^https?:\/\/\S+\/s\/[A-Za-z0-9_-]+$/.test(shareUrl) && shareUrl.startsWith(base + '/s/'), `the share link is absolute and on the clipboard (${shareUrl})`);
+    const sharedSnip = await api(`/api/snips/${firstId}`);
+    check(shareUrl === (sharedSnip.share_url_absolute || new URL(sharedSnip.share_url, base).href), 'the clipboard holds this snip\'s share link');
+    // The toast is short and on one line: the address is on the clipboard already.
+    const toastLine = await copiedToast.locator('span').first().evaluate((el) => {
+      const r = document.createRange();
+      r.selectNodeContents(el);
+      return { text: el.textContent, lines: new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size };
+    });
+    check(toastLine.text === 'Link copied' && toastLine.lines <= 1, `the toast says "Link copied" on one line ("${toastLine.text}", ${toastLine.lines} lines)`);
+    await shot(page, 'snips-copied');
     check(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('menu-btn')), 'the focus is back on the menu button after copying');
 
     // Share on X / WhatsApp open the composer in a new tab, with the share link in it (the
@@ -637,8 +663,35 @@ async function main() {
     await pp.emulateMedia({ colorScheme: 'light' });
     await openSnips();
     check(await pp.locator('.snip-card').first().locator('[role=menuitem]', { hasText: 'Send to Readwise' }).count() === 1, 'the first Share menu after a page load offers Send to Readwise');
-    await shot(pp, 'snips-menu');
+    // The sheet is apart from its card, so it says which snip it is for: a heading with the
+    // snip's title above the items, which is also the menu's accessible name; a long title
+    // stops after two lines.
     const phoneCard = pp.locator('.snip-card').first();
+    const sheetHead = async () => pp.evaluate(() => {
+      const menu = document.querySelector('.snip-card [role=menu]:not([hidden])');
+      const t = menu && menu.querySelector('.menu-heading-title');
+      if (!t) return null;
+      const r = t.getBoundingClientRect(), item = menu.querySelector('[role=menuitem]').getBoundingClientRect(), m = menu.getBoundingClientRect();
+      const lh = parseFloat(getComputedStyle(t).lineHeight);
+      return { text: t.textContent, shown: r.height > 0 && r.top >= m.top && r.bottom <= item.top && r.top >= 0, lines: Math.round(r.height / lh), clipped: t.scrollHeight > t.clientHeight + 1 };
+    });
+    const cardTitle = (await phoneCard.locator('.snip-title').innerText()).trim();
+    const head = await until('the Share sheet\'s heading', async () => { const x = await sheetHead(); return x && x.shown && x.text === cardTitle ? x : null; }, 5000);
+    check(head.lines <= 2, `on a phone the Share sheet is headed by its snip's title ("${head.text}")`);
+    check(await pp.getByRole('menu', { name: `Share or export ${cardTitle}` }).count() === 1, 'and the heading names the menu for screen readers');
+    await shot(pp, 'snips-menu');
+    const longTitle = 'What the study really measured, why the abstract oversold it, and the three questions to ask before you believe any headline about a new scientific result';
+    await pp.keyboard.press('Escape');
+    check(await patchTitle(longTitle) === 200, 'the snip gets a long title');
+    await until('the phone card to show the long title', async () => (await phoneCard.locator('.snip-title').innerText()).trim() === longTitle, 10000);
+    await phoneCard.locator('.menu-btn').click();
+    const longHead = await until('the long title in the sheet', async () => { const x = await sheetHead(); return x && x.shown && x.text === longTitle ? x : null; }, 5000);
+    check(longHead.lines === 2 && longHead.clipped, `a long title stops after two lines in the sheet (${longHead.lines} lines)`);
+    await shot(pp, 'snips-menu-long');
+    await pp.keyboard.press('Escape');
+    check(await patchTitle(cardTitle) === 200, 'the title is changed back');
+    await until('the phone card to show its title again', async () => (await phoneCard.locator('.snip-title').innerText()).trim() === cardTitle, 10000);
+    await phoneCard.locator('.menu-btn').click();
     const phoneTitle = (await phoneCard.locator('.snip-title').innerText()).trim();
     await phoneCard.locator('[role=menuitem]', { hasText: 'Share…' }).click();
     const shared = await until('the share sheet', () => pp.evaluate(() => window.__shared || null), 5000);
