@@ -613,6 +613,9 @@ std::string with_action(const Passage& p, std::string title) {
       if (lemma.empty() || light_verb(lemma)) continue;
       std::size_t from = k + 1;
       if (tokens[from].begin - tokens[k].end > 1) continue;  // punctuation after the verb
+      // "follow a research paper": the article stays ("Following a Research Paper", not
+      // "Following Research Paper"); other determiners ("my", "the") are the speaker's.
+      const bool article = tokens[from].lower == "a" || tokens[from].lower == "an";
       if (is_determiner(tokens[from].lower)) ++from;
       std::optional<std::size_t> end;
       for (std::size_t m = from; m < tokens.size() && m < from + 3; ++m) {
@@ -630,7 +633,8 @@ std::string with_action(const Passage& p, std::string title) {
       const double score = verb_term ? said[*verb_term] * a.idf(*verb_term) : 0.0;
       if (best.empty() || score > best_score) {
         best = lexicon->gerund(lemma) + " " +
-               (participle ? title : phrase_text(text, tokens[from], tokens[*end]));
+               (participle ? title
+                           : phrase_text(text, tokens[article ? from - 1 : from], tokens[*end]));
         best_score = score;
       }
     }

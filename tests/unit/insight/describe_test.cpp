@@ -64,6 +64,22 @@ TEST(ExtractiveTitle, AThingGainsWhatThePassageSaysToDoWithIt) {
   EXPECT_EQ(title_of(t, 0, 3), "Cutting Standing Meetings");
 }
 
+// The sample episode's moment at 0:21–1:00: "follow a research paper" keeps its article.
+TEST(ExtractiveTitle, AnArticleBeforeTheThingStays) {
+  if (english_lexicon() == nullptr) GTEST_SKIP() << "wordnet-base is not installed";
+  const auto t = talk({
+      {"Theo", "Let's say I find a paper that everyone is talking about."},
+      {"Theo", "Where do I even start?"},
+      {"Helen", "Not at the beginning, surprisingly."},
+      {"Helen", "Read the abstract, and then go straight to the figures and tables."},
+      {"Helen", "After that, read the methods, which tell you who was studied."},
+      {"Theo", "Can a normal person really follow a research paper?"},
+      {"Helen", "You can follow more than you think."},
+  });
+  const std::string title = title_of(t, 0, 6);
+  EXPECT_EQ(title, "Following a Research Paper");
+}
+
 TEST(ExtractiveTitle, AQuestionThatPointsBackKeepsItsSetup) {
   const auto t = talk({
       {"Ben", "Last question. You're not paid for any of this."},
