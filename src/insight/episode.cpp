@@ -43,6 +43,15 @@ bool introduces_someone(const EpisodeAnalysis& a, std::size_t i) {
   return false;
 }
 
+// "Thank you, Theo. And yes, I have opinions about the chocolate headlines.": a short turn
+// that opens by thanking the host answers a welcome; its remarks are small talk.
+bool answers_a_welcome(const EpisodeAnalysis& a, std::size_t i) {
+  const auto& turn = a.turns()[a.sentence(i).turn];
+  if (turn.last - turn.first > 1) return false;
+  const std::string lower = text::to_lower_ascii(text::trim(a.sentence(turn.first).sentence.text));
+  return lower.starts_with("thank you") || lower.starts_with("thanks");
+}
+
 // "Let's say I find a paper…", "Say a headline claims…", "Imagine you…": a sentence that sets
 // up an example states nothing to take away.
 bool sets_up_example(const EpisodeAnalysis& a, std::size_t i) {
@@ -50,6 +59,21 @@ bool sets_up_example(const EpisodeAnalysis& a, std::size_t i) {
   for (std::string_view cue : {"let's say ", "say ", "imagine ", "suppose ", "picture this",
                                "let's talk about ", "let's start with "})
     if (lower.starts_with(cue)) return true;
+  return false;
+}
+
+// "That's where the authors tell the story…", "After that, read the methods…": a sentence
+// whose subject or step is the one before it says nothing as a bullet on its own.
+bool points_to_previous(const EpisodeAnalysis& a, std::size_t i) {
+  const std::string lower = text::to_lower_ascii(
+      a.rules().strip_leading_markers(text::trim(a.sentence(i).sentence.text)));
+  for (std::string_view head :
+       {"after that", "before that", "besides that", "which ", "because ", "otherwise"})
+    if (lower.starts_with(head)) return true;
+  for (std::string_view head : {"that's ", "that is ", "this is ", "which is ", "and that's "})
+    if (lower.starts_with(head))
+      for (std::string_view wh : {"where ", "why ", "how ", "what ", "when "})
+        if (lower.compare(head.size(), wh.size(), wh) == 0) return true;
   return false;
 }
 
@@ -347,12 +371,24 @@ EpisodeSummary episode_summary(const EpisodeAnalysis& a, const EpisodeSummaryOpt
   }
   const std::size_t count =
       std::clamp<std::size_t>(starts.size() + 1, o.min_takeaways, o.max_takeaways);
-  // Takeaways add to the abstract rather than repeat it: an abstract sentence comes back
-  // only when it is clearly more central than the other claims.
+  // Takeaways add to the abstract rather than repeat it (the page shows both, one above the
+  // other): with enough other claims an abstract sentence is not one; with too few, one comes
+  // back only when it is clearly more central than the rest (`seen`).
   for (std::size_t i : abstract) seen[i] = true;
   std::vector<bool> used_for_takeaways(n, false);
   for (std::size_t i = 0; i < n; ++i)
-    if (introduces_someone(a, i) || sets_up_example(a, i)) used_for_takeaways[i] = true;
+    if (introduces_someone(a, i) || sets_up_example(a, i) || answers_a_welcome(a, i))
+      used_for_takeaways[i] = true;
+  // Nor, with enough other claims, a sentence that only points back ("That's where…").
+  std::vector<bool> avoid = seen;
+  for (std::size_t i = 0; i < n; ++i)
+    if (points_to_previous(a, i)) avoid[i] = true;
+  const auto others = std::count_if(claims.begin(), claims.end(), [&](std::size_t i) {
+    return !avoid[i] && !used_for_takeaways[i];
+  });
+  if (static_cast<std::size_t>(others) >= count)
+    for (std::size_t i = 0; i < n; ++i)
+      if (avoid[i]) used_for_takeaways[i] = true;
   const auto picked = pick(count, 100000, used_for_takeaways);
   for (std::size_t i : picked)
     out.takeaways.push_back(as_bullet(rules, a.sentence(i).sentence.text, 28));

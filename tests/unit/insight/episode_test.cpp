@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text.hpp"
 #include "support.hpp"
 
 namespace hark::insight {
@@ -104,6 +105,62 @@ TEST(EpisodeSummary, AbstractAndTakeaways) {
   EXPECT_GE(s.takeaways.size(), 3U);
   EXPECT_LE(s.takeaways.size(), 6U);
   for (const auto& t : s.takeaways) EXPECT_FALSE(t.empty());
+}
+
+// The episode page shows the abstract and the takeaways one above the other: with claims
+// to spare, no takeaway is one of the abstract's sentences again.
+TEST(EpisodeSummary, TakeawaysDoNotRepeatTheAbstract) {
+  for (const char* name : {"interview-bees.vtt", "panel-workweek.vtt", "solo-containers.vtt",
+                           "ramble-camping.vtt", "interview-rescue.vtt"}) {
+    const auto a = analyse(name);
+    const auto s = episode_summary(a);
+    ASSERT_GE(s.takeaways.size(), 3U) << name;
+    const std::string abstract = text::to_lower_ascii(s.abstract);
+    for (const auto& bullet : s.takeaways) {
+      // The bullet's first six words (a bullet may be shortened; the words are the same).
+      const auto words = tokenize(bullet);
+      ASSERT_GE(words.size(), 3U) << bullet;
+      const auto& last = words[std::min<std::size_t>(words.size(), 6) - 1];
+      const std::string opening = text::to_lower_ascii(bullet.substr(0, last.end));
+      EXPECT_EQ(abstract.find(opening), std::string::npos) << name << ": " << bullet;
+    }
+  }
+}
+
+// The sample podcast's episode 3 (scripts/sample/episode3.txt: "Speaker: turn" lines after
+// "---"), each turn timed by its words. Its "That's where the authors tell the story they
+// want you to believe" follows "Save the discussion for last", and "I have opinions about
+// the chocolate headlines" answers the welcome: as bullets they say nothing.
+TEST(EpisodeSummary, NoTakeawayIsSmallTalkOrOnlyPointsBack) {
+  const auto script = eval::read_whole_file(std::filesystem::path(HARK_SOURCE_DIR) / "scripts" /
+                                            "sample" / "episode3.txt");
+  Transcript t;
+  Millis at = 0;
+  bool body = false;
+  std::size_t pos = 0;
+  while (pos < script.size()) {
+    const std::size_t eol = std::min(script.find('\n', pos), script.size());
+    const std::string line = script.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line == "---") body = true;
+    const std::size_t colon = line.find(": ");
+    if (!body || line.empty() || line[0] == '[' || colon == std::string::npos) continue;
+    const std::string text = line.substr(colon + 2);
+    const auto length = static_cast<Millis>(tokenize(text).size()) * 350;
+    t.segments.push_back({at, at + length, line.substr(0, colon), text, {}});
+    at += length + 500;
+  }
+  ASSERT_GT(t.segments.size(), 10U);
+  auto a = EpisodeAnalysis::build(t);
+  ASSERT_TRUE(a) << a.error().message;
+  const auto s = episode_summary(*a);
+  ASSERT_GE(s.takeaways.size(), 3U);
+  for (const auto& bullet : s.takeaways) {
+    for (std::string_view opening :
+         {"That's where", "That's why", "This is why", "That's how", "After that"})
+      EXPECT_FALSE(bullet.starts_with(opening)) << bullet;
+    EXPECT_EQ(bullet.find("opinions about the chocolate"), std::string::npos) << bullet;
+  }
 }
 
 }  // namespace
