@@ -58,20 +58,35 @@ export function menuButton({ label, content, items, className = '', heading = nu
   }
   // Near the bottom of the window a menu that drops down reaches under the docked player
   // (fixed at the bottom; the page cannot scroll it clear when the card is the last one):
-  // it opens upwards when there is room above the button, else the page scrolls. Phones
-  // show the menu as a sheet above the player (position: fixed), which needs neither.
+  // it opens upwards when there is room above the button; else the page scrolls until the
+  // menu ends above the player (the menu itself lengthens the page), and a menu taller than
+  // the room between the header and the player scrolls inside. Phones show the menu as a
+  // sheet above the player (position: fixed), which needs none of this.
   function placeAboveThePlayer() {
     list.classList.remove('up');
+    list.style.maxHeight = '';
+    list.style.overflowY = '';
     if (getComputedStyle(list).position !== 'absolute') return;
     const player = document.getElementById('player');
     const pr = player ? player.getBoundingClientRect() : null;
-    const floor = pr && pr.height > 0 ? pr.top : window.innerHeight;
+    const floor = (pr && pr.height > 0 ? pr.top : window.innerHeight) - 8;
     const r = list.getBoundingClientRect();
-    if (r.bottom <= floor - 8) return;
+    if (r.bottom <= floor) return;
     const header = document.querySelector('header');
-    const ceiling = header ? header.getBoundingClientRect().bottom : 0;
-    if (button.getBoundingClientRect().top - r.height - 8 >= ceiling) list.classList.add('up');
-    else list.scrollIntoView({ block: 'nearest' });
+    const ceiling = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+    if (button.getBoundingClientRect().top - r.height - 8 >= ceiling) {
+      list.classList.add('up');
+      return;
+    }
+    const fit = (height) => {
+      list.style.maxHeight = `${Math.max(height, 120)}px`;
+      list.style.overflowY = 'auto';
+    };
+    if (r.height > floor - ceiling - 8) fit(floor - ceiling - 8);
+    window.scrollBy({ top: list.getBoundingClientRect().bottom - floor, behavior: 'instant' });
+    // A page too short to scroll that far: the menu ends above the player and scrolls inside.
+    const placed = list.getBoundingClientRect();
+    if (placed.bottom > floor) fit(floor - placed.top);
   }
   function entry(it) {
     if (it.separator) return h('div', { role: 'separator', class: 'menu-sep' });

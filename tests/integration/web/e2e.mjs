@@ -594,10 +594,32 @@ async function main() {
     await tcard.waitFor();
     const newTitle = 'Renamed in the browser';
     expectDialog('prompt', newTitle);
+    // A desktop menu never reaches under the sticky header or the docked player, wherever
+    // its card is (how tall the cards above are depends on what the model wrote).
+    const menuClear = (card) => card.locator('[role=menu]').evaluate((list) => {
+      const r = list.getBoundingClientRect();
+      const player = document.getElementById('player').getBoundingClientRect();
+      const header = document.getElementById('app-header').getBoundingClientRect();
+      return r.height > 0 && r.bottom <= player.top + 0.5 && r.top >= header.bottom - 0.5;
+    });
     await tcard.locator('.menu-btn').click();
+    check(await menuClear(tcard), 'the card\'s menu opens clear of the header and the player');
     await tcard.locator('[role=menuitem]', { hasText: 'Rename' }).click();
     await until('the card to show the new title', async () => (await tcard.locator('.snip-title').innerText()).trim() === newTitle, 10000);
     check((await api(`/api/snips/${target.id}`)).title === newTitle, 'Rename in the card\'s menu renames the snip, and it is stored');
+    // In a short window the first card's menu has room neither above its button nor below:
+    // the page scrolls it clear of the player, and it scrolls inside when taller than the room.
+    await page.setViewportSize({ width: 1280, height: 520 });
+    await page.goto(base + '/snips');
+    const shortCard = page.locator('.snip-card').first();
+    await shortCard.waitFor();
+    await shortCard.locator('.menu-btn').click();
+    check(await menuClear(shortCard), 'in a short window the menu opens clear of the header and the player');
+    const lastItem = shortCard.locator('[role=menuitem]').last();
+    await lastItem.scrollIntoViewIfNeeded();
+    check(await lastItem.evaluate((el) => el.getBoundingClientRect().bottom <= document.getElementById('player').getBoundingClientRect().top + 0.5), 'its last item can be reached above the player');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1280, height: 800 });
     expectDialog('confirm', false);
     await tcard.locator('.menu-btn').click();
     // The last card's menu opens clear of the docked player (upwards when it must).
