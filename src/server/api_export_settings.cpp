@@ -62,11 +62,13 @@ json settings_json(Context& ctx, Id user_id, const std::string& service) {
     out["page_per"] = s.page_per_episode ? "episode" : "snip";
   }
   out["job"] = job_json(ctx, s.job_id);
-  if (s.last_run_at == 0) {
+  const auto& run = s.last_run;
+  if (run.at == 0) {
     out["last_run"] = nullptr;
   } else {
-    out["last_run"] = {{"at", s.last_run_at},      {"sent", s.sent},     {"updated", s.updated},
-                       {"unchanged", s.unchanged}, {"failed", s.failed}, {"error", s.last_error}};
+    out["last_run"] = {{"at", run.at},           {"sent", run.sent},
+                       {"updated", run.updated}, {"unchanged", run.unchanged},
+                       {"failed", run.failed},   {"error", run.error}};
   }
   return out;
 }

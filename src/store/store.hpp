@@ -601,6 +601,16 @@ class FeedTokenRepo {
   virtual Result<std::optional<Id>> user_for(const std::string& token) = 0;
 };
 
+// The outcome of one run of sending snips to a service, recorded by record_run().
+struct ExportRun {
+  Millis at = 0;        // when it ended (0: never)
+  int sent = 0;         // new items
+  int updated = 0;      // changed items sent as updates
+  int unchanged = 0;    // items already up to date
+  int failed = 0;       // items not sent because the run stopped
+  std::string error{};  // why it stopped ("": it finished)
+};
+
 // A user's settings for sending snips to a service from the web player (Readwise, Notion),
 // and how the last send went. Secrets are stored as given (like hark.toml); the API never
 // shows them back.
@@ -611,23 +621,8 @@ struct ExportSettings {
   std::string database_id{};      // Notion: the database pages go to
   bool page_per_episode = false;  // Notion: a page per episode instead of per snip
   Id job_id = 0;                  // the latest export job asked for (0: none yet)
-  Millis last_run_at = 0;         // when the latest run ended (0: never)
-  int sent = 0;                   // of the latest run: new items
-  int updated = 0;                //   changed items sent as updates
-  int unchanged = 0;              //   items already up to date
-  int failed = 0;                 //   items not sent because the run stopped
-  std::string last_error{};       // why the latest run stopped ("" : it finished)
+  ExportRun last_run{};           // how the latest run went (at 0: none yet)
   Millis updated_at = 0;          // set by save()
-};
-
-// The outcome of one run, recorded by record_run().
-struct ExportRun {
-  Millis at = 0;
-  int sent = 0;
-  int updated = 0;
-  int unchanged = 0;
-  int failed = 0;
-  std::string error{};
 };
 
 class ExportSettingsRepo {

@@ -22,12 +22,12 @@ Result<ExportSettings> read_settings(Row& row) {
   s.database_id = row.text();
   s.page_per_episode = row.text() == "episode";
   s.job_id = row.int64();
-  s.last_run_at = row.int64();
-  s.sent = row.int32();
-  s.updated = row.int32();
-  s.unchanged = row.int32();
-  s.failed = row.int32();
-  s.last_error = row.text();
+  s.last_run.at = row.int64();
+  s.last_run.sent = row.int32();
+  s.last_run.updated = row.int32();
+  s.last_run.unchanged = row.int32();
+  s.last_run.failed = row.int32();
+  s.last_run.error = row.text();
   s.updated_at = row.int64();
   return s;
 }

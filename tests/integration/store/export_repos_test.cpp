@@ -56,12 +56,13 @@ TEST_F(ExportReposTest, SettingsAreFoundByUserAndServiceAndKeepTheirRunRecordOnS
   EXPECT_EQ((*saved)->token, "secret-2");
   EXPECT_FALSE((*saved)->page_per_episode);
   EXPECT_EQ((*saved)->job_id, 42);
-  EXPECT_EQ((*saved)->last_run_at, 1'234);
-  EXPECT_EQ((*saved)->sent, 3);
-  EXPECT_EQ((*saved)->updated, 2);
-  EXPECT_EQ((*saved)->unchanged, 1);
-  EXPECT_EQ((*saved)->failed, 4);
-  EXPECT_EQ((*saved)->last_error, "rate limited");
+  const auto& run = (*saved)->last_run;
+  EXPECT_EQ(run.at, 1'234);
+  EXPECT_EQ(run.sent, 3);
+  EXPECT_EQ(run.updated, 2);
+  EXPECT_EQ(run.unchanged, 1);
+  EXPECT_EQ(run.failed, 4);
+  EXPECT_EQ(run.error, "rate limited");
 }
 
 TEST_F(ExportReposTest, RemovingSettingsForgetsOnlyThatServiceAndIsIdempotent) {
